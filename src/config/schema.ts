@@ -1,0 +1,89 @@
+/**
+ * `.github/exposure.yml`, as CONTRACT.md fixes it. The zod schema is the documentation: every field
+ * has a description, which also lands in the committed JSON Schema (`schema/exposure.schema.json`)
+ * that editors use to validate the file.
+ */
+import { z } from "zod";
+import { RULE_IDS } from "../core/model.js";
+
+export const SEVERITY_SETTING = z
+  .enum(["off", "notice", "warning", "failure"])
+  .describe("off: the rule does not run and is not listed; otherwise the severity of its findings.");
+
+const ruleSeverities = Object.fromEntries(RULE_IDS.map((id) => [id, SEVERITY_SETTING.optional()])) as Record<
+  (typeof RULE_IDS)[number],
+  z.ZodOptional<typeof SEVERITY_SETTING>
+>;
+
+export const configSchema = z
+  .strictObject({
+    rules: z
+      .strictObject(ruleSeverities)
+      .default({})
+      .describe("Severity per rule id (off | notice | warning | failure). Rules not named keep their default."),
+    conclusion: z
+      .strictObject({
+        warnings: z
+          .enum(["success", "neutral", "failure"])
+          .default("neutral")
+          .describe("The check conclusion when the worst counted finding is a warning."),
+        preexisting: z
+          .enum(["ignore", "count"])
+          .default("ignore")
+          .describe(
+            "ignore: only findings new in this change decide the conclusion (older ones are shown as already present); count: every finding does.",
+          ),
+      })
+      .default({ warnings: "neutral", preexisting: "ignore" })
+      .describe("How findings become the check's conclusion."),
+    ingress: z
+      .strictObject({
+        internalClasses: z
+          .array(z.string().min(1))
+          .default([])
+          .describe("Ingress classes whose controller is private (e.g. nginx-internal): their Ingresses are `private`."),
+      })
+      .default({ internalClasses: [] })
+      .describe("What the review should know about the cluster's ingress controllers."),
+    paths: z
+      .strictObject({
+        include: z
+          .array(z.string().min(1))
+          .default(["**/*.yaml", "**/*.yml", "**/*.json"])
+          .describe("Glob patterns of manifest files to review, relative to the repository root."),
+        exclude: z
+          .array(z.string().min(1))
+          .default([])
+          .describe("Glob patterns of files never to review, even when they match `include`."),
+      })
+      .default({ include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: [] })
+      .describe("Which files are manifests."),
+    drafts: z
+      .boolean()
+      .default(true)
+      .describe("GitHub App only: review draft pull requests too (set false to wait until ready for review)."),
+    suppressions: z
+      .array(
+        z.strictObject({
+          rule: z
+            .union([z.enum(RULE_IDS), z.literal("*")])
+            .describe('A rule id, or "*" for every rule.'),
+          object: z
+            .string()
+            .regex(/^[^/]+\/[^/]+\/[^/]+$/, "expected Kind/namespace/name (\"*\" matches within a part)")
+            .describe('Kind/namespace/name; "*" matches within a part, e.g. Service/edge/* or */*/legacy-*.'),
+          reason: z.string().min(1).describe("Why this is accepted; shown next to the suppressed finding."),
+        }),
+      )
+      .default([])
+      .describe("Accepted findings. A suppressed finding does not count toward the conclusion and is listed with its reason."),
+  })
+  .describe("exposure-review configuration (.github/exposure.yml). Every field is optional.");
+
+/** The config file as a user writes it (everything optional). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** The config with every default applied: what the core reads. */
+export type Config = z.output<typeof configSchema>;
+export type Suppression = Config["suppressions"][number];
+
+export const DEFAULT_CONFIG: Config = configSchema.parse({});

@@ -1,0 +1,235 @@
+/**
+ * The shared vocabulary of the core: files in, parsed objects, their reach, findings, and the Report
+ * every face renders. Pure types and a few constants; no I/O.
+ *
+ * CONTRACT.md fixes the names and values here (levels, classifications, rule ids, report shape).
+ */
+
+/** How far an object can be reached, lowest first. Order matters: classification compares ranks. */
+export const LEVELS = ["none", "cluster", "node", "private", "public"] as const;
+export type Level = (typeof LEVELS)[number];
+/** A level an existing object can have (`none` means "absent on that side"). */
+export type ExistingLevel = Exclude<Level, "none">;
+
+export function levelRank(level: Level): number {
+  return LEVELS.indexOf(level);
+}
+
+export const CLASSIFICATIONS = ["removed", "public", "internal", "widened", "narrowed", "unchanged"] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+export const SEVERITIES = ["notice", "warning", "failure"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+/** A severity a user can configure: `off` means the rule does not run. */
+export type ConfiguredSeverity = Severity | "off";
+
+export type Conclusion = "success" | "neutral" | "failure";
+export type ChangeKind = "added" | "removed" | "modified";
+
+export const RULE_IDS = [
+  "nodeport",
+  "public-loadbalancer",
+  "public-without-tls",
+  "tls-removed",
+  "sensitive-port-exposed",
+  "external-ips",
+  "open-source-range",
+  "wildcard-host",
+  "ingress-class-missing",
+  "externalname",
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+/** The kinds whose reach the core reads. Later: Gateway, HTTPRoute, Route, NetworkPolicy. */
+export const EXPOSURE_KINDS = ["Service", "Ingress"] as const;
+export type ExposureKind = (typeof EXPOSURE_KINDS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+/**
+ * One file of a compared tree, as a face read it. The core never touches the file system: the CLI
+ * reads disk or git, the app reads GitHub, and both hand the core these.
+ */
+export interface ManifestFile {
+  /** Path relative to the tree's root, with `/`. */
+  path: string;
+  /** The file's text (UTF-8 decoded). Absent when the face already knows it cannot be read. */
+  text?: string;
+  /** Set by a face that could not read the text (GitHub says binary; a blob too large to fetch). */
+  unreadable?: "binary" | "too-large";
+  /** Size in bytes, when the face knows it without the text (used for `too-large` messages). */
+  size?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+export type ErrorReason = "syntax" | "template" | "too-large" | "binary" | "duplicate";
+
+/** A file (or one document of it) that could not be reviewed. Never a crash. */
+export interface ReviewError {
+  file: string;
+  line?: number;
+  reason: ErrorReason;
+  message: string;
+  /** Which tree the file belongs to. Only head-side syntax/size/binary errors affect the conclusion. */
+  side: Side;
+}
+
+export type Side = "base" | "head";
+
+/** A path into a manifest document, as keys and indexes: `["spec", "ports", 0, "nodePort"]`. */
+export type FieldPath = readonly (string | number)[];
+
+/** A single-line or multi-line range in a file, 1-based lines and columns. */
+export interface SourceRange {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/**
+ * A Kubernetes object read from one document of a manifest file (or one item of a `List`).
+ * `body` is the plain JSON value, merge keys resolved, as kubectl would see it.
+ */
+export interface ManifestObject {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** `kind/namespace/name`: the identity used to match base and head. */
+  id: string;
+  file: string;
+  /** Line where the object's document (or List item) starts. */
+  line: number;
+  body: Record<string, unknown>;
+  /**
+   * The source range of the field at `path` (the value's range for scalars, the key's line for
+   * collections); falls back to the nearest ancestor that exists, then to the object's own line.
+   */
+  rangeOf(path: FieldPath): SourceRange;
+  /** The file's lines (0-based array), so a rule can build a one-line fix from the exact text. */
+  sourceLines: readonly string[];
+}
+
+export interface ParsedFile {
+  path: string;
+  objects: ManifestObject[];
+  errors: ReviewError[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reach
+
+/**
+ * One way in: a port of a Service above `cluster`, or a host+path of an Ingress.
+ * `key` is the identity used to compare surfaces across sides (`TCP/443`, `shop.example.com/api`).
+ */
+export interface EntryPoint {
+  key: string;
+  kind: "port" | "route";
+  /** Port entry points: protocol, the externally reachable port, the Service port and its name. */
+  protocol?: string;
+  port?: number;
+  servicePort?: number;
+  portName?: string;
+  /** Route entry points: host (`*` for the catch-all) and path (`/` when none is given). */
+  host?: string;
+  path?: string;
+  /** Route entry points: the backend Service and port (number or name) this route sends traffic to. */
+  backend?: { service?: string; port?: number | string };
+  tls: boolean;
+  /** Line of the field this entry point comes from (the port item, the host, the default backend). */
+  line: number;
+}
+
+export interface AllowList {
+  cidrs: string[];
+  /** Where it was read: `spec.loadBalancerSourceRanges` or an annotation name. */
+  source: string;
+  line: number;
+}
+
+export interface Reach {
+  level: ExistingLevel;
+  /** The line of the field that decides the level (`type: LoadBalancer`, the class, the annotation). */
+  levelLine: number;
+  /** Short human reasons for the level, e.g. "LoadBalancer with aws-load-balancer-internal". */
+  why: string[];
+  entryPoints: EntryPoint[];
+  allowList?: AllowList;
+  /** Service only: the type as written (or `ClusterIP` by default). */
+  serviceType?: string;
+  /** Ingress only: the class name, and where it was read; undefined when no class is named. */
+  ingressClass?: { name: string; line: number };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules and findings
+
+/** A one-click fix: replace lines `startLine..endLine` of the head file with `replacement`. */
+export interface Fix {
+  startLine: number;
+  endLine: number;
+  /** The new text of those lines, without the trailing newline. May contain several lines. */
+  replacement: string;
+}
+
+/** What a rule returns: no severity (the report step decides it) and no `new` flag. */
+export interface RawFinding {
+  rule: RuleId;
+  line: number;
+  message: string;
+  recommendation: string;
+  fix?: Fix;
+}
+
+export interface Finding extends RawFinding {
+  severity: Severity;
+  /** False when the same rule fired for the same object on the base side. */
+  new: boolean;
+}
+
+export interface SuppressedFinding extends Finding {
+  reason: string;
+  /** Where the suppression came from: the config file or the object's annotation. */
+  by: "config" | "annotation";
+}
+
+/** One side of an object, as rules see it. */
+export interface ObjectSide {
+  object: ManifestObject;
+  reach: Reach;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+export interface ObjectReport {
+  kind: string;
+  namespace: string;
+  name: string;
+  id: string;
+  file: string;
+  line: number;
+  change: ChangeKind;
+  classification: Classification;
+  level: { base: Level; head: Level };
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  /** Reach on each side, for renderers that explain the change. */
+  reach: { base?: Reach; head?: Reach };
+  /** The base side's file when it differs from `file` (a moved and modified object). */
+  baseFile?: string;
+}
+
+export interface Report {
+  version: 1;
+  conclusion: Conclusion;
+  objects: ObjectReport[];
+  errors: ReviewError[];
+  /** Counts for summaries: files read per side, objects compared. */
+  stats: { baseFiles: number; headFiles: number; objectsCompared: number };
+}
