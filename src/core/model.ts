@@ -223,6 +223,11 @@ export interface ObjectReport {
   reach: { base?: Reach; head?: Reach };
   /** The base side's file when it differs from `file` (a moved and modified object). */
   baseFile?: string;
+  /**
+   * What changed in the exposure-relevant fields, one line each ("spec.type: ClusterIP → LoadBalancer"),
+   * from a jsondiffpatch delta (src/core/delta.ts). Empty for added and removed objects.
+   */
+  changes: string[];
 }
 
 export interface Report {

@@ -1,0 +1,35 @@
+/**
+ * `npm run bench`: prints the core table (full review vs the `yaml` parse floor, per N) and the
+ * end-to-end GitHub rows. Not part of the tests: timings depend on the machine.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { CoreRow } from "./core.js";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+
+function coreRows(): CoreRow[] {
+  // One process per N: maxRSS is a high-water mark, so sharing a process would blur the figures.
+  return (sizes.length > 0 ? sizes : [100, 1_000, 10_000]).map((n) => {
+    const out = execFileSync(process.execPath, ["--import", "tsx", `${here}core.ts`, String(n)], { encoding: "utf8" });
+    return JSON.parse(out.trim().split("\n").at(-1)!) as CoreRow;
+  });
+}
+
+const pad = (value: string | number, width: number) => String(value).padStart(width);
+console.log("Core review (median of runs; base and head differ in 10% of the objects)\n");
+console.log(`${pad("objects", 8)} ${pad("files", 6)} ${pad("listed", 7)} ${pad("review ms", 10)} ${pad("yaml ms", 9)} ${pad("ratio", 6)} ${pad("peak RSS MB", 12)}`);
+for (const row of coreRows()) {
+  console.log(
+    `${pad(row.objects, 8)} ${pad(row.files, 6)} ${pad(row.listed, 7)} ${pad(row.reviewMs.toFixed(1), 10)} ${pad(row.parseFloorMs.toFixed(1), 9)} ${pad(row.ratio.toFixed(2), 6)} ${pad(row.peakRssMb.toFixed(0), 12)}`,
+  );
+}
+console.log("\nTargets: 1,000 objects under 1 s; review within 2x of the yaml floor at every N.");
+
+if (existsSync(`${here}github.ts`)) {
+  const { benchGithub, printGithubRows } = await import("./github.js");
+  console.log("");
+  printGithubRows(await benchGithub());
+}

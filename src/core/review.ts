@@ -1,0 +1,229 @@
+/**
+ * The one entry point of the core: two trees of manifest files and a config in, the Report out.
+ * Every face (CLI, GitHub App) calls this and renders what it returns; none re-derives anything.
+ */
+import { DEFAULT_CONFIG, type Config } from "../config/schema.js";
+import { classify } from "./classify.js";
+import { exposureChanges } from "./delta.js";
+import { parseManifestFile } from "./manifest.js";
+import type {
+  Conclusion,
+  Finding,
+  ManifestFile,
+  ManifestObject,
+  ObjectReport,
+  ObjectSide,
+  ParsedFile,
+  Reach,
+  Report,
+  ReviewError,
+  Side,
+} from "./model.js";
+import { isExposureObject } from "./objects.js";
+import { manifestPathFilter } from "./paths.js";
+import { readReach, type ReachOptions } from "./reach/index.js";
+import { RULES } from "./rules/index.js";
+import { applyPolicy } from "./policy.js";
+import { sameValue } from "./same-value.js";
+
+export interface ReviewInput {
+  base: ManifestFile[];
+  head: ManifestFile[];
+  config?: Config;
+}
+
+/** Errors that leave the head side unreviewed; templates are expected input, duplicates are still reviewed. */
+const INCOMPLETE_REASONS = new Set<ReviewError["reason"]>(["syntax", "too-large", "binary"]);
+
+export function review(input: ReviewInput): Report {
+  const config = input.config ?? DEFAULT_CONFIG;
+  const isManifest = manifestPathFilter(config.paths);
+  const base = readSide(input.base.filter((f) => isManifest(f.path)), "base");
+  const head = readSide(input.head.filter((f) => isManifest(f.path)), "head");
+  const reachOptions: ReachOptions = { internalClasses: config.ingress.internalClasses };
+
+  const objects: ObjectReport[] = [];
+  for (const [baseObject, headObject] of pairObjects(base, head)) {
+    if (baseObject && headObject && sameValue(baseObject.body, headObject.body)) continue;
+    // An object that vanished because its file (or document) could not be read on the other side is
+    // unknown, not added or removed: the errors entry already says so.
+    if (!headObject && baseObject && head.unreadableFiles.has(baseObject.file)) continue;
+    if (!baseObject && headObject && base.unreadableFiles.has(headObject.file)) continue;
+    objects.push(reviewObject(baseObject, headObject, reachOptions, config));
+  }
+  objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+
+  const errors = [...base.errors, ...head.errors].sort(
+    (a, b) => (a.side === b.side ? 0 : a.side === "head" ? -1 : 1) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || (a.line ?? 0) - (b.line ?? 0),
+  );
+
+  return {
+    version: 1,
+    conclusion: decideConclusion(objects, errors, config),
+    objects,
+    errors,
+    stats: { baseFiles: base.fileCount, headFiles: head.fileCount, objectsCompared: base.objects.length + head.objects.length },
+  };
+}
+
+interface SideObjects {
+  objects: ManifestObject[];
+  errors: ReviewError[];
+  /** Files with a parse error: objects missing there are unknown rather than gone. */
+  unreadableFiles: Set<string>;
+  fileCount: number;
+}
+
+function readSide(files: ManifestFile[], side: Side): SideObjects {
+  const parsed: ParsedFile[] = files.map((file) => parseManifestFile(file, side));
+  const objects: ManifestObject[] = [];
+  const errors: ReviewError[] = [];
+  const unreadableFiles = new Set<string>();
+  const firstById = new Map<string, ManifestObject>();
+  for (const file of parsed) {
+    for (const error of file.errors) {
+      errors.push(error);
+      unreadableFiles.add(error.file);
+    }
+    for (const object of file.objects) {
+      if (!isExposureObject(object)) continue;
+      const first = firstById.get(object.id);
+      if (first) {
+        // Kustomize overlays and per-environment folders repeat names on purpose; both copies are
+        // still reviewed (paired by file), the entry only warns that the identity is ambiguous.
+        errors.push({
+          file: object.file,
+          line: object.line,
+          reason: "duplicate",
+          side,
+          message: `${object.id} is also defined in ${first.file}:${first.line}; both are reviewed, matched by file`,
+        });
+      } else {
+        firstById.set(object.id, object);
+      }
+      objects.push(object);
+    }
+  }
+  return { objects, errors, unreadableFiles, fileCount: files.length };
+}
+
+/**
+ * Pairs base and head objects by identity (`kind/namespace/name`), so an object that moved to another
+ * file is the same object. Where an identity repeats on a side, copies pair by file path first, then
+ * in order, so duplicates never pair across unrelated files when a same-file partner exists.
+ */
+function pairObjects(base: SideObjects, head: SideObjects): [ManifestObject | undefined, ManifestObject | undefined][] {
+  const baseById = groupById(base.objects);
+  const headById = groupById(head.objects);
+  const pairs: [ManifestObject | undefined, ManifestObject | undefined][] = [];
+  for (const id of new Set([...baseById.keys(), ...headById.keys()])) {
+    const baseGroup = baseById.get(id) ?? [];
+    const headGroup = headById.get(id) ?? [];
+    if (baseGroup.length <= 1 && headGroup.length <= 1) {
+      pairs.push([baseGroup[0], headGroup[0]]);
+      continue;
+    }
+    const unpairedHead = [...headGroup];
+    const unpairedBase: ManifestObject[] = [];
+    for (const baseObject of baseGroup) {
+      const index = unpairedHead.findIndex((h) => h.file === baseObject.file);
+      if (index >= 0) pairs.push([baseObject, unpairedHead.splice(index, 1)[0]]);
+      else unpairedBase.push(baseObject);
+    }
+    const count = Math.max(unpairedBase.length, unpairedHead.length);
+    for (let i = 0; i < count; i++) pairs.push([unpairedBase[i], unpairedHead[i]]);
+  }
+  return pairs;
+}
+
+function groupById(objects: ManifestObject[]): Map<string, ManifestObject[]> {
+  const groups = new Map<string, ManifestObject[]>();
+  for (const object of objects) {
+    const group = groups.get(object.id);
+    if (group) group.push(object);
+    else groups.set(object.id, [object]);
+  }
+  return groups;
+}
+
+function reviewObject(
+  baseObject: ManifestObject | undefined,
+  headObject: ManifestObject | undefined,
+  reachOptions: ReachOptions,
+  config: Config,
+): ObjectReport {
+  const baseSide = sideOf(baseObject, reachOptions);
+  const headSide = sideOf(headObject, reachOptions);
+  const shown = (headObject ?? baseObject)!;
+  const report: ObjectReport = {
+    kind: shown.kind,
+    namespace: shown.namespace,
+    name: shown.name,
+    id: shown.id,
+    file: shown.file,
+    line: shown.line,
+    change: !baseObject ? "added" : !headObject ? "removed" : "modified",
+    classification: classify(baseSide?.reach, headSide?.reach),
+    level: { base: baseSide?.reach.level ?? "none", head: headSide?.reach.level ?? "none" },
+    findings: [],
+    suppressed: [],
+    reach: reachOf(baseSide?.reach, headSide?.reach),
+    changes: baseObject && headObject ? exposureChanges(baseObject, headObject) : [],
+  };
+  if (baseObject && headObject && baseObject.file !== headObject.file) report.baseFile = baseObject.file;
+  // Rules judge what the change leaves behind: a removed object has no head side to judge.
+  if (headSide) {
+    const { findings, suppressed } = applyPolicy(runRules(headSide, baseSide, config), headSide.object, config);
+    report.findings = findings;
+    report.suppressed = suppressed;
+  }
+  return report;
+}
+
+function sideOf(object: ManifestObject | undefined, reachOptions: ReachOptions): ObjectSide | undefined {
+  if (!object) return undefined;
+  const reach = readReach(object, reachOptions);
+  return reach ? { object, reach } : undefined;
+}
+
+function reachOf(base: Reach | undefined, head: Reach | undefined): ObjectReport["reach"] {
+  const reach: ObjectReport["reach"] = {};
+  if (base) reach.base = base;
+  if (head) reach.head = head;
+  return reach;
+}
+
+/**
+ * Runs every enabled rule on the head side. A finding is pre-existing (`new: false`) when the same
+ * rule, run on the base side alone, produced the same message: same object, same entry point. Change
+ * rules (TLS removed, new ExternalName target) describe the difference itself, so they are always new.
+ */
+function runRules(head: ObjectSide, base: ObjectSide | undefined, config: Config): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    const severity = config.rules[rule.id] ?? rule.defaultSeverity;
+    if (severity === "off") continue;
+    const raw = rule.check(base ? { head, base } : { head });
+    if (raw.length === 0) continue;
+    const before =
+      rule.scope === "state" && base ? new Set(rule.check({ head: base }).map((finding) => finding.message)) : undefined;
+    for (const finding of raw) findings.push({ ...finding, severity, new: !before?.has(finding.message) });
+  }
+  return findings.sort((a, b) => a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+}
+
+function decideConclusion(objects: ObjectReport[], errors: ReviewError[], config: Config): Conclusion {
+  let worst: Conclusion = "success";
+  const raise = (to: Conclusion) => {
+    if (to === "failure" || (to === "neutral" && worst === "success")) worst = to;
+  };
+  for (const object of objects) {
+    for (const finding of object.findings) {
+      if (!finding.new && config.conclusion.preexisting === "ignore") continue;
+      if (finding.severity === "failure") raise("failure");
+      else if (finding.severity === "warning") raise(config.conclusion.warnings);
+    }
+  }
+  if (errors.some((error) => error.side === "head" && INCOMPLETE_REASONS.has(error.reason))) raise("neutral");
+  return worst;
+}
