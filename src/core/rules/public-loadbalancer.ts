@@ -1,0 +1,32 @@
+import { defineRule, docsUrlFor } from "./rule.js";
+import { objectLabel } from "./helpers.js";
+
+export const messages = {
+  // About the Service, not its ports: a port added to an already public load balancer is reported
+  // by the classification (widened), not as a new load balancer.
+  publicLoadBalancer: ({ object }: { object: string }) =>
+    `${object} is a LoadBalancer reachable from the internet: the cloud gives it its own public address.`,
+};
+
+const recommendation =
+  "Prefer one shared Ingress over a load balancer per Service. If this Service must have its own load balancer, make it internal with your cloud's internal-LB annotation, or restrict it with spec.loadBalancerSourceRanges.";
+
+export default defineRule({
+  id: "public-loadbalancer",
+  defaultSeverity: "warning",
+  title: "LoadBalancer Service is public",
+  recommendation,
+  docsUrl: docsUrlFor("public-loadbalancer"),
+  scope: "state",
+  check({ head: { object, reach } }) {
+    if (object.kind !== "Service" || reach.serviceType !== "LoadBalancer" || reach.level !== "public") return [];
+    return [
+      {
+        rule: "public-loadbalancer",
+        line: object.rangeOf(["spec", "type"]).line,
+        message: messages.publicLoadBalancer({ object: objectLabel(object) }),
+        recommendation,
+      },
+    ];
+  },
+});

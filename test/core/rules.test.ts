@@ -1,0 +1,800 @@
+/**
+ * The rules, end to end through review(): each fixture pair under fixtures/<case>/{base,head} is
+ * reviewed and compared with the FULL expected list of objects and findings. A finding or object
+ * not listed fails; the last tests fail when a rule was never seen firing, never seen staying
+ * silent where it ran, or a classification never occurred.
+ */
+import { describe, expect, it } from "vitest";
+import { configSchema, type ConfigInput } from "../../src/config/schema.js";
+import {
+  CLASSIFICATIONS,
+  RULE_IDS,
+  type Classification,
+  type Level,
+  type Report,
+  type RuleId,
+  type Severity,
+  type SuppressedFinding,
+} from "../../src/core/model.js";
+import { review } from "../../src/core/review.js";
+import { messages as externalIps } from "../../src/core/rules/external-ips.js";
+import { messages as externalname } from "../../src/core/rules/externalname.js";
+import { messages as ingressClassMissing } from "../../src/core/rules/ingress-class-missing.js";
+import { messages as nodeport } from "../../src/core/rules/nodeport.js";
+import { messages as openSourceRange } from "../../src/core/rules/open-source-range.js";
+import { messages as publicLoadBalancer } from "../../src/core/rules/public-loadbalancer.js";
+import { messages as publicWithoutTls } from "../../src/core/rules/public-without-tls.js";
+import { messages as sensitivePort } from "../../src/core/rules/sensitive-port-exposed.js";
+import { messages as tlsRemoved } from "../../src/core/rules/tls-removed.js";
+import { messages as wildcardHost } from "../../src/core/rules/wildcard-host.js";
+import { applyFix, manifestFixtureNames, readFixture } from "../helpers/fixtures.js";
+
+interface ExpectedFinding {
+  rule: RuleId;
+  line: number;
+  new: boolean;
+  severity: Severity;
+  message: string;
+  /** Required when the finding carries a fix: the replaced range and the whole head file after applying it. */
+  fix?: { startLine: number; endLine: number; fixed: string };
+}
+
+interface ExpectedObject {
+  id: string;
+  classification: Classification;
+  level: [base: Level, head: Level];
+  findings: ExpectedFinding[];
+  suppressed?: Pick<SuppressedFinding, "rule" | "reason" | "by">[];
+}
+
+interface CaseOptions {
+  config?: ConfigInput;
+  /** Rules this case shows staying silent: no finding, suppressed or not, on any object. */
+  silent?: RuleId[];
+}
+
+const fired = new Set<RuleId>();
+const silentSeen = new Set<RuleId>();
+const classificationsSeen = new Set<Classification>();
+const casesRun = new Set<string>();
+
+async function expectReview(caseName: string, expected: ExpectedObject[], options: CaseOptions = {}): Promise<Report> {
+  casesRun.add(caseName);
+  const trees = await readFixture(caseName);
+  const config = configSchema.parse(options.config ?? {});
+  const report = review({ base: trees.base, head: trees.head, config });
+
+  expect(report.errors).toEqual([]);
+  expect(
+    report.objects.map((object) => ({
+      id: object.id,
+      classification: object.classification,
+      level: [object.level.base, object.level.head],
+      findings: object.findings.map(({ rule, line, new: isNew, severity, message }) => ({ rule, line, new: isNew, severity, message })),
+      suppressed: object.suppressed.map(({ rule, reason, by }) => ({ rule, reason, by })),
+    })),
+  ).toEqual(
+    expected.map((object) => ({
+      ...object,
+      findings: object.findings.map(({ fix: _fix, ...finding }) => finding),
+      suppressed: object.suppressed ?? [],
+    })),
+  );
+
+  report.objects.forEach((object, i) => {
+    object.findings.forEach((finding, j) => {
+      const want = expected[i]!.findings[j]!.fix;
+      if (!finding.fix || !want) {
+        expect({ rule: finding.rule, line: finding.line, fix: finding.fix }).toEqual({ rule: finding.rule, line: finding.line, fix: want });
+        return;
+      }
+      expect({ startLine: finding.fix.startLine, endLine: finding.fix.endLine }).toEqual({
+        startLine: want.startLine,
+        endLine: want.endLine,
+      });
+      const headFile = trees.head.find((file) => file.path === object.file);
+      expect(applyFix(headFile!.text!, finding.fix)).toBe(want.fixed);
+    });
+    classificationsSeen.add(object.classification);
+    for (const finding of [...object.findings, ...object.suppressed]) fired.add(finding.rule);
+  });
+
+  for (const rule of options.silent ?? []) {
+    // A rule switched off did not run: that is not a case of it staying silent.
+    expect(config.rules[rule]).not.toBe("off");
+    const firing = report.objects.flatMap((object) => [...object.findings, ...object.suppressed]).filter((f) => f.rule === rule);
+    expect(firing).toEqual([]);
+    silentSeen.add(rule);
+  }
+  return report;
+}
+
+describe("NodePort", () => {
+  it("nodeport-added-fires: a new NodePort Service, fixed to ClusterIP keeping the comment", async () => {
+    const report = await expectReview("nodeport-added-fires", [
+      {
+        id: "Service/shop/web-debug",
+        classification: "widened",
+        level: ["none", "node"],
+        findings: [
+          {
+            rule: "nodeport",
+            line: 10,
+            new: true,
+            severity: "warning",
+            message: nodeport.nodePort({ object: "Service shop/web-debug" }),
+            fix: {
+              startLine: 10,
+              endLine: 10,
+              fixed: `# Temporary access for the load test; see SHOP-2291.
+apiVersion: v1
+kind: Service
+metadata:
+  name: web-debug
+  namespace: shop
+  labels:
+    app.kubernetes.io/name: web
+spec:
+  type: ClusterIP # reachable from the office VPN
+  selector:
+    app.kubernetes.io/name: web
+  ports:
+    - name: http
+      port: 8080
+      targetPort: http
+`,
+            },
+          },
+        ],
+      },
+    ]);
+    expect(report.conclusion).toBe("neutral");
+  });
+
+  it("clusterip-to-nodeport-pinned-fires: no fix when a port pins a nodePort (ClusterIP would reject it)", async () => {
+    await expectReview("clusterip-to-nodeport-pinned-fires", [
+      {
+        id: "Service/observability/grafana",
+        classification: "widened",
+        level: ["cluster", "node"],
+        findings: [
+          { rule: "nodeport", line: 7, new: true, severity: "warning", message: nodeport.nodePort({ object: "Service observability/grafana" }) },
+        ],
+      },
+    ]);
+  });
+
+  it("nodeport-label-change-preexisting: an old NodePort is reported as already present", async () => {
+    const report = await expectReview("nodeport-label-change-preexisting", [
+      {
+        id: "Service/tracing/jaeger-query",
+        classification: "unchanged",
+        level: ["node", "node"],
+        findings: [
+          { rule: "nodeport", line: 10, new: false, severity: "warning", message: nodeport.nodePort({ object: "Service tracing/jaeger-query" }) },
+        ],
+      },
+    ]);
+    // Pre-existing findings do not decide the conclusion by default.
+    expect(report.conclusion).toBe("success");
+  });
+
+  it("nodeport-to-clusterip-internal: a NodePort turned ClusterIP is newly internal", async () => {
+    await expectReview(
+      "nodeport-to-clusterip-internal",
+      [{ id: "Service/payments/orders-api", classification: "internal", level: ["node", "cluster"], findings: [] }],
+      { silent: ["nodeport"] },
+    );
+  });
+
+  it("clusterip-label-change-silent: labels and target ports of a ClusterIP Service are no exposure", async () => {
+    const report = await expectReview(
+      "clusterip-label-change-silent",
+      [{ id: "Service/shop/catalog", classification: "unchanged", level: ["cluster", "cluster"], findings: [] }],
+      { silent: ["nodeport", "public-without-tls", "external-ips"] },
+    );
+    expect(report.conclusion).toBe("success");
+  });
+});
+
+describe("LoadBalancer", () => {
+  it("lb-added-public-fires: a public load balancer with plain HTTP on port 80 next to TLS on 443", async () => {
+    const report = await expectReview("lb-added-public-fires", [
+      {
+        id: "Service/shop/checkout",
+        classification: "public",
+        level: ["none", "public"],
+        findings: [
+          {
+            rule: "public-loadbalancer",
+            line: 10,
+            new: true,
+            severity: "warning",
+            message: publicLoadBalancer.publicLoadBalancer({ object: "Service shop/checkout" }),
+          },
+          {
+            rule: "public-without-tls",
+            line: 14,
+            new: true,
+            severity: "failure",
+            message: publicWithoutTls.plainHttpPort({ object: "Service shop/checkout", entryPoint: "TCP/80" }),
+          },
+        ],
+      },
+    ]);
+    expect(report.conclusion).toBe("failure");
+  });
+
+  it("lb-internal-annotation-silent: an Azure internal load balancer is private", async () => {
+    await expectReview(
+      "lb-internal-annotation-silent",
+      [{ id: "Service/payments/ledger", classification: "widened", level: ["none", "private"], findings: [] }],
+      { silent: ["public-loadbalancer", "public-without-tls"] },
+    );
+  });
+
+  it("lb-made-internal-narrowed: the GKE internal annotation takes a load balancer off the internet", async () => {
+    await expectReview(
+      "lb-made-internal-narrowed",
+      [{ id: "Service/analytics/reporting", classification: "narrowed", level: ["public", "private"], findings: [] }],
+      { silent: ["public-loadbalancer"] },
+    );
+  });
+
+  it("lb-port-added-widened: a port added to a public load balancer; the load balancer itself is not new", async () => {
+    await expectReview("lb-port-added-widened", [
+      {
+        id: "Service/iot/mqtt-broker",
+        classification: "widened",
+        level: ["public", "public"],
+        findings: [
+          {
+            rule: "public-loadbalancer",
+            line: 7,
+            new: false,
+            severity: "warning",
+            message: publicLoadBalancer.publicLoadBalancer({ object: "Service iot/mqtt-broker" }),
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("lb-open-source-range-fires: loadBalancerSourceRanges of 0.0.0.0/0 restricts nothing", async () => {
+    await expectReview("lb-open-source-range-fires", [
+      {
+        id: "Service/edge/wireguard",
+        classification: "public",
+        level: ["none", "public"],
+        findings: [
+          {
+            rule: "public-loadbalancer",
+            line: 7,
+            new: true,
+            severity: "warning",
+            message: publicLoadBalancer.publicLoadBalancer({ object: "Service edge/wireguard" }),
+          },
+          {
+            rule: "open-source-range",
+            line: 8,
+            new: true,
+            severity: "warning",
+            message: openSourceRange.openRange({
+              object: "Service edge/wireguard",
+              cidrs: ["0.0.0.0/0"],
+              source: "spec.loadBalancerSourceRanges",
+            }),
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("lb-source-range-restricted-narrowed: partner ranges replace 0.0.0.0/0", async () => {
+    await expectReview(
+      "lb-source-range-restricted-narrowed",
+      [{ id: "Service/partners/sftp", classification: "narrowed", level: ["public", "private"], findings: [] }],
+      { silent: ["open-source-range", "public-loadbalancer"] },
+    );
+  });
+
+  it("lb-removed: a removed load balancer is listed, with nothing left to judge", async () => {
+    const report = await expectReview(
+      "lb-removed",
+      [{ id: "Service/backoffice/legacy-admin", classification: "removed", level: ["public", "none"], findings: [] }],
+      { silent: ["public-loadbalancer", "public-without-tls"] },
+    );
+    expect(report.conclusion).toBe("success");
+  });
+});
+
+describe("Ingress TLS", () => {
+  it("ingress-added-with-tls-public: a new public Ingress with TLS and a class is public, nothing else", async () => {
+    const report = await expectReview(
+      "ingress-added-with-tls-public",
+      [{ id: "Ingress/shop/storefront", classification: "public", level: ["none", "public"], findings: [] }],
+      { silent: ["public-without-tls", "wildcard-host", "ingress-class-missing"] },
+    );
+    expect(report.conclusion).toBe("success");
+  });
+
+  it("ingress-host-added-without-tls-fires: the fix adds the host to the existing tls entry", async () => {
+    await expectReview("ingress-host-added-without-tls-fires", [
+      {
+        id: "Ingress/web/docs",
+        classification: "widened",
+        level: ["public", "public"],
+        findings: [
+          {
+            rule: "public-without-tls",
+            line: 25,
+            new: true,
+            severity: "failure",
+            message: publicWithoutTls.routeWithoutTls({ object: "Ingress web/docs", entryPoint: "developers.example.com/" }),
+            fix: {
+              startLine: 12,
+              endLine: 12,
+              fixed: `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: docs
+  namespace: web
+  annotations:
+    cert-manager.io/cluster-issuer: letsencrypt-prod
+spec:
+  ingressClassName: nginx
+  tls:
+    - hosts:
+        - docs.example.com
+        - developers.example.com
+      secretName: docs-tls
+  rules:
+    - host: docs.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: docs
+                port:
+                  name: http
+    - host: developers.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: docs
+                port:
+                  name: http
+`,
+            },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("ingress-without-tls-section-fires: one finding per path, no fix without a tls section", async () => {
+    const object = "Ingress web/status-page";
+    await expectReview("ingress-without-tls-section-fires", [
+      {
+        id: "Ingress/web/status-page",
+        classification: "public",
+        level: ["none", "public"],
+        findings: [
+          {
+            rule: "public-without-tls",
+            line: 9,
+            new: true,
+            severity: "failure",
+            message: publicWithoutTls.routeWithoutTls({ object, entryPoint: "status.example.com/" }),
+          },
+          {
+            rule: "public-without-tls",
+            line: 9,
+            new: true,
+            severity: "failure",
+            message: publicWithoutTls.routeWithoutTls({ object, entryPoint: "status.example.com/api" }),
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("ingress-tls-removed-fires: dropping spec.tls is both a TLS loss and a public host without TLS", async () => {
+    const object = "Ingress identity/account";
+    await expectReview("ingress-tls-removed-fires", [
+      {
+        id: "Ingress/identity/account",
+        classification: "widened",
+        level: ["public", "public"],
+        findings: [
+          {
+            rule: "public-without-tls",
+            line: 9,
+            new: true,
+            severity: "failure",
+            message: publicWithoutTls.routeWithoutTls({ object, entryPoint: "account.example.com/" }),
+          },
+          {
+            rule: "tls-removed",
+            line: 9,
+            new: true,
+            severity: "failure",
+            message: tlsRemoved.tlsRemoved({ object, entryPoint: "account.example.com/" }),
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("ingress-tls-added-narrowed: a wildcard certificate now covers the host", async () => {
+    await expectReview(
+      "ingress-tls-added-narrowed",
+      [{ id: "Ingress/web/blog", classification: "narrowed", level: ["public", "public"], findings: [] }],
+      { silent: ["public-without-tls", "tls-removed", "wildcard-host"] },
+    );
+  });
+});
+
+describe("Ingress hosts and classes", () => {
+  it("ingress-wildcard-host-fires: a public wildcard host", async () => {
+    await expectReview("ingress-wildcard-host-fires", [
+      {
+        id: "Ingress/ci/preview-environments",
+        classification: "public",
+        level: ["none", "public"],
+        findings: [
+          {
+            rule: "wildcard-host",
+            line: 13,
+            new: true,
+            severity: "warning",
+            message: wildcardHost.wildcardHost({ object: "Ingress ci/preview-environments", host: "*.preview.example.com" }),
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("ingress-default-backend-fires: a default backend is a catch-all; a tls entry without hosts covers it", async () => {
+    await expectReview(
+      "ingress-default-backend-fires",
+      [
+        {
+          id: "Ingress/web/fallback",
+          classification: "public",
+          level: ["none", "public"],
+          findings: [
+            { rule: "wildcard-host", line: 10, new: true, severity: "warning", message: wildcardHost.catchAll({ object: "Ingress web/fallback" }) },
+          ],
+        },
+      ],
+      { silent: ["public-without-tls"] },
+    );
+  });
+
+  it("ingress-internal-class-silent: a class the config calls internal makes the Ingress private", async () => {
+    await expectReview(
+      "ingress-internal-class-silent",
+      [{ id: "Ingress/backoffice/admin-tools", classification: "widened", level: ["none", "private"], findings: [] }],
+      { config: { ingress: { internalClasses: ["nginx-internal"] } }, silent: ["wildcard-host", "public-without-tls", "ingress-class-missing"] },
+    );
+  });
+
+  it("ingress-class-missing-fires: no class leaves the choice of controller to the cluster", async () => {
+    await expectReview("ingress-class-missing-fires", [
+      {
+        id: "Ingress/shop/media",
+        classification: "public",
+        level: ["none", "public"],
+        findings: [
+          {
+            rule: "ingress-class-missing",
+            line: 6,
+            new: true,
+            severity: "notice",
+            message: ingressClassMissing.classMissing({ object: "Ingress shop/media" }),
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("ingress-backend-change-unchanged-silent: a new backend Service is no exposure change; the class annotation counts", async () => {
+    await expectReview(
+      "ingress-backend-change-unchanged-silent",
+      [{ id: "Ingress/shop/search", classification: "unchanged", level: ["public", "public"], findings: [] }],
+      { silent: ["ingress-class-missing", "public-without-tls"] },
+    );
+  });
+
+  it("alb-ingress-internal-by-default-silent: an ALB without scheme is internal", async () => {
+    await expectReview(
+      "alb-ingress-internal-by-default-silent",
+      [{ id: "Ingress/ops/ops-dashboard", classification: "widened", level: ["none", "private"], findings: [] }],
+      { silent: ["public-without-tls"] },
+    );
+  });
+
+  it("alb-ingress-internet-facing-public: scheme internet-facing makes an ALB public", async () => {
+    await expectReview(
+      "alb-ingress-internet-facing-public",
+      [{ id: "Ingress/partners/partner-api", classification: "public", level: ["private", "public"], findings: [] }],
+      { silent: ["public-without-tls"] },
+    );
+  });
+
+  it("nginx-allowlist-open-fires: 0.0.0.0/0 added to an nginx allow-list opens the Ingress", async () => {
+    await expectReview("nginx-allowlist-open-fires", [
+      {
+        id: "Ingress/observability/grafana",
+        classification: "public",
+        level: ["private", "public"],
+        findings: [
+          {
+            rule: "open-source-range",
+            line: 7,
+            new: true,
+            severity: "warning",
+            message: openSourceRange.openRange({
+              object: "Ingress observability/grafana",
+              cidrs: ["0.0.0.0/0"],
+              source: "nginx.ingress.kubernetes.io/whitelist-source-range",
+            }),
+          },
+        ],
+      },
+    ]);
+  });
+});
+
+describe("sensitive ports", () => {
+  it("sensitive-port-nodeport-fires: PostgreSQL on a NodePort", async () => {
+    await expectReview("sensitive-port-nodeport-fires", [
+      {
+        id: "Service/data/orders-db",
+        classification: "widened",
+        level: ["cluster", "node"],
+        findings: [
+          { rule: "nodeport", line: 7, new: true, severity: "warning", message: nodeport.nodePort({ object: "Service data/orders-db" }) },
+          {
+            rule: "sensitive-port-exposed",
+            line: 12,
+            new: true,
+            severity: "failure",
+            message: sensitivePort.servicePort({
+              object: "Service data/orders-db",
+              product: "PostgreSQL",
+              port: 5432,
+              where: "on every node's IP",
+            }),
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("sensitive-port-clusterip-internal-silent: Redis inside the cluster is fine", async () => {
+    await expectReview(
+      "sensitive-port-clusterip-internal-silent",
+      [{ id: "Service/shop/session-cache", classification: "internal", level: ["none", "cluster"], findings: [] }],
+      { silent: ["sensitive-port-exposed"] },
+    );
+  });
+
+  it("ingress-backend-sensitive-port-fires: a path routed to the RabbitMQ management port", async () => {
+    await expectReview("ingress-backend-sensitive-port-fires", [
+      {
+        id: "Ingress/messaging/rabbitmq",
+        classification: "widened",
+        level: ["public", "public"],
+        findings: [
+          {
+            rule: "sensitive-port-exposed",
+            line: 13,
+            new: true,
+            severity: "failure",
+            message: sensitivePort.ingressBackend({
+              object: "Ingress messaging/rabbitmq",
+              entryPoint: "events.example.com/rabbitmq",
+              product: "RabbitMQ management",
+              port: 15672,
+              backend: "rabbitmq",
+              where: "from the internet",
+            }),
+          },
+        ],
+      },
+    ]);
+  });
+});
+
+describe("externalIPs and ExternalName", () => {
+  it("external-ips-public-fires: a public external IP on a ClusterIP Service", async () => {
+    await expectReview("external-ips-public-fires", [
+      {
+        id: "Service/mail/smtp-relay",
+        classification: "public",
+        level: ["cluster", "public"],
+        findings: [
+          {
+            rule: "external-ips",
+            line: 9,
+            new: true,
+            severity: "warning",
+            message: externalIps.externalIps({ object: "Service mail/smtp-relay", addresses: ["203.0.113.25"] }),
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("external-ips-private-fires: private external IPs still fire (any level)", async () => {
+    await expectReview("external-ips-private-fires", [
+      {
+        id: "Service/kube-system/internal-dns",
+        classification: "widened",
+        level: ["none", "private"],
+        findings: [
+          {
+            rule: "external-ips",
+            line: 9,
+            new: true,
+            severity: "warning",
+            message: externalIps.externalIps({ object: "Service kube-system/internal-dns", addresses: ["10.20.0.53", "10.20.1.53"] }),
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("externalname-added-fires: a new alias to a managed database", async () => {
+    await expectReview("externalname-added-fires", [
+      {
+        id: "Service/billing/billing-db",
+        classification: "internal",
+        level: ["none", "cluster"],
+        findings: [
+          {
+            rule: "externalname",
+            line: 8,
+            new: true,
+            severity: "notice",
+            message: externalname.added({
+              object: "Service billing/billing-db",
+              target: "billing-prod.cluster-c9xk2q.eu-west-1.rds.amazonaws.com",
+            }),
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("externalname-retargeted-fires: sandbox to production payment provider", async () => {
+    await expectReview("externalname-retargeted-fires", [
+      {
+        id: "Service/payments/payment-provider",
+        classification: "unchanged",
+        level: ["cluster", "cluster"],
+        findings: [
+          {
+            rule: "externalname",
+            line: 8,
+            new: true,
+            severity: "notice",
+            message: externalname.retargeted({
+              object: "Service payments/payment-provider",
+              target: "api.paymentprovider.example",
+              previous: "api.sandbox.paymentprovider.example",
+            }),
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("externalname-same-target-silent: case and the root dot do not change a DNS name", async () => {
+    await expectReview(
+      "externalname-same-target-silent",
+      [{ id: "Service/shop/geoip", classification: "unchanged", level: ["cluster", "cluster"], findings: [] }],
+      { silent: ["externalname"] },
+    );
+  });
+});
+
+describe("suppressions and config", () => {
+  it("suppressed-by-annotation: exposure-review.io/allow lists the finding with its reason", async () => {
+    const report = await expectReview(
+      "suppressed-by-annotation",
+      [
+        {
+          id: "Service/edge/cdn-origin",
+          classification: "public",
+          level: ["none", "public"],
+          findings: [],
+          suppressed: [
+            { rule: "public-loadbalancer", reason: "Origin for CloudFront, locked down by security group; SEC-142", by: "annotation" },
+          ],
+        },
+      ],
+      { silent: ["public-without-tls"] },
+    );
+    expect(report.conclusion).toBe("success");
+  });
+
+  it("suppressed-by-config: a config suppression matches by Kind/namespace/name pattern only", async () => {
+    await expectReview(
+      "suppressed-by-config",
+      [
+        {
+          id: "Service/observability/prometheus-node",
+          classification: "widened",
+          level: ["none", "node"],
+          findings: [],
+          suppressed: [{ rule: "nodeport", reason: "Scraped by the on-prem federation; OPS-311", by: "config" }],
+        },
+        {
+          id: "Service/shop/web-node",
+          classification: "widened",
+          level: ["none", "node"],
+          findings: [{ rule: "nodeport", line: 22, new: true, severity: "warning", message: nodeport.nodePort({ object: "Service shop/web-node" }) }],
+        },
+      ],
+      {
+        config: {
+          suppressions: [{ rule: "nodeport", object: "Service/observability/*", reason: "Scraped by the on-prem federation; OPS-311" }],
+        },
+      },
+    );
+  });
+
+  it("config-rule-off-silent: a rule set to off is not listed; another is raised to failure", async () => {
+    const report = await expectReview(
+      "config-rule-off-silent",
+      [
+        { id: "Service/messaging/kafka-ui", classification: "widened", level: ["none", "node"], findings: [] },
+        {
+          id: "Service/games/game-server",
+          classification: "public",
+          level: ["none", "public"],
+          findings: [
+            {
+              rule: "public-loadbalancer",
+              line: 21,
+              new: true,
+              severity: "failure",
+              message: publicLoadBalancer.publicLoadBalancer({ object: "Service games/game-server" }),
+            },
+          ],
+        },
+      ],
+      { config: { rules: { nodeport: "off", "public-loadbalancer": "failure" } } },
+    );
+    expect(report.conclusion).toBe("failure");
+  });
+});
+
+// These run last (vitest runs a file's tests in order) and read what the cases above recorded.
+describe("coverage of the fixtures", () => {
+  it("every rule fired in some fixture", () => {
+    const never = RULE_IDS.filter((rule) => !fired.has(rule)).map((rule) => `rule ${rule} never fired in any fixture`);
+    expect(never).toEqual([]);
+  });
+
+  it("every rule had a silent case", () => {
+    const never = RULE_IDS.filter((rule) => !silentSeen.has(rule)).map((rule) => `rule ${rule} never had a silent case`);
+    expect(never).toEqual([]);
+  });
+
+  it("every classification occurred", () => {
+    expect(CLASSIFICATIONS.filter((classification) => !classificationsSeen.has(classification))).toEqual([]);
+  });
+
+  it("every fixture folder has a test case", () => {
+    expect(manifestFixtureNames().filter((name) => !casesRun.has(name))).toEqual([]);
+  });
+});
