@@ -109,8 +109,10 @@ function readSide(files: ManifestFile[], side: Side): SideObjects {
 
 /**
  * Pairs base and head objects by identity (`kind/namespace/name`), so an object that moved to another
- * file is the same object. Where an identity repeats on a side, copies pair by file path first, then
- * in order, so duplicates never pair across unrelated files when a same-file partner exists.
+ * file is the same object. Where an identity repeats on a side (kustomize overlays, example folders),
+ * copies pair by file path first; a further head copy is compared with the first base copy, so a new
+ * definition is never hidden; a further base copy whose identity still exists on the head side is not
+ * "removed" (the identity is not gone; the duplicate entry in `errors` says why it is not listed).
  */
 function pairObjects(base: SideObjects, head: SideObjects): [ManifestObject | undefined, ManifestObject | undefined][] {
   const baseById = groupById(base.objects);
@@ -123,15 +125,13 @@ function pairObjects(base: SideObjects, head: SideObjects): [ManifestObject | un
       pairs.push([baseGroup[0], headGroup[0]]);
       continue;
     }
-    const unpairedHead = [...headGroup];
-    const unpairedBase: ManifestObject[] = [];
-    for (const baseObject of baseGroup) {
-      const index = unpairedHead.findIndex((h) => h.file === baseObject.file);
-      if (index >= 0) pairs.push([baseObject, unpairedHead.splice(index, 1)[0]]);
-      else unpairedBase.push(baseObject);
+    const unpairedBase = [...baseGroup];
+    for (const headObject of headGroup) {
+      const index = unpairedBase.findIndex((b) => b.file === headObject.file);
+      const partner = index >= 0 ? unpairedBase.splice(index, 1)[0] : undefined;
+      pairs.push([partner ?? baseGroup.find((b) => sameValue(b.body, headObject.body)) ?? baseGroup[0], headObject]);
     }
-    const count = Math.max(unpairedBase.length, unpairedHead.length);
-    for (let i = 0; i < count; i++) pairs.push([unpairedBase[i], unpairedHead[i]]);
+    if (headGroup.length === 0) for (const baseObject of unpairedBase) pairs.push([baseObject, undefined]);
   }
   return pairs;
 }
@@ -194,9 +194,10 @@ function reachOf(base: Reach | undefined, head: Reach | undefined): ObjectReport
 }
 
 /**
- * Runs every enabled rule on the head side. A finding is pre-existing (`new: false`) when the same
- * rule, run on the base side alone, produced the same message: same object, same entry point. Change
- * rules (TLS removed, new ExternalName target) describe the difference itself, so they are always new.
+ * Runs every enabled rule on the head side. As the contract says, a finding is new unless the same
+ * rule fired for the same object on the base side: a `state` rule is run on the base side alone to
+ * know. `change` rules (TLS removed, a new ExternalName target) describe the difference itself, so
+ * their findings are always new.
  */
 function runRules(head: ObjectSide, base: ObjectSide | undefined, config: Config): Finding[] {
   const findings: Finding[] = [];
@@ -205,9 +206,8 @@ function runRules(head: ObjectSide, base: ObjectSide | undefined, config: Config
     if (severity === "off") continue;
     const raw = rule.check(base ? { head, base } : { head });
     if (raw.length === 0) continue;
-    const before =
-      rule.scope === "state" && base ? new Set(rule.check({ head: base }).map((finding) => finding.message)) : undefined;
-    for (const finding of raw) findings.push({ ...finding, severity, new: !before?.has(finding.message) });
+    const firedBefore = rule.scope === "state" && base !== undefined && rule.check({ head: base }).length > 0;
+    for (const finding of raw) findings.push({ ...finding, severity, new: !firedBefore });
   }
   return findings.sort((a, b) => a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
