@@ -1,0 +1,90 @@
+/**
+ * Report → the JSON report (version 1) of CONTRACT.md: exactly its fields, in its key order.
+ * The in-memory Report carries more (reach, changes, fixes, error sides) for the other renderers;
+ * none of it leaks here, so the JSON stays a stable interface for scripts.
+ */
+import type {
+  ChangeKind,
+  Classification,
+  Conclusion,
+  ErrorReason,
+  Level,
+  Report,
+  RuleId,
+  Severity,
+} from "../core/model.js";
+
+export interface JsonFinding {
+  rule: RuleId;
+  severity: Severity;
+  new: boolean;
+  line: number;
+  message: string;
+  recommendation: string;
+}
+
+export interface JsonObject {
+  kind: string;
+  namespace: string;
+  name: string;
+  file: string;
+  line: number;
+  change: ChangeKind;
+  classification: Classification;
+  level: { base: Level; head: Level };
+  findings: JsonFinding[];
+  suppressed: { rule: RuleId; reason: string }[];
+}
+
+export interface JsonError {
+  file: string;
+  /** Absent when the problem concerns the whole file (binary, too large). */
+  line?: number;
+  reason: ErrorReason;
+  message: string;
+}
+
+export interface JsonReport {
+  version: 1;
+  conclusion: Conclusion;
+  objects: JsonObject[];
+  errors: JsonError[];
+}
+
+/** Built field by field (never spread) so key order and the absence of extra fields are guaranteed. */
+export function toJsonReport(report: Report): JsonReport {
+  return {
+    version: 1,
+    conclusion: report.conclusion,
+    objects: report.objects.map((object) => ({
+      kind: object.kind,
+      namespace: object.namespace,
+      name: object.name,
+      file: object.file,
+      line: object.line,
+      change: object.change,
+      classification: object.classification,
+      level: { base: object.level.base, head: object.level.head },
+      findings: object.findings.map((finding) => ({
+        rule: finding.rule,
+        severity: finding.severity,
+        new: finding.new,
+        line: finding.line,
+        message: finding.message,
+        recommendation: finding.recommendation,
+      })),
+      suppressed: object.suppressed.map((finding) => ({ rule: finding.rule, reason: finding.reason })),
+    })),
+    errors: report.errors.map((error) => ({
+      file: error.file,
+      ...(error.line === undefined ? {} : { line: error.line }),
+      reason: error.reason,
+      message: error.message,
+    })),
+  };
+}
+
+/** Two-space indented, with a final newline (what `--format json` prints). */
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+}

@@ -1,0 +1,127 @@
+/**
+ * Report → the terminal report of `exposure-review` (the default `--format text`).
+ *
+ * One block per object (header, what changed, findings with their recommendation, suppressed
+ * findings with their reason), then files that could not be reviewed, then the conclusion and
+ * counts. ANSI colour only when asked: the CLI passes `stdout.isTTY && !NO_COLOR`.
+ */
+import type { Classification, Conclusion, Finding, ObjectReport, Report, ReviewError, Severity, SuppressedFinding } from "../core/model.js";
+
+export interface TextOptions {
+  color?: boolean;
+}
+
+const ICONS: Record<Severity, string> = { failure: "✖", warning: "⚠", notice: "ℹ" };
+
+type Style = "bold" | "dim" | "red" | "yellow" | "green" | "cyan";
+const ANSI: Record<Style, [number, number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  yellow: [33, 39],
+  green: [32, 39],
+  cyan: [36, 39],
+};
+
+const SEVERITY_STYLE: Record<Severity, Style> = { failure: "red", warning: "yellow", notice: "cyan" };
+const CONCLUSION_STYLE: Record<Conclusion, Style> = { failure: "red", neutral: "yellow", success: "green" };
+const CLASSIFICATION_STYLE: Record<Classification, Style> = {
+  public: "red",
+  widened: "yellow",
+  internal: "green",
+  narrowed: "green",
+  removed: "dim",
+  unchanged: "dim",
+};
+
+export function renderText(report: Report, options: TextOptions = {}): string {
+  const paint = (style: Style, text: string): string => {
+    if (!options.color) return text;
+    const [open, close] = ANSI[style];
+    return `\u001b[${open}m${text}\u001b[${close}m`;
+  };
+  const blocks: string[] = [];
+
+  if (report.objects.length === 0) blocks.push("No Service or Ingress changes.");
+  for (const object of report.objects) blocks.push(objectBlock(object, paint).join("\n"));
+  if (report.errors.length > 0) blocks.push(errorsBlock(report.errors, paint).join("\n"));
+  blocks.push(conclusionLine(report, paint));
+
+  return `${blocks.join("\n\n")}\n`;
+}
+
+type Paint = (style: Style, text: string) => string;
+
+function objectBlock(object: ObjectReport, paint: Paint): string[] {
+  const moved = object.baseFile !== undefined && object.baseFile !== object.file ? ` (was ${object.baseFile})` : "";
+  const lines = [
+    [
+      paint("bold", clean(`${object.kind} ${object.namespace}/${object.name}`)),
+      clean(`${object.file}:${object.line}${moved}`),
+      paint(CLASSIFICATION_STYLE[object.classification], object.classification.toUpperCase()),
+      `${object.level.base} → ${object.level.head}`,
+    ].join("  "),
+  ];
+  for (const change of object.changes) lines.push(`  ${paint("dim", "·")} ${clean(change)}`);
+  for (const finding of object.findings) lines.push(...findingLines(finding, paint));
+  for (const finding of object.suppressed) lines.push(suppressedLine(finding, paint));
+  return lines;
+}
+
+function findingLines(finding: Finding, paint: Paint): string[] {
+  const head = `${ICONS[finding.severity]} ${finding.severity}`;
+  const old = finding.new ? "" : ` ${paint("dim", "(already present)")}`;
+  return [
+    `  ${paint(SEVERITY_STYLE[finding.severity], head)} ${finding.rule}  line ${finding.line}  ${clean(finding.message)}${old}`,
+    `      ${paint("dim", `↳ ${clean(finding.recommendation)}`)}`,
+  ];
+}
+
+function suppressedLine(finding: SuppressedFinding, paint: Paint): string {
+  const source = finding.by === "config" ? "config" : "annotation";
+  return paint(
+    "dim",
+    `  ○ suppressed ${finding.rule}  line ${finding.line}  ${clean(finding.message)} (${finding.severity}; ${source}: ${clean(finding.reason)})`,
+  );
+}
+
+function errorsBlock(errors: readonly ReviewError[], paint: Paint): string[] {
+  const lines = [paint("bold", "Could not review:")];
+  for (const error of errors) {
+    const where = error.line === undefined ? error.file : `${error.file}:${error.line}`;
+    const side = error.side === "base" ? " (base)" : "";
+    // A head-side file the review could not read leaves the review incomplete; templates and
+    // base-side files are information only.
+    const incomplete = error.side === "head" && error.reason !== "template";
+    const icon = incomplete ? paint("yellow", ICONS.warning) : paint("cyan", ICONS.notice);
+    lines.push(`  ${icon} ${clean(where)}${side}  ${error.reason}  ${clean(error.message)}`);
+  }
+  return lines;
+}
+
+function conclusionLine(report: Report, paint: Paint): string {
+  const findings = report.objects.flatMap((object) => object.findings);
+  const parts = [count(report.objects.length, "object")];
+  for (const severity of ["failure", "warning", "notice"] as const) {
+    const n = findings.filter((finding) => finding.severity === severity).length;
+    if (n > 0) parts.push(count(n, severity));
+  }
+  const old = findings.filter((finding) => !finding.new).length;
+  if (old > 0) parts.push(`${old} already present`);
+  const suppressed = report.objects.reduce((sum, object) => sum + object.suppressed.length, 0);
+  if (suppressed > 0) parts.push(`${suppressed} suppressed`);
+  if (report.errors.length > 0) parts.push(count(report.errors.length, "error"));
+  return `${paint("bold", "Conclusion:")} ${paint(CONCLUSION_STYLE[report.conclusion], report.conclusion)} (${parts.join(", ")})`;
+}
+
+/**
+ * Control characters from a manifest (an annotation value, a host) must not reach the terminal:
+ * an escape sequence could rewrite what the reader sees. They are shown as `\u001b`.
+ */
+function clean(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}

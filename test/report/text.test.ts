@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { renderText } from "../../src/report/text.js";
+import { emptyReport, realisticReport } from "./sample-reports.js";
+
+const ANSI = /\u001b\[\d+m/g;
+
+describe("renderText", () => {
+  it("renders a realistic report: blocks per object, changes, findings, suppressions, errors, conclusion", () => {
+    expect(renderText(realisticReport)).toBe(
+      [
+        "Service default/debug  k8s/debug.yaml:20 (was k8s/old/debug.yaml)  WIDENED  cluster → node",
+        "  · spec.type: ClusterIP → NodePort",
+        "  · spec.ports[pg]: added 5432/TCP (nodePort 30432)",
+        "  ⚠ warning nodeport  line 24  Service default/debug is type NodePort.",
+        "      ↳ Use type ClusterIP behind an Ingress.",
+        "  ○ suppressed sensitive-port-exposed  line 27  Service default/debug exposes PostgreSQL (5432) on every node. (failure; annotation: Debug database, removed after the migration)",
+        "",
+        "Service edge/gateway  k8s/gateway.yaml:1  PUBLIC  none → public",
+        "  ✖ failure public-without-tls  line 12  Service edge/gateway serves plain HTTP on TCP/80 to the internet.",
+        "      ↳ Terminate TLS at the load balancer (a certificate annotation) and serve 443.",
+        "  ○ suppressed public-loadbalancer  line 8  Service edge/gateway is a public LoadBalancer. (warning; config: Fronted by the CDN; ticket SEC-142)",
+        "",
+        "Ingress shop/storefront  k8s/shop/ingress.yaml:3  WIDENED  public → public",
+        "  · spec.tls: removed hosts shop.example.com",
+        "  ✖ failure tls-removed  line 9  Ingress shop/storefront no longer serves shop.example.com/ over TLS.",
+        "      ↳ Keep the spec.tls entry for every public host.",
+        "  ⚠ warning wildcard-host  line 14  Ingress shop/storefront routes the wildcard host *.example.com. (already present)",
+        "      ↳ Name each host.",
+        "",
+        "Could not review:",
+        "  ⚠ k8s/broken.yaml:3  syntax  Nested mappings are not allowed in compact mappings",
+        "  ℹ charts/app/templates/svc.yaml  template  Helm template: not reviewed",
+        "",
+        "Conclusion: failure (3 objects, 2 failures, 2 warnings, 1 already present, 2 suppressed, 2 errors)",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("says there is nothing to review for an empty report", () => {
+    expect(renderText(emptyReport)).toBe("No Service or Ingress changes.\n\nConclusion: success (0 objects)\n");
+  });
+
+  it("marks a base-side error as such and as information only", () => {
+    const report = {
+      ...emptyReport,
+      errors: [{ file: "old.yaml", line: 1, reason: "syntax" as const, message: "bad", side: "base" as const }],
+    };
+    expect(renderText(report)).toBe(
+      "No Service or Ingress changes.\n\nCould not review:\n  ℹ old.yaml:1 (base)  syntax  bad\n\nConclusion: success (0 objects, 1 error)\n",
+    );
+  });
+
+  it("has no colour codes unless asked", () => {
+    expect(renderText(realisticReport)).not.toMatch(ANSI);
+    expect(renderText(realisticReport, { color: false })).not.toMatch(ANSI);
+  });
+
+  it("with colour, paints severities, classifications and the conclusion, and says the same text", () => {
+    const colored = renderText(realisticReport, { color: true });
+    const lines = colored.split("\n");
+    expect(lines[0]).toBe(
+      "\u001b[1mService default/debug\u001b[22m  k8s/debug.yaml:20 (was k8s/old/debug.yaml)  \u001b[33mWIDENED\u001b[39m  cluster → node",
+    );
+    expect(lines[8]).toBe(
+      "  \u001b[31m✖ failure\u001b[39m public-without-tls  line 12  Service edge/gateway serves plain HTTP on TCP/80 to the internet.",
+    );
+    expect(lines.at(-2)).toBe(
+      "\u001b[1mConclusion:\u001b[22m \u001b[31mfailure\u001b[39m (3 objects, 2 failures, 2 warnings, 1 already present, 2 suppressed, 2 errors)",
+    );
+    expect(colored.replace(ANSI, "")).toBe(renderText(realisticReport));
+  });
+
+  it("shows control characters from a manifest instead of sending them to the terminal", () => {
+    const [object] = realisticReport.objects;
+    if (!object) throw new Error("sample report has objects");
+    const report = { ...emptyReport, objects: [{ ...object, changes: ['metadata.annotations["x"]: added "\u001b[2Jgone"'] }] };
+    expect(renderText(report).split("\n")[1]).toBe('  · metadata.annotations["x"]: added "\\u001b[2Jgone"');
+  });
+});
