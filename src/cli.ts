@@ -5,13 +5,14 @@
  */
 import { readFile } from "node:fs/promises";
 import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfigText } from "./config/load.js";
 import { DEFAULT_CONFIG, type Config } from "./config/schema.js";
 import type { Conclusion } from "./core/model.js";
 import { manifestPathFilter } from "./core/paths.js";
 import { review } from "./core/review.js";
-import { readGitTrees } from "./node/git-tree.js";
+import { readGitFile, readGitTrees, resolveRange, type GitRange } from "./node/git-tree.js";
 import { readTree } from "./node/read-tree.js";
 import { FORMATS, render, type Format } from "./report/index.js";
 
@@ -36,7 +37,8 @@ Options:
   --head DIR          the tree after the change
   --git BASE..HEAD    compare two commits of the git repository in the current directory
                       (BASE...HEAD compares HEAD with its merge base, as a pull request does)
-  --config FILE       an exposure.yml (default: .github/exposure.yml under --head or the repo, if present)
+  --config FILE       an exposure.yml (default: .github/exposure.yml of the base side, if present,
+                      so a change cannot switch off its own review)
   --format FORMAT     text (default), json, markdown or sarif
   -h, --help          show this help
   -v, --version       show the version
@@ -87,9 +89,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) return usageError(io, `not a directory: ${dir}`);
   }
 
+  let range: GitRange | undefined;
+  if (!usingDirs) {
+    try {
+      range = await resolveRange(io.cwd, args.git!);
+    } catch (error) {
+      return usageError(io, (error as Error).message);
+    }
+  }
+
   let config: Config;
   try {
-    config = await loadConfig(args.config, usingDirs ? args.head! : io.cwd);
+    config = await loadConfig(args.config, usingDirs ? { dir: args.base! } : { cwd: io.cwd, rev: range!.baseRev });
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr.write(`exposure-review: ${error.message}\n`);
@@ -104,7 +115,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (usingDirs) {
       [base, head] = await Promise.all([readTree(args.base!, isManifest), readTree(args.head!, isManifest)]);
     } else {
-      ({ base, head } = await readGitTrees(io.cwd, args.git!, isManifest));
+      ({ base, head } = await readGitTrees(io.cwd, range!, isManifest));
     }
   } catch (error) {
     return usageError(io, (error as Error).message);
@@ -120,16 +131,29 @@ export function exitCodeFor(conclusion: Conclusion): number {
   return conclusion === "failure" ? EXIT.failure : EXIT.ok;
 }
 
-async function loadConfig(explicit: string | undefined, root: string): Promise<Config> {
-  const file = explicit ?? `${root}/.github/exposure.yml`;
-  if (explicit === undefined && !existsSync(file)) return DEFAULT_CONFIG;
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new ConfigError(file, [{ path: "", message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+const CONFIG_PATH = ".github/exposure.yml";
+
+/**
+ * Without --config, the config comes from the BASE side (the base directory, or the base commit),
+ * as the GitHub App reads it from the default branch: a change must not be able to switch off its
+ * own review.
+ */
+async function loadConfig(explicit: string | undefined, base: { dir: string } | { cwd: string; rev: string }): Promise<Config> {
+  if (explicit !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(explicit, "utf8");
+    } catch (error) {
+      throw new ConfigError(explicit, [{ path: "", message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+    }
+    return parseConfigText(text, explicit);
   }
-  return parseConfigText(text, file);
+  if ("dir" in base) {
+    const file = join(base.dir, CONFIG_PATH);
+    return existsSync(file) ? parseConfigText(await readFile(file, "utf8"), file) : DEFAULT_CONFIG;
+  }
+  const text = await readGitFile(base.cwd, base.rev, CONFIG_PATH);
+  return text === undefined ? DEFAULT_CONFIG : parseConfigText(text, `${base.rev.slice(0, 12)}:${CONFIG_PATH}`);
 }
 
 function usageError(io: CliIo, message: string): number {

@@ -18,14 +18,23 @@ export interface GitTrees {
   headRev: string;
 }
 
+export interface GitRange {
+  baseRev: string;
+  headRev: string;
+}
+
 /** `A..B` compares A with B; `A...B` compares the merge base of A and B with B, as a pull request does. */
-export async function readGitTrees(cwd: string, range: string, keep: (path: string) => boolean): Promise<GitTrees> {
+export async function resolveRange(cwd: string, range: string): Promise<GitRange> {
   const match = /^(.+?)(\.\.\.?)(.+)$/.exec(range);
   if (!match) throw new Error(`--git takes BASE..HEAD (or BASE...HEAD); got "${range}"`);
   const [, baseRef, dots, headRef] = match as unknown as [string, string, string, string];
   const headRev = await revParse(cwd, headRef);
   const baseRev = dots === "..." ? await git(cwd, ["merge-base", baseRef, headRef]) : await revParse(cwd, baseRef);
+  return { baseRev, headRev };
+}
 
+/** The manifests the range changed, read on both sides. */
+export async function readGitTrees(cwd: string, { baseRev, headRev }: GitRange, keep: (path: string) => boolean): Promise<GitTrees> {
   // -z: paths with spaces or unicode come through verbatim; --no-renames: a moved file is read on
   // both sides under its own path, and the core matches objects by identity anyway.
   const changed = (await git(cwd, ["diff", "--name-only", "--no-renames", "-z", baseRev, headRev], false))
@@ -33,6 +42,12 @@ export async function readGitTrees(cwd: string, range: string, keep: (path: stri
     .filter((path) => path !== "" && keep(path));
   const [base, head] = await Promise.all([readBlobs(cwd, baseRev, changed), readBlobs(cwd, headRev, changed)]);
   return { base, head, baseRev, headRev };
+}
+
+/** One file's text at a revision, or undefined when the revision has no such file. */
+export async function readGitFile(cwd: string, rev: string, path: string): Promise<string | undefined> {
+  const [file] = await readBlobs(cwd, rev, [path]);
+  return file?.text;
 }
 
 async function revParse(cwd: string, ref: string): Promise<string> {
