@@ -8,3 +8,11 @@ export const MAX_MANIFEST_BYTES = 1024 * 1024;
  * alias bomb ("billion laughs") is refused in milliseconds.
  */
 export const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * How deeply collections may nest (counted as the YAML parser's open nodes). The `yaml` composer
+ * recurses per level and runs out of stack near 800 levels; a stack overflow that lands inside V8's
+ * regular-expression compiler kills the process instead of throwing, so deeper input is refused
+ * before it is composed. Real manifests, CRD schemas included, stay well under 100.
+ */
+export const MAX_NESTING_DEPTH = 256;
