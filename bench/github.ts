@@ -1,0 +1,66 @@
+/**
+ * End-to-end GitHub App bench: a signed pull_request webhook through the real handler, Probot and Octokit
+ * to the fake GitHub with 50 ms added to every answer, for pull requests of 1, 30 and 300 changed manifests
+ * (one finding each time, so only the file count varies). Once with Probot's production throttling
+ * (≥ 1 s between writes, 3 s between review posts) and once without. Cold instance each row: the
+ * installation token request is included.
+ *
+ *   npx tsx bench/github.ts
+ */
+import { fileURLToPath } from "node:url";
+import { examplePayload, manyFilesRepository, startHarness } from "../test/github/harness.js";
+
+export interface GithubRow {
+  files: number;
+  throttling: boolean;
+  /** Webhook request to the check run answered as completed. */
+  checkRunMs: number;
+  /** Webhook request to the end of the review (the review posted). */
+  totalMs: number;
+  requests: number;
+  status: number;
+}
+
+const LATENCY_MS = 50;
+
+export async function benchGithub(sizes: readonly number[] = [1, 30, 300]): Promise<GithubRow[]> {
+  const rows: GithubRow[] = [];
+  for (const throttling of [false, true]) {
+    for (const files of sizes) {
+      const repository = manyFilesRepository(files);
+      const harness = await startHarness(repository, { throttling, latencyMs: LATENCY_MS });
+      const payload = examplePayload(harness.fake, repository, "pull_request", "opened");
+      const start = performance.now();
+      const response = await harness.deliver("pull_request", payload);
+      const totalMs = performance.now() - start;
+      const run = harness.fake.checkRuns[0];
+      rows.push({
+        files,
+        throttling,
+        checkRunMs: run?.completedAt === undefined ? Number.NaN : run.completedAt - start,
+        totalMs,
+        requests: harness.fake.requests.length,
+        status: response.status,
+      });
+      await harness.close();
+      // plugin-throttling's limiter groups are per process and per installation: let the spacing lapse
+      // so one row does not wait for the previous row's writes.
+      if (throttling) await new Promise((resolve) => setTimeout(resolve, 3100));
+    }
+  }
+  return rows;
+}
+
+export function printGithubRows(rows: readonly GithubRow[]): void {
+  const pad = (value: string | number, width: number) => String(value).padStart(width);
+  console.log(`GitHub App end to end (fake GitHub, ${LATENCY_MS} ms per response, cold instance)\n`);
+  console.log(`${pad("files", 6)} ${pad("throttling", 11)} ${pad("check run ms", 13)} ${pad("total ms", 9)} ${pad("requests", 9)} ${pad("HTTP", 5)}`);
+  for (const row of rows) {
+    console.log(
+      `${pad(row.files, 6)} ${pad(row.throttling ? "production" : "off", 11)} ${pad(row.checkRunMs.toFixed(0), 13)} ${pad(row.totalMs.toFixed(0), 9)} ${pad(row.requests, 9)} ${pad(row.status, 5)}`,
+    );
+  }
+  console.log("\nTarget: without throttling, 300 files under 1 s; the request count does not depend on the file count.");
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) printGithubRows(await benchGithub());

@@ -1,0 +1,185 @@
+/**
+ * Reads what a pull request changed: the changed files with their patches, and the base and head texts of
+ * the manifests among them, in a number of requests that does not grow with the number of files
+ * (up to 300 changed files: 1 compare + 1 GraphQL query; see docs/github-app.md, "API calls").
+ *
+ * The base side is the MERGE BASE, not the base branch's tip (`pull_request.base.sha`): GitHub's diff,
+ * the patches, and so the lines a comment may sit on, are all against the merge base. Comparing with the
+ * tip would count every manifest change made on the base branch since the branch point as a change of this
+ * pull request (reverted). `GET /compare/{base}...{head}` returns `merge_base_commit` and the files in the
+ * same single call that `pulls/{n}/files` would have cost.
+ */
+import type { Context } from "probot";
+import { MAX_MANIFEST_BYTES } from "../core/limits.js";
+import type { ManifestFile } from "../core/model.js";
+
+/** The Octokit Probot hands a handler (retry, throttling, pagination, `config`). */
+export type GitHub = Context["octokit"];
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface PullRequestRef extends RepoRef {
+  number: number;
+  baseSha: string;
+  headSha: string;
+  /** From the webhook payload when known; decides whether the compare file list is complete. */
+  changedFiles?: number;
+}
+
+export type FileStatus = "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
+
+export interface ChangedFile {
+  status: FileStatus;
+  /** The head-side path (for a removed file, the path it had). */
+  path: string;
+  /** The base-side path of a renamed or copied file. */
+  previousPath?: string;
+  /** Unified-diff hunks; absent for binary files and diffs GitHub finds too large. */
+  patch?: string;
+}
+
+export interface ChangedFiles {
+  mergeBaseSha: string;
+  files: ChangedFile[];
+}
+
+/** `GET /compare` lists at most this many files, on its first page only. */
+export const COMPARE_FILE_CAP = 300;
+/** `pulls/{n}/files` page size (GitHub's maximum). */
+const FILES_PER_PAGE = 100;
+/**
+ * Blob aliases per GraphQL query: 300 changed manifests read on both sides, so every pull request the
+ * compare call lists completely costs one query. GitHub documents no alias limit; the text of each blob is
+ * capped at 512,000 bytes, and manifests are far smaller, so the response stays a few MB.
+ */
+export const BLOBS_PER_QUERY = 2 * COMPARE_FILE_CAP;
+
+/**
+ * The changed files and the merge base.
+ * see: https://docs.github.com/en/rest/commits/commits#compare-two-commits
+ * see: https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files
+ */
+export async function listChangedFiles(octokit: GitHub, pr: PullRequestRef): Promise<ChangedFiles> {
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+    owner: pr.owner,
+    repo: pr.repo,
+    basehead: `${pr.baseSha}...${pr.headSha}`,
+    // Commits are paginated and the files come with the first page whatever its size: ask for one commit.
+    per_page: 1,
+  });
+  let files = data.files ?? [];
+  const complete = pr.changedFiles === undefined ? files.length < COMPARE_FILE_CAP : pr.changedFiles <= COMPARE_FILE_CAP;
+  if (!complete) {
+    files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+      owner: pr.owner,
+      repo: pr.repo,
+      pull_number: pr.number,
+      per_page: FILES_PER_PAGE,
+    });
+  }
+  return {
+    mergeBaseSha: data.merge_base_commit.sha,
+    files: files.map((file) => ({
+      status: file.status,
+      path: file.filename,
+      ...(file.previous_filename ? { previousPath: file.previous_filename } : {}),
+      ...(file.patch !== undefined ? { patch: file.patch } : {}),
+    })),
+  };
+}
+
+interface BlobRequest {
+  side: "base" | "head";
+  path: string;
+  sha: string;
+}
+
+interface BlobAnswer {
+  text: string | null;
+  byteSize: number;
+  isBinary: boolean | null;
+  isTruncated: boolean;
+}
+
+/**
+ * The base and head texts of the changed files that `keep` accepts (the config's `paths`).
+ * Added files have no base side, removed files no head side, a renamed file is read from its old path
+ * on the base side. Binary and oversized blobs come back as `unreadable`, for the core to report.
+ */
+export async function readManifests(
+  octokit: GitHub,
+  repo: RepoRef,
+  files: readonly ChangedFile[],
+  shas: { base: string; head: string },
+  keep: (path: string) => boolean,
+): Promise<{ base: ManifestFile[]; head: ManifestFile[] }> {
+  const wanted: BlobRequest[] = [];
+  for (const file of files) {
+    const basePath = file.previousPath ?? file.path;
+    const readBase = file.status === "removed" || file.status === "modified" || file.status === "changed" || file.status === "renamed";
+    const readHead = file.status !== "removed" && file.status !== "unchanged";
+    if (readBase && keep(basePath)) wanted.push({ side: "base", path: basePath, sha: shas.base });
+    if (readHead && keep(file.path)) wanted.push({ side: "head", path: file.path, sha: shas.head });
+  }
+  const result = { base: [] as ManifestFile[], head: [] as ManifestFile[] };
+  for (let start = 0; start < wanted.length; start += BLOBS_PER_QUERY) {
+    const chunk = wanted.slice(start, start + BLOBS_PER_QUERY);
+    const answers = await queryBlobs(octokit, repo, chunk);
+    for (const [index, request] of chunk.entries()) {
+      const blob = answers[index];
+      if (!blob) continue; // not a blob at that commit (a submodule, or gone): nothing to review
+      result[request.side].push(await toManifestFile(octokit, repo, request, blob));
+    }
+  }
+  return result;
+}
+
+/**
+ * One GraphQL query, one alias per blob. Expressions travel as variables, so no path needs escaping.
+ * see: https://docs.github.com/en/graphql/reference/objects#blob
+ */
+async function queryBlobs(octokit: GitHub, repo: RepoRef, chunk: readonly BlobRequest[]): Promise<(BlobAnswer | null)[]> {
+  const variables: Record<string, string> = { owner: repo.owner, name: repo.repo };
+  const declarations = ["$owner: String!", "$name: String!"];
+  const fields: string[] = [];
+  for (const [index, request] of chunk.entries()) {
+    variables[`e${index}`] = `${request.sha}:${request.path}`;
+    declarations.push(`$e${index}: String!`);
+    fields.push(`f${index}: object(expression: $e${index}) { ... on Blob { text byteSize isBinary isTruncated } }`);
+  }
+  const query = `query(${declarations.join(", ")}) { repository(owner: $owner, name: $name) { ${fields.join(" ")} } }`;
+  const data = await octokit.graphql<{ repository: Record<string, Partial<BlobAnswer> | null> | null }>(query, variables);
+  return chunk.map((_, index) => {
+    const object = data.repository?.[`f${index}`];
+    // A tree or commit answers `{}` through the Blob fragment: treat it like a missing blob.
+    return object && typeof object.byteSize === "number" ? (object as BlobAnswer) : null;
+  });
+}
+
+async function toManifestFile(octokit: GitHub, repo: RepoRef, request: BlobRequest, blob: BlobAnswer): Promise<ManifestFile> {
+  const { path } = request;
+  if (blob.isBinary) return { path, unreadable: "binary", size: blob.byteSize };
+  if (blob.byteSize > MAX_MANIFEST_BYTES) return { path, unreadable: "too-large", size: blob.byteSize };
+  if (blob.text !== null && !blob.isTruncated) return { path, text: blob.text, size: blob.byteSize };
+  // GraphQL cuts `text` at 512,000 bytes: read the few blobs between that and the core's limit raw.
+  return { path, ...(await readRaw(octokit, repo, request)), size: blob.byteSize };
+}
+
+/** see: https://docs.github.com/en/rest/repos/contents#get-repository-content (raw media type) */
+async function readRaw(octokit: GitHub, repo: RepoRef, request: BlobRequest): Promise<Pick<ManifestFile, "text" | "unreadable">> {
+  const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    path: request.path,
+    ref: request.sha,
+    mediaType: { format: "raw" },
+  });
+  const data: unknown = response.data;
+  // Octokit decodes text only for text/* or charset=utf-8 answers; otherwise the bytes arrive as an ArrayBuffer.
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data as ArrayBuffer);
+  if (bytes.includes(0)) return { unreadable: "binary" };
+  return { text: new TextDecoder("utf-8").decode(bytes) };
+}

@@ -1,0 +1,83 @@
+/**
+ * Report -> check-run annotations. Pure: src/github/check-run.ts sends them, 50 per request.
+ * Every finding becomes one annotation on its exact line (annotations, unlike review comments,
+ * may sit on any line of the head file), and so does every head-side file that could not be read.
+ */
+import type { Finding, ObjectReport, Report, ReviewError } from "../core/model.js";
+import { ruleById } from "../core/rules/index.js";
+
+/** GitHub's prose limits for one annotation (not encoded in the OpenAPI schema). */
+export const MAX_ANNOTATION_TITLE = 255;
+export const MAX_ANNOTATION_MESSAGE = 64 * 1024;
+
+export type AnnotationLevel = "notice" | "warning" | "failure";
+
+/** One item of `output.annotations` in the create / update check run request. */
+export interface CheckAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: AnnotationLevel;
+  title: string;
+  message: string;
+}
+
+export interface AnnotationOptions {
+  /** The config's `conclusion.preexisting`: whether findings already on the base side count. */
+  preexisting?: "ignore" | "count";
+}
+
+/**
+ * All annotations of a report, sorted by path then line. A finding that is already present on the
+ * base side and does not count (the default) is shown as a notice, so the Files tab does not paint
+ * old code red for a change that did not touch it.
+ */
+export function toAnnotations(report: Report, options: AnnotationOptions = {}): CheckAnnotation[] {
+  const annotations: CheckAnnotation[] = [];
+  for (const object of report.objects) {
+    for (const finding of object.findings) annotations.push(findingAnnotation(object, finding, options));
+  }
+  for (const error of report.errors) {
+    if (error.side === "head") annotations.push(errorAnnotation(error));
+  }
+  return annotations.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.start_line - b.start_line));
+}
+
+function findingAnnotation(object: ObjectReport, finding: Finding, options: AnnotationOptions): CheckAnnotation {
+  const rule = ruleById(finding.rule);
+  const counts = finding.new || options.preexisting === "count";
+  const title = `${rule.title} (${finding.rule})${finding.new ? "" : " — already present"}`;
+  const message = [
+    `${object.id}: ${finding.message}`,
+    finding.recommendation,
+    finding.new ? undefined : "This finding is already present on the base branch.",
+    rule.docsUrl,
+  ]
+    .filter((part): part is string => part !== undefined && part !== "")
+    .join("\n\n");
+  return {
+    path: object.file,
+    start_line: finding.line,
+    end_line: finding.line,
+    annotation_level: counts ? finding.severity : "notice",
+    title: clip(title, MAX_ANNOTATION_TITLE),
+    message: clip(message, MAX_ANNOTATION_MESSAGE),
+  };
+}
+
+function errorAnnotation(error: ReviewError): CheckAnnotation {
+  const line = error.line ?? 1;
+  return {
+    path: error.file,
+    start_line: line,
+    end_line: line,
+    // A head file that cannot be read leaves the review incomplete (CONTRACT: at least neutral).
+    annotation_level: error.reason === "template" ? "notice" : "warning",
+    title: clip(`Not reviewed: ${error.reason}`, MAX_ANNOTATION_TITLE),
+    message: clip(error.message, MAX_ANNOTATION_MESSAGE),
+  };
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

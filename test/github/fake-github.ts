@@ -1,0 +1,535 @@
+/**
+ * A fake GitHub on 127.0.0.1 for end-to-end tests of the app: real HTTP, a small repository with a merge
+ * base, a moved base branch and a head commit, one pull request. It records every request, validates
+ * request bodies against GitHub's OpenAPI schemas (openapi-extract.json), and refuses what GitHub refuses:
+ * a review comment off the diff, more than 50 annotations, a token it did not issue.
+ *
+ * Probot reaches it through GHE_HOST=127.0.0.1:<port> and GHE_PROTOCOL=http: REST under /api/v3,
+ * GraphQL at /api/graphql.
+ */
+import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { lineDiff } from "./line-diff.js";
+
+/** path -> content; a Uint8Array stands for a binary file. */
+export type Tree = Map<string, string | Uint8Array>;
+
+export interface FakeRepository {
+  owner: string;
+  name: string;
+  defaultBranch?: string;
+  /** `.github/exposure.yml` on the default branch; absent means no file. */
+  config?: string;
+  /** The commit the pull request branched from. */
+  mergeBase: Tree;
+  /** The base branch's tip when it moved on after the branch point (defaults to the merge base). */
+  baseTip?: Tree;
+  head: Tree;
+  pullNumber: number;
+  draft?: boolean;
+  /** Base path -> head path of files the diff lists as renamed. */
+  renames?: Record<string, string>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the /api/v3 prefix and without the query. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage["headers"];
+  body: unknown;
+  status: number;
+  /** performance.now() when the request arrived. */
+  receivedAt: number;
+}
+
+export interface Fault {
+  method: string;
+  path: RegExp;
+  status: number;
+  /** How many matching requests fail (Infinity: every one). */
+  times: number;
+  headers?: Record<string, string>;
+  message?: string;
+}
+
+export interface StoredCheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string | null;
+  external_id: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  annotations: Record<string, unknown>[];
+  actions: unknown[];
+  requests: number;
+  /** performance.now() when the run was answered as completed. */
+  completedAt?: number;
+}
+
+interface StoredComment {
+  id: number;
+  review_id: number;
+  path: string;
+  line: number;
+  start_line: number | null;
+  side: string;
+  body: string;
+  commit_id: string;
+  user: { login: string; type: string };
+}
+
+interface StoredReview {
+  id: number;
+  body: string;
+  commit_id: string;
+  event: string;
+  state: string;
+  user: { login: string; type: string };
+}
+
+const GRAPHQL_TEXT_LIMIT = 512_000;
+const COMPARE_FILE_CAP = 300;
+const BOT = { login: "exposure-review[bot]", type: "Bot" };
+
+const spec = JSON.parse(readFileSync(new URL("./openapi-extract.json", import.meta.url), "utf8")) as {
+  operations: Record<string, { schema: object }>;
+};
+const ajv = new Ajv({ strict: false, allErrors: true });
+(addFormatsModule as unknown as { default: (ajv: Ajv) => void }).default(ajv);
+const validators = new Map<string, ValidateFunction>(
+  Object.entries(spec.operations).map(([operation, { schema }]) => [operation, ajv.compile(schema)]),
+);
+
+function shaOf(label: string, tree: Tree): string {
+  const hash = createHash("sha1").update(label);
+  for (const [path, content] of [...tree].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(path).update("\0").update(content);
+  return hash.digest("hex");
+}
+
+function bytesOf(content: string | Uint8Array): Uint8Array {
+  return typeof content === "string" ? new TextEncoder().encode(content) : content;
+}
+
+function isBinary(content: string | Uint8Array): boolean {
+  return bytesOf(content).includes(0);
+}
+
+interface DiffEntry {
+  filename: string;
+  status: string;
+  previous_filename?: string;
+  additions: number;
+  deletions: number;
+  changes: number;
+  patch?: string;
+  sha: string;
+  commentable: Map<number, number>;
+}
+
+export interface FakeGitHubOptions {
+  repository: FakeRepository;
+  appId: number;
+  /** PEM of the app's private key: the fake checks the JWT of the token request with its public half. */
+  privateKey: string;
+  installationId?: number;
+  /** Added before every answer (the bench's network). */
+  latencyMs?: number;
+  /** Changed lines above which a file's DiffEntry has no `patch`, as GitHub does for huge diffs. */
+  patchLimitLines?: number;
+}
+
+export class FakeGitHub {
+  readonly requests: RecordedRequest[] = [];
+  readonly checkRuns: StoredCheckRun[] = [];
+  readonly reviews: StoredReview[] = [];
+  readonly reviewComments: StoredComment[] = [];
+  /** Bodies GitHub's schema would refuse, with ajv's message; each was answered 422. */
+  readonly invalidBodies: string[] = [];
+  readonly tokens: string[] = [];
+  readonly faults: Fault[] = [];
+  readonly shas: { mergeBase: string; baseTip: string; head: string };
+  url = "";
+  host = "";
+
+  private readonly server: Server;
+  private readonly commits = new Map<string, Tree>();
+  private readonly publicKey: KeyObject;
+  private nextId = 1000;
+  private diffCache?: DiffEntry[];
+
+  constructor(private readonly options: FakeGitHubOptions) {
+    const repo = options.repository;
+    this.shas = {
+      mergeBase: shaOf("merge-base", repo.mergeBase),
+      baseTip: repo.baseTip ? shaOf("base-tip", repo.baseTip) : shaOf("merge-base", repo.mergeBase),
+      head: shaOf("head", repo.head),
+    };
+    this.commits.set(this.shas.mergeBase, repo.mergeBase);
+    this.commits.set(this.shas.baseTip, repo.baseTip ?? repo.mergeBase);
+    this.commits.set(this.shas.head, repo.head);
+    this.publicKey = createPublicKey(options.privateKey);
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ message: `fake GitHub crashed: ${String(error)}` }));
+      });
+    });
+  }
+
+  static async start(options: FakeGitHubOptions): Promise<FakeGitHub> {
+    const fake = new FakeGitHub(options);
+    await new Promise<void>((resolve) => fake.server.listen(0, "127.0.0.1", resolve));
+    const { port } = fake.server.address() as AddressInfo;
+    fake.host = `127.0.0.1:${port}`;
+    fake.url = `http://${fake.host}`;
+    return fake;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Makes the next `times` requests matching method and path fail with `status`. */
+  fail(fault: Fault): void {
+    this.faults.push({ ...fault });
+  }
+
+  get pullFiles(): DiffEntry[] {
+    this.diffCache ??= this.diff(this.options.repository.mergeBase, this.options.repository.head);
+    return this.diffCache;
+  }
+
+  /** Renames are declared by the repository (GitHub detects them by similarity; that is not under test). */
+  private diff(before: Tree, after: Tree): DiffEntry[] {
+    const entries: DiffEntry[] = [];
+    const renames = new Map(Object.entries(this.options.repository.renames ?? {}));
+    const renamedTo = new Set(renames.values());
+    const entry = (filename: string, status: string, left: string | Uint8Array | undefined, right: string | Uint8Array | undefined, previous?: string): DiffEntry => {
+      const binary = (left !== undefined && isBinary(left)) || (right !== undefined && isBinary(right));
+      const diff = binary ? undefined : lineDiff(left === undefined ? "" : String(left), right === undefined ? "" : String(right));
+      const tooBig = diff !== undefined && diff.additions + diff.deletions > (this.options.patchLimitLines ?? 20_000);
+      return {
+        filename,
+        status,
+        ...(previous ? { previous_filename: previous } : {}),
+        additions: diff?.additions ?? 0,
+        deletions: diff?.deletions ?? 0,
+        changes: (diff?.additions ?? 0) + (diff?.deletions ?? 0),
+        ...(diff && !tooBig && diff.patch !== "" ? { patch: diff.patch } : {}),
+        sha: right === undefined ? "0".repeat(40) : createHash("sha1").update(right).digest("hex"),
+        commentable: diff && !tooBig ? diff.commentable : new Map(),
+      };
+    };
+    const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
+    for (const path of paths) {
+      const left = before.get(path);
+      const right = after.get(path);
+      if (renames.has(path)) continue;
+      if (renamedTo.has(path)) {
+        const from = [...renames].find(([, to]) => to === path)![0];
+        entries.push(entry(path, "renamed", before.get(from), right, from));
+      } else if (left === undefined) entries.push(entry(path, "added", undefined, right));
+      else if (right === undefined) entries.push(entry(path, "removed", left, undefined));
+      else if (Buffer.compare(Buffer.from(bytesOf(left)), Buffer.from(bytesOf(right))) !== 0) entries.push(entry(path, "modified", left, right));
+    }
+    return entries;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", this.url);
+    const isGraphql = url.pathname === "/api/graphql";
+    const path = isGraphql ? "/graphql" : url.pathname.replace(/^\/api\/v3/, "");
+    const method = req.method ?? "GET";
+    let body: unknown;
+    try {
+      body = raw === "" ? undefined : JSON.parse(raw);
+    } catch {
+      body = raw;
+    }
+    const record: RecordedRequest = { method, path, query: url.searchParams, headers: req.headers, body, status: 0, receivedAt: performance.now() };
+    this.requests.push(record);
+    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      record.status = status;
+      if (typeof payload === "string" && headers["content-type"]) {
+        res.writeHead(status, headers);
+        res.end(payload);
+        return;
+      }
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+      res.end(payload === undefined ? "" : JSON.stringify(payload));
+    };
+
+    const fault = this.faults.find((candidate) => candidate.times > 0 && candidate.method === method && candidate.path.test(path));
+    if (fault) {
+      fault.times -= 1;
+      return send(fault.status, { message: fault.message ?? "Server Error" }, fault.headers);
+    }
+
+    const auth = req.headers.authorization ?? "";
+    if (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) {
+      if (!this.validJwt(auth)) return send(401, { message: "A JSON web token could not be decoded" });
+      const token = `ghs_fake${createHash("sha1").update(String(this.tokens.length)).digest("hex").slice(0, 32)}`;
+      this.tokens.push(token);
+      return send(201, { token, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: "all" });
+    }
+    if (!this.tokens.some((token) => auth === `token ${token}`)) return send(401, { message: "Bad credentials" });
+
+    const validate = (operation: string): boolean => {
+      const validator = validators.get(operation);
+      if (!validator) throw new Error(`no schema for ${operation}`);
+      if (validator(body)) return true;
+      const message = `${operation}: ${ajv.errorsText(validator.errors)}`;
+      this.invalidBodies.push(message);
+      send(422, { message: "Invalid request.", errors: [message] });
+      return false;
+    };
+
+    const repo = this.options.repository;
+    const repoPrefix = `/repos/${repo.owner}/${repo.name}`;
+    if (isGraphql && method === "POST") return send(200, this.graphql(body));
+
+    if (!path.startsWith(repoPrefix)) {
+      // The org-wide `.github` repository and anything else: not in this fake.
+      return send(404, { message: "Not Found" });
+    }
+    const rest = path.slice(repoPrefix.length);
+    let match: RegExpExecArray | null;
+
+    if (method === "GET" && (match = /^\/contents\/(.+)$/.exec(rest))) {
+      const filePath = decodeURIComponent(match[1]!);
+      const ref = url.searchParams.get("ref");
+      const content = ref ? this.commits.get(ref)?.get(filePath) : filePath === ".github/exposure.yml" ? repo.config : undefined;
+      if (content === undefined) return send(404, { message: "Not Found" });
+      if (!String(req.headers.accept).includes("raw")) return send(415, { message: "the fake serves raw content only" });
+      // text/plain; charset=utf-8: @octokit/request decodes only text/* or charset=utf-8 bodies as text.
+      return send(200, typeof content === "string" ? content : Buffer.from(content).toString("latin1"), { "content-type": "text/plain; charset=utf-8" });
+    }
+    if (method === "GET" && (match = /^\/compare\/([0-9a-f]{40})\.\.\.([0-9a-f]{40})$/.exec(rest))) {
+      const [, base, head] = match;
+      if (!this.commits.has(base!) || head !== this.shas.head) return send(404, { message: "Not Found" });
+      const files = this.pullFiles.slice(0, COMPARE_FILE_CAP).map(publicEntry);
+      return send(200, {
+        status: "diverged",
+        ahead_by: 1,
+        behind_by: base === this.shas.mergeBase ? 0 : 1,
+        total_commits: 1,
+        merge_base_commit: { sha: this.shas.mergeBase },
+        base_commit: { sha: base },
+        commits: [{ sha: this.shas.head }],
+        files,
+      });
+    }
+    if (method === "GET" && rest === `/pulls/${repo.pullNumber}`) return send(200, this.pull());
+    if (method === "GET" && rest === `/pulls/${repo.pullNumber}/files`) {
+      return this.paginated(url, this.pullFiles.slice(0, 3000).map(publicEntry), send);
+    }
+    if (method === "GET" && rest === `/pulls/${repo.pullNumber}/comments`) return this.paginated(url, this.reviewComments, send);
+    if (method === "GET" && rest === `/pulls/${repo.pullNumber}/reviews`) return this.paginated(url, this.reviews, send);
+    if (method === "GET" && (match = /^\/commits\/([0-9a-f]{40})\/pulls$/.exec(rest))) {
+      return send(200, match[1] === this.shas.head ? [this.pull()] : []);
+    }
+    if (method === "GET" && (match = /^\/commits\/([0-9a-f]{40})\/check-runs$/.exec(rest))) {
+      const name = url.searchParams.get("check_name");
+      const appId = url.searchParams.get("app_id");
+      const runs = this.checkRuns
+        .filter((run) => run.head_sha === match![1] && (!name || run.name === name) && (!appId || Number(appId) === this.options.appId))
+        .map((run) => this.publicRun(run))
+        .reverse();
+      return send(200, { total_count: runs.length, check_runs: runs });
+    }
+    if (method === "POST" && rest === "/check-runs") {
+      if (!validate("POST /repos/{owner}/{repo}/check-runs")) return;
+      const input = body as Record<string, unknown> & { output?: Record<string, unknown> };
+      if (!this.commits.has(String(input.head_sha))) return send(422, { message: "No commit found for SHA" });
+      const run: StoredCheckRun = {
+        id: this.nextId++,
+        name: String(input.name),
+        head_sha: String(input.head_sha),
+        status: String(input.status ?? "queued"),
+        conclusion: (input.conclusion as string | undefined) ?? null,
+        external_id: (input.external_id as string | undefined) ?? null,
+        output: { title: null, summary: null, text: null },
+        annotations: [],
+        actions: (input.actions as unknown[] | undefined) ?? [],
+        requests: 1,
+      };
+      this.applyOutput(run, input.output);
+      this.checkRuns.push(run);
+      return send(201, this.publicRun(run));
+    }
+    if (method === "PATCH" && (match = /^\/check-runs\/(\d+)$/.exec(rest))) {
+      if (!validate("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}")) return;
+      const run = this.checkRuns.find((candidate) => candidate.id === Number(match![1]));
+      if (!run) return send(404, { message: "Not Found" });
+      const input = body as Record<string, unknown> & { output?: Record<string, unknown> };
+      run.requests += 1;
+      if (input.status) run.status = String(input.status);
+      if (input.conclusion) {
+        run.conclusion = String(input.conclusion);
+        run.status = "completed";
+        run.completedAt = performance.now();
+      }
+      if (input.external_id) run.external_id = String(input.external_id);
+      if (input.actions) run.actions = input.actions as unknown[];
+      this.applyOutput(run, input.output);
+      return send(200, this.publicRun(run));
+    }
+    if (method === "POST" && rest === `/pulls/${repo.pullNumber}/reviews`) {
+      if (!validate("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews")) return;
+      const input = body as { commit_id?: string; body?: string; event?: string; comments?: Record<string, unknown>[] };
+      if (input.commit_id !== undefined && !this.commits.has(input.commit_id)) return send(422, { message: "Unprocessable Entity", errors: ["Commit could not be resolved"] });
+      for (const comment of input.comments ?? []) {
+        const problem = this.commentProblem(comment);
+        if (problem) return send(422, { message: "Unprocessable Entity", errors: [problem] });
+      }
+      const review: StoredReview = {
+        id: this.nextId++,
+        body: input.body ?? "",
+        commit_id: input.commit_id ?? this.shas.head,
+        event: input.event ?? "PENDING",
+        state: input.event === "COMMENT" ? "COMMENTED" : "PENDING",
+        user: BOT,
+      };
+      this.reviews.push(review);
+      for (const comment of input.comments ?? []) {
+        this.reviewComments.push({
+          id: this.nextId++,
+          review_id: review.id,
+          path: String(comment.path),
+          line: Number(comment.line),
+          start_line: comment.start_line === undefined ? null : Number(comment.start_line),
+          side: String(comment.side ?? "RIGHT"),
+          body: String(comment.body),
+          commit_id: review.commit_id,
+          user: BOT,
+        });
+      }
+      return send(200, review);
+    }
+    return send(404, { message: `Not Found (fake GitHub has no ${method} ${path})` });
+  }
+
+  /** Why GitHub would refuse this review comment, or undefined. */
+  private commentProblem(comment: Record<string, unknown>): string | undefined {
+    const file = this.pullFiles.find((entry) => entry.filename === comment.path);
+    if (!file) return "Path could not be resolved";
+    if (comment.position !== undefined) return "the app must use line/side, not the deprecated position";
+    if (comment.side !== "RIGHT") return "Line could not be resolved";
+    const line = Number(comment.line);
+    const hunk = file.commentable.get(line);
+    if (hunk === undefined) return "Pull request review thread line must be part of the diff";
+    if (comment.start_line !== undefined) {
+      const start = Number(comment.start_line);
+      if (comment.start_side !== undefined && comment.start_side !== "RIGHT") return "Start line could not be resolved";
+      if (!(start < line)) return "Pull request review thread start line must precede the end line";
+      for (let l = start; l <= line; l++) {
+        if (file.commentable.get(l) !== hunk) return "Pull request review thread start line must be part of the same hunk as the line.";
+      }
+    }
+    return undefined;
+  }
+
+  private applyOutput(run: StoredCheckRun, output: Record<string, unknown> | undefined): void {
+    if (!output) return;
+    if (output.title !== undefined) run.output.title = String(output.title);
+    if (output.summary !== undefined) run.output.summary = String(output.summary);
+    if (output.text !== undefined) run.output.text = String(output.text);
+    run.annotations.push(...((output.annotations as Record<string, unknown>[] | undefined) ?? []));
+  }
+
+  private publicRun(run: StoredCheckRun) {
+    return {
+      id: run.id,
+      name: run.name,
+      head_sha: run.head_sha,
+      status: run.status,
+      conclusion: run.conclusion,
+      external_id: run.external_id,
+      html_url: `https://github.example/${this.options.repository.owner}/${this.options.repository.name}/runs/${run.id}`,
+      output: { ...run.output, annotations_count: run.annotations.length },
+      app: { id: this.options.appId, slug: "exposure-review" },
+    };
+  }
+
+  private pull() {
+    const repo = this.options.repository;
+    return {
+      number: repo.pullNumber,
+      state: "open",
+      draft: repo.draft ?? false,
+      head: { sha: this.shas.head, ref: "feature" },
+      base: { sha: this.shas.baseTip, ref: repo.defaultBranch ?? "main" },
+      changed_files: this.pullFiles.length,
+    };
+  }
+
+  private paginated(url: URL, items: readonly unknown[], send: (status: number, payload: unknown, headers?: Record<string, string>) => void): void {
+    const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
+    const page = Number(url.searchParams.get("page") ?? 1);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (n: number) => {
+      const next = new URL(url);
+      next.searchParams.set("page", String(n));
+      next.searchParams.set("per_page", String(perPage));
+      return next.toString();
+    };
+    const links: string[] = [];
+    if (page < last) links.push(`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`);
+    if (page > 1) links.push(`<${link(1)}>; rel="first"`, `<${link(page - 1)}>; rel="prev"`);
+    send(200, items.slice((page - 1) * perPage, page * perPage), links.length > 0 ? { link: links.join(", ") } : {});
+  }
+
+  /** Answers the app's blob query: `alias: object(expression: $var) { ... on Blob { ... } }` inside `repository`. */
+  private graphql(body: unknown): unknown {
+    const { query, variables = {} } = body as { query: string; variables?: Record<string, string> };
+    const repo = this.options.repository;
+    if (!/repository\(owner: \$owner, name: \$name\)/.test(query) || variables.owner !== repo.owner || variables.name !== repo.name) {
+      return { errors: [{ message: "fake GitHub: unexpected query" }] };
+    }
+    const repository: Record<string, unknown> = {};
+    for (const [, alias, variable, selection] of query.matchAll(/(\w+): object\(expression: \$(\w+)\) \{ \.\.\. on Blob \{ ([\w ]+) \} \}/g)) {
+      const expression = variables[variable!] ?? "";
+      const colon = expression.indexOf(":");
+      const content = this.commits.get(expression.slice(0, colon))?.get(expression.slice(colon + 1));
+      if (content === undefined) {
+        repository[alias!] = null;
+        continue;
+      }
+      const bytes = bytesOf(content);
+      const binary = isBinary(content);
+      const truncated = !binary && bytes.byteLength > GRAPHQL_TEXT_LIMIT;
+      const fields: Record<string, unknown> = {
+        text: binary ? null : new TextDecoder().decode(truncated ? bytes.slice(0, GRAPHQL_TEXT_LIMIT) : bytes),
+        byteSize: bytes.byteLength,
+        isBinary: binary,
+        isTruncated: truncated,
+      };
+      repository[alias!] = Object.fromEntries(selection!.split(" ").map((field) => [field, fields[field]]));
+    }
+    return { data: { repository } };
+  }
+
+  private validJwt(authorization: string): boolean {
+    const match = /^bearer (.+)\.(.+)\.(.+)$/i.exec(authorization);
+    if (!match) return false;
+    const [, header, payload, signature] = match;
+    const ok = verifySignature("RSA-SHA256", Buffer.from(`${header}.${payload}`), this.publicKey, Buffer.from(signature!, "base64url"));
+    const claims = JSON.parse(Buffer.from(payload!, "base64url").toString("utf8")) as { iss?: unknown };
+    return ok && String(claims.iss) === String(this.options.appId);
+  }
+}
+
+function publicEntry({ commentable: _commentable, ...entry }: DiffEntry) {
+  return entry;
+}

@@ -1,0 +1,184 @@
+/**
+ * Shared setup for the GitHub App tests and the bench: a fake GitHub with a repository read from a
+ * fixture folder, the real webhook handler pointed at it, and signed webhook requests built from
+ * @octokit/webhooks-examples payloads rewritten to match the fake repository.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, relative, sep } from "node:path";
+import { Writable } from "node:stream";
+import { sign } from "@octokit/webhooks-methods";
+import Bottleneck from "bottleneck";
+import { pino } from "pino";
+import { createWebhookHandler, type WebhookHandler } from "../../functions/github-webhooks.js";
+import { ReviewOctokit } from "../../src/github/octokit.js";
+import { FakeGitHub, type FakeRepository, type Tree } from "./fake-github.js";
+
+export const APP_ID = 4242;
+export const INSTALLATION_ID = 77;
+export const WEBHOOK_SECRET = "wh-secret-that-must-never-be-logged";
+export const { privateKey: PRIVATE_KEY } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
+
+const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
+
+export function readFixtureTree(name: string): Tree {
+  const root = join(FIXTURES, name);
+  const tree: Tree = new Map();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const full = join(dir, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else tree.set(relative(root, full).split(sep).join("/"), readFileSync(full, "utf8"));
+    }
+  };
+  walk(root);
+  return tree;
+}
+
+export function shopRepository(overrides: Partial<FakeRepository> = {}): FakeRepository {
+  return {
+    owner: "acme",
+    name: "shop",
+    mergeBase: readFixtureTree("shop/merge-base"),
+    baseTip: readFixtureTree("shop/base-tip"),
+    head: readFixtureTree("shop/head"),
+    pullNumber: 7,
+    renames: { "k8s/old-cache.yaml": "k8s/renamed-cache.yaml" },
+    ...overrides,
+  };
+}
+
+/**
+ * A repository whose pull request changes `count` manifests. With `findings: "one"` the first Service becomes
+ * a NodePort and the others only change a label (no finding), so the report's size does not grow with the
+ * file count; with "all" every Service becomes a NodePort (one finding, one annotation, one comment each).
+ */
+export function manyFilesRepository(count: number, findings: "one" | "all" = "one"): FakeRepository {
+  const mergeBase: Tree = new Map();
+  const head: Tree = new Map();
+  const service = (index: number, type: string, tier: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${index}\n  namespace: bulk\n  labels:\n    tier: ${tier}\nspec:\n  type: ${type}\n  selector:\n    app: svc-${index}\n  ports:\n    - port: 8080\n`;
+  for (let index = 0; index < count; index++) {
+    const path = `k8s/svc-${String(index).padStart(3, "0")}.yaml`;
+    mergeBase.set(path, service(index, "ClusterIP", "web"));
+    head.set(path, findings === "all" || index === 0 ? service(index, "NodePort", "web") : service(index, "ClusterIP", "edge"));
+  }
+  return { owner: "acme", name: "bulk", mergeBase, head, pullNumber: 9 };
+}
+
+export interface HarnessOptions {
+  /** Probot's production throttling (1 s between writes): only the bench wants it. */
+  throttling?: boolean;
+  /** Octokit's retry plugin, with waits cut to milliseconds. */
+  retry?: boolean;
+  answerWithinMs?: number;
+  latencyMs?: number;
+  patchLimitLines?: number;
+}
+
+export interface Harness {
+  fake: FakeGitHub;
+  handler: WebhookHandler;
+  logs: string[];
+  /** Sends a signed webhook and waits for everything the handler left running (waitUntil). */
+  deliver(name: string, payload: object, init?: { signature?: string | null; id?: string | null; event?: string | null; body?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(repository: FakeRepository, options: HarnessOptions = {}): Promise<Harness> {
+  const fake = await FakeGitHub.start({
+    repository,
+    appId: APP_ID,
+    privateKey: PRIVATE_KEY,
+    ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
+    ...(options.patchLimitLines ? { patchLimitLines: options.patchLimitLines } : {}),
+  });
+  const logs: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const Octokit = options.throttling
+    ? ReviewOctokit
+    : ReviewOctokit.defaults((defaults: Record<string, unknown> & { throttle?: object }) => ({
+        ...defaults,
+        // The function form runs after Probot's own defaults; the object form would be overwritten.
+        throttle: options.retry
+          ? // Throttling stays on so a secondary rate limit is retried, but with no spacing between requests.
+            { ...defaults.throttle, retryAfterBaseValue: 1, global: new Bottleneck.Group(), write: new Bottleneck.Group(), notifications: new Bottleneck.Group(), auth: new Bottleneck.Group(), search: new Bottleneck.Group() }
+          : { ...defaults.throttle, enabled: false },
+        retry: options.retry ? { retryAfterBaseValue: 1 } : { enabled: false },
+      }));
+  const handler = createWebhookHandler({
+    env: {
+      APP_ID: String(APP_ID),
+      PRIVATE_KEY,
+      WEBHOOK_SECRET,
+      GHE_HOST: fake.host,
+      GHE_PROTOCOL: "http",
+      LOG_LEVEL: "trace",
+    },
+    overrides: { log: pino({ level: "trace" }, stream), Octokit },
+    ...(options.answerWithinMs !== undefined ? { answerWithinMs: options.answerWithinMs } : {}),
+  });
+  let deliveries = 0;
+  return {
+    fake,
+    handler,
+    logs,
+    async deliver(name, payload, init = {}) {
+      const body = init.body ?? JSON.stringify(payload);
+      const headers = new Headers({ "content-type": "application/json" });
+      const signature = init.signature === undefined ? await sign(WEBHOOK_SECRET, body) : init.signature;
+      if (signature !== null) headers.set("x-hub-signature-256", signature);
+      const id = init.id === undefined ? `delivery-${++deliveries}` : init.id;
+      if (id !== null) headers.set("x-github-delivery", id);
+      const event = init.event === undefined ? name : init.event;
+      if (event !== null) headers.set("x-github-event", event);
+      const pending: Promise<unknown>[] = [];
+      const response = await handler(new Request(`${fake.url}/api/github/webhooks`, { method: "POST", headers, body }), {
+        waitUntil: (promise) => pending.push(promise),
+      });
+      await Promise.all(pending);
+      return response;
+    },
+    close: () => fake.close(),
+  };
+}
+
+const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as { name: string; examples: Record<string, unknown>[] }[];
+
+/** A real example payload (with `installation`) of `event.action`, rewritten to the fake repository and pull request. */
+export function examplePayload(fake: FakeGitHub, repository: FakeRepository, event: string, action: string): Record<string, any> {
+  const found = examples.find((group) => group.name === event)?.examples.find((example) => example.action === action && example.installation);
+  if (!found) throw new Error(`no ${event}.${action} example with an installation`);
+  const payload = structuredClone(found) as Record<string, any>;
+  payload.installation.id = INSTALLATION_ID;
+  Object.assign(payload.repository, {
+    name: repository.name,
+    full_name: `${repository.owner}/${repository.name}`,
+    default_branch: repository.defaultBranch ?? "main",
+  });
+  payload.repository.owner.login = repository.owner;
+  if (payload.pull_request) {
+    Object.assign(payload.pull_request, { number: repository.pullNumber, draft: repository.draft ?? false, changed_files: fake.pullFiles.length });
+    payload.number = repository.pullNumber;
+    payload.pull_request.head.sha = fake.shas.head;
+    payload.pull_request.base.sha = fake.shas.baseTip;
+  }
+  return payload;
+}
+
+/** Requests that reached the fake, as "METHOD /path" (token requests excluded unless asked). */
+export function calls(fake: FakeGitHub, { withToken = false } = {}): string[] {
+  return fake.requests
+    .filter((request) => withToken || !request.path.endsWith("/access_tokens"))
+    .map((request) => `${request.method} ${request.path}`);
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { ruleById } from "../../src/core/rules/index.js";
+import { toAnnotations } from "../../src/report/annotations.js";
+import { finding, objectReport, report } from "./github-report.js";
+
+describe("toAnnotations", () => {
+  const web = objectReport("Service/shop/web", "k8s/web.yaml", [
+    finding({ rule: "nodeport", line: 7 }),
+    finding({ rule: "sensitive-port-exposed", line: 12, severity: "failure", new: false }),
+  ]);
+  const ingress = objectReport("Ingress/shop/shop", "k8s/a-ingress.yaml", [finding({ rule: "public-without-tls", line: 23, severity: "failure" })]);
+
+  it("puts every finding on its exact line, sorted by path then line, with the rule's title", () => {
+    const annotations = toAnnotations(report([web, ingress]));
+    expect(annotations.map((a) => [a.path, a.start_line, a.end_line, a.annotation_level, a.title])).toEqual([
+      ["k8s/a-ingress.yaml", 23, 23, "failure", `${ruleById("public-without-tls").title} (public-without-tls)`],
+      ["k8s/web.yaml", 7, 7, "warning", `${ruleById("nodeport").title} (nodeport)`],
+      ["k8s/web.yaml", 12, 12, "notice", `${ruleById("sensitive-port-exposed").title} (sensitive-port-exposed) — already present`],
+    ]);
+    expect(annotations[1]!.message).toBe(
+      `Service/shop/web: nodeport message\n\nnodeport recommendation\n\n${ruleById("nodeport").docsUrl}`,
+    );
+    expect(annotations[2]!.message).toContain("This finding is already present on the base branch.");
+  });
+
+  it("keeps an old finding's severity when preexisting findings count", () => {
+    const [, , old] = toAnnotations(report([web, ingress]), { preexisting: "count" });
+    expect(old!.annotation_level).toBe("failure");
+  });
+
+  it("annotates head files that could not be reviewed, not base ones", () => {
+    const annotations = toAnnotations(
+      report(
+        [],
+        [
+          { file: "k8s/broken.yaml", line: 3, reason: "syntax", message: "bad indentation", side: "head" },
+          { file: "charts/x/templates/svc.yaml", reason: "template", message: "Helm template", side: "head" },
+          { file: "k8s/gone.yaml", line: 1, reason: "syntax", message: "old breakage", side: "base" },
+        ],
+      ),
+    );
+    expect(annotations).toEqual([
+      { path: "charts/x/templates/svc.yaml", start_line: 1, end_line: 1, annotation_level: "notice", title: "Not reviewed: template", message: "Helm template" },
+      { path: "k8s/broken.yaml", start_line: 3, end_line: 3, annotation_level: "warning", title: "Not reviewed: syntax", message: "bad indentation" },
+    ]);
+  });
+});
