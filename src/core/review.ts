@@ -38,8 +38,21 @@ const INCOMPLETE_REASONS = new Set<ReviewError["reason"]>(["syntax", "too-large"
 export function review(input: ReviewInput): Report {
   const config = input.config ?? DEFAULT_CONFIG;
   const isManifest = manifestPathFilter(config.paths);
-  const base = readSide(input.base.filter((f) => isManifest(f.path)), "base");
-  const head = readSide(input.head.filter((f) => isManifest(f.path)), "head");
+  const headParsed = new Map<string, { text: string | undefined; parsed: ParsedFile }>();
+  const head = readSide(input.head.filter((f) => isManifest(f.path)), "head", (file) => {
+    const parsed = parseManifestFile(file, "head");
+    headParsed.set(file.path, { text: file.text, parsed });
+    return parsed;
+  });
+  // Most files of a tree are the same on both sides: parse those once and share the objects (the
+  // bodies are then the same values, so comparing them costs nothing).
+  const base = readSide(input.base.filter((f) => isManifest(f.path)), "base", (file) => {
+    const same = headParsed.get(file.path);
+    if (same && file.text !== undefined && same.text === file.text) {
+      return { ...same.parsed, errors: same.parsed.errors.map((error) => ({ ...error, side: "base" as const })) };
+    }
+    return parseManifestFile(file, "base");
+  });
   const reachOptions: ReachOptions = { internalClasses: config.ingress.internalClasses };
 
   const objects: ObjectReport[] = [];
@@ -74,8 +87,8 @@ interface SideObjects {
   fileCount: number;
 }
 
-function readSide(files: ManifestFile[], side: Side): SideObjects {
-  const parsed: ParsedFile[] = files.map((file) => parseManifestFile(file, side));
+function readSide(files: ManifestFile[], side: Side, parse: (file: ManifestFile) => ParsedFile): SideObjects {
+  const parsed = files.map(parse);
   const objects: ManifestObject[] = [];
   const errors: ReviewError[] = [];
   const unreadableFiles = new Set<string>();
