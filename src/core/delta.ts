@@ -7,6 +7,7 @@
  * projections are diffed with jsondiffpatch, and the delta is walked into lines.
  */
 import { create, type Delta } from "jsondiffpatch";
+import { asList, asRecord } from "./fields.js";
 import type { ManifestObject } from "./model.js";
 
 /** More lines than this are cut to this many, the last one saying how many were left out. */
@@ -80,13 +81,13 @@ type Projection = Record<string, unknown>;
 
 function project(object: ManifestObject): Projection {
   const body = object.body;
-  const spec = record(body.spec);
-  const annotations = exposureAnnotations(record(record(body.metadata).annotations));
+  const spec = asRecord(body.spec);
+  const annotations = exposureAnnotations(asRecord(asRecord(body.metadata).annotations));
   if (object.kind === "Service") {
     return compact({
       spec: compact({
         type: typeof spec.type === "string" ? spec.type : "ClusterIP",
-        ports: list(spec.ports).map(projectPort),
+        ports: asList(spec.ports).map(projectPort),
         loadBalancerClass: spec.loadBalancerClass,
         loadBalancerSourceRanges: strings(spec.loadBalancerSourceRanges),
         externalIPs: strings(spec.externalIPs),
@@ -100,8 +101,8 @@ function project(object: ManifestObject): Projection {
       spec: compact({
         ingressClassName: spec.ingressClassName,
         defaultBackend: backendText(spec.defaultBackend ?? spec.backend),
-        rules: list(spec.rules).map(projectRule),
-        tls: list(spec.tls).map(projectTls),
+        rules: asList(spec.rules).map(projectRule),
+        tls: asList(spec.tls).map(projectTls),
       }),
       metadata: { annotations },
     });
@@ -111,7 +112,7 @@ function project(object: ManifestObject): Projection {
 }
 
 function projectPort(value: unknown): PortView {
-  const port = record(value);
+  const port = asRecord(value);
   return compact({
     name: typeof port.name === "string" ? port.name : undefined,
     port: port.port,
@@ -121,30 +122,30 @@ function projectPort(value: unknown): PortView {
 }
 
 function projectRule(value: unknown): RuleView {
-  const rule = record(value);
-  const paths = list(record(rule.http).paths).map((item): PathView => {
-    const path = record(item);
+  const rule = asRecord(value);
+  const paths = asList(asRecord(rule.http).paths).map((item): PathView => {
+    const path = asRecord(item);
     return compact({ path: typeof path.path === "string" ? path.path : "/", backend: backendText(path.backend) }) as unknown as PathView;
   });
   return { host: typeof rule.host === "string" ? rule.host : "*", paths };
 }
 
 function projectTls(value: unknown): TlsView {
-  const tls = record(value);
+  const tls = asRecord(value);
   return compact({ hosts: strings(tls.hosts), secretName: tls.secretName }) as unknown as TlsView;
 }
 
 /** `service:port` for networking.k8s.io/v1 and the old `serviceName`/`servicePort` form. */
 function backendText(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  const backend = record(value);
-  const service = record(backend.service);
+  const backend = asRecord(value);
+  const service = asRecord(backend.service);
   if (typeof service.name === "string") {
-    const port = record(service.port);
+    const port = asRecord(service.port);
     return `${service.name}:${String(port.number ?? port.name ?? "?")}`;
   }
   if (typeof backend.serviceName === "string") return `${backend.serviceName}:${String(backend.servicePort ?? "?")}`;
-  const resource = record(backend.resource);
+  const resource = asRecord(backend.resource);
   if (typeof resource.name === "string") return `${String(resource.kind ?? "resource")}/${resource.name}`;
   return JSON.stringify(value);
 }
@@ -193,11 +194,11 @@ function walk(delta: Delta, before: unknown, after: unknown, path: Segment[], li
   if (delta === undefined || typeof delta !== "object") return;
   const object = delta as Record<string, Delta>;
   if ((delta as { _t?: unknown })._t === "a") {
-    walkArray(object, list(before), list(after), path, lines);
+    walkArray(object, asList(before), asList(after), path, lines);
     return;
   }
   for (const key of orderedKeys(object)) {
-    walk(object[key], record(before)[key], record(after)[key], [...path, key], lines);
+    walk(object[key], asRecord(before)[key], asRecord(after)[key], [...path, key], lines);
   }
 }
 
@@ -289,7 +290,7 @@ function originalIndex(delta: Record<string, Delta>, index: number, before: unkn
  * there (`spec.tls: removed hosts shop.example.com`); a nested change always names its item.
  */
 function itemLabel(item: unknown, nested: boolean): string | undefined {
-  const value = record(item);
+  const value = asRecord(item);
   if ("protocol" in value) {
     if (typeof value.name === "string") return value.name;
     return nested ? `${String(value.port)}/${String(value.protocol)}` : undefined;
@@ -301,13 +302,13 @@ function itemLabel(item: unknown, nested: boolean): string | undefined {
 }
 
 function describeItem(item: unknown): string {
-  const value = record(item);
+  const value = asRecord(item);
   if ("protocol" in value) {
     const nodePort = value.nodePort === undefined ? "" : ` (nodePort ${String(value.nodePort)})`;
     return `${String(value.port)}/${String(value.protocol)}${nodePort}`;
   }
   if ("paths" in value) {
-    const paths = list(value.paths).map(describeItem);
+    const paths = asList(value.paths).map(describeItem);
     return paths.length > 0 ? paths.join(", ") : "(no paths)";
   }
   if (typeof value.path === "string") return value.backend === undefined ? value.path : `${value.path} → ${String(value.backend)}`;
@@ -348,16 +349,8 @@ function plain(value: unknown): string {
 
 // ---------------------------------------------------------------------------------------------
 
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
 function strings(value: unknown): string[] {
-  return list(value).map((item) => String(item));
+  return asList(value).map((item) => String(item));
 }
 
 /** Drops undefined fields, so an absent field and one never projected compare equal. */

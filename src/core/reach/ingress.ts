@@ -5,6 +5,7 @@
  * Reads networking.k8s.io/v1 and the older v1beta1 shapes (`serviceName`/`servicePort`, `spec.backend`).
  */
 import { isRestrictive, splitList } from "../cidr.js";
+import { annotationsOf, asList, asRecord } from "../fields.js";
 import type { AllowList, EntryPoint, ManifestObject, Reach } from "../model.js";
 import type { ReachOptions } from "./index.js";
 import { CATCH_ALL_HOST, normalizeHost, tlsCoversHost } from "./tls.js";
@@ -51,26 +52,6 @@ export const ALLOW_LIST_ANNOTATIONS: readonly string[] = [
 
 /** The path of an entry point whose rule names none (a host-only rule, the default backend). */
 const ROOT_PATH = "/";
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function asList(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-/** Annotation values as trimmed strings (unquoted scalars read as their text). */
-function annotationsOf(object: ManifestObject): Map<string, string> {
-  const raw = asRecord(asRecord(object.body["metadata"])["annotations"]);
-  const annotations = new Map<string, string>();
-  for (const [key, value] of Object.entries(raw)) {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-      annotations.set(key, String(value).trim());
-    }
-  }
-  return annotations;
-}
 
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;

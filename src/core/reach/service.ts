@@ -4,6 +4,7 @@
  * add a level of their own, and the highest source wins.
  */
 import { isPrivateAddress, isRestrictive, splitList } from "../cidr.js";
+import { annotationsOf, asRecord } from "../fields.js";
 import type { AllowList, EntryPoint, ExistingLevel, ManifestObject, Reach } from "../model.js";
 import { levelRank } from "../model.js";
 
@@ -107,25 +108,6 @@ interface LevelSource {
   level: ExistingLevel;
   line: number;
   why: string;
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-/**
- * Annotation values as strings. The API only accepts strings, but an unquoted `true` or `443` in a
- * manifest is what its author meant, so scalars are read as their text.
- */
-function annotationsOf(object: ManifestObject): Map<string, string> {
-  const raw = asRecord(asRecord(object.body["metadata"])["annotations"]);
-  const annotations = new Map<string, string>();
-  for (const [key, value] of Object.entries(raw)) {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-      annotations.set(key, String(value).trim());
-    }
-  }
-  return annotations;
 }
 
 /** A port number written as a number or a numeric string; undefined otherwise. */
