@@ -137,7 +137,8 @@ function findingItem(finding: Finding): string[] {
   const old = finding.new ? "" : " _(already present)_";
   return [
     `- ${SEVERITY_ICONS[finding.severity]} **${finding.severity}** ${ruleLink(finding)} (line ${finding.line}): ${escapeMarkdown(finding.message)}${old}`,
-    `  <br>Recommendation: ${escapeMarkdown(finding.recommendation)}`,
+    // Recommendations are the rules' own text (never manifest content), written with markdown code spans.
+    `  <br>Recommendation: ${finding.recommendation.replaceAll("\n", " ")}`,
   ];
 }
 

@@ -84,7 +84,7 @@ describe("renderMarkdown", () => {
     );
   });
 
-  it("escapes markdown and table pipes in names, files, hosts, messages and changes", () => {
+  it("escapes markdown in names, files, hosts, messages and changes, and keeps the rules' own markdown in recommendations", () => {
     expect(renderMarkdown(hostileReport)).toBe(
       [
         "## ⚠️ Exposure review: neutral",
@@ -106,7 +106,7 @@ describe("renderMarkdown", () => {
         "Findings:",
         "",
         "- ⚠️ **warning** [`wildcard-host`](https://github.com/exposure-review/exposure-review/blob/main/docs/rules/wildcard-host.md) (line 5): Host \\*.example.com \\| \\<img src=x\\> \\`code\\` \\# heading",
-        "  <br>Recommendation: Name \\~\\~each\\~\\~ host \\& \\[link\\](http://y)",
+        "  <br>Recommendation: Name ~~each~~ host & [link](http://y)",
         "",
         "### Files that could not be reviewed",
         "",

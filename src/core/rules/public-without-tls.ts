@@ -9,8 +9,11 @@ export const messages = {
     `${object} serves plain HTTP on ${entryPoint} to the internet: no TLS certificate is configured for this port.`,
 };
 
-const recommendation =
-  "Terminate TLS for every public host: list the host under a spec.tls entry with a certificate secret (cert-manager can issue it). For a LoadBalancer, serve HTTPS on 443 with your cloud's certificate annotation, or put the Service behind an Ingress that does.";
+const routeRecommendation =
+  "Terminate TLS for every public host: list the host under a spec.tls entry with a certificate secret (cert-manager can issue it), and redirect plain HTTP to HTTPS.";
+const loadBalancerRecommendation =
+  "Serve HTTPS on 443 with your cloud's certificate annotation (e.g. aws-load-balancer-ssl-cert), or make this Service ClusterIP behind an Ingress that terminates TLS.";
+const recommendation = `${routeRecommendation} For a LoadBalancer: ${loadBalancerRecommendation}`;
 
 /** Plain-HTTP ports of a LoadBalancer, per CONTRACT.md: `port` 80 or 8080, or a port named `http`. */
 function isPlainHttpPort(entryPoint: EntryPoint): boolean {
@@ -57,7 +60,7 @@ export default defineRule({
           rule: "public-without-tls",
           line: entryPoint.line,
           message: messages.routeWithoutTls({ object: label, entryPoint: entryPointLabel(entryPoint) }),
-          recommendation,
+          recommendation: routeRecommendation,
         };
         // The catch-all cannot be listed in spec.tls by name; and one suggestion per host is
         // enough (several paths of one host share the same fix).
@@ -76,7 +79,7 @@ export default defineRule({
           rule: "public-without-tls",
           line: entryPoint.line,
           message: messages.plainHttpPort({ object: label, entryPoint: entryPointLabel(entryPoint) }),
-          recommendation,
+          recommendation: loadBalancerRecommendation,
         });
       }
     }
