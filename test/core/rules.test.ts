@@ -109,6 +109,9 @@ async function expectReview(caseName: string, expected: ExpectedObject[], option
   return report;
 }
 
+/** Why a LoadBalancer without any internal-LB setting is public, as the Service reach reader says it. */
+const PLAIN_LB = "type: LoadBalancer without an internal-LB annotation";
+
 describe("NodePort", () => {
   it("nodeport-added-fires: a new NodePort Service, fixed to ClusterIP keeping the comment", async () => {
     const report = await expectReview("nodeport-added-fires", [
@@ -210,7 +213,7 @@ describe("LoadBalancer", () => {
             line: 10,
             new: true,
             severity: "warning",
-            message: publicLoadBalancer.publicLoadBalancer({ object: "Service shop/checkout" }),
+            message: publicLoadBalancer.publicLoadBalancer({ object: "Service shop/checkout", why: [PLAIN_LB] }),
           },
           {
             rule: "public-without-tls",
@@ -253,7 +256,7 @@ describe("LoadBalancer", () => {
             line: 7,
             new: false,
             severity: "warning",
-            message: publicLoadBalancer.publicLoadBalancer({ object: "Service iot/mqtt-broker" }),
+            message: publicLoadBalancer.publicLoadBalancer({ object: "Service iot/mqtt-broker", why: [PLAIN_LB] }),
           },
         ],
       },
@@ -272,7 +275,7 @@ describe("LoadBalancer", () => {
             line: 7,
             new: true,
             severity: "warning",
-            message: publicLoadBalancer.publicLoadBalancer({ object: "Service edge/wireguard" }),
+            message: publicLoadBalancer.publicLoadBalancer({ object: "Service edge/wireguard", why: [PLAIN_LB, "allow-list 0.0.0.0/0 admits every address"] }),
           },
           {
             rule: "open-source-range",
@@ -633,6 +636,35 @@ describe("externalIPs and ExternalName", () => {
     ]);
   });
 
+  it("internal-lb-public-external-ip-fires: a public external IP makes an internal load balancer public", async () => {
+    await expectReview("internal-lb-public-external-ip-fires", [
+      {
+        id: "Service/finance/ledger",
+        classification: "public",
+        level: ["private", "public"],
+        findings: [
+          {
+            rule: "external-ips",
+            line: 13,
+            new: true,
+            severity: "warning",
+            message: externalIps.externalIps({ object: "Service finance/ledger", addresses: ["198.51.100.7"] }),
+          },
+          {
+            rule: "public-loadbalancer",
+            line: 13,
+            new: true,
+            severity: "warning",
+            message: publicLoadBalancer.publicLoadBalancer({
+              object: "Service finance/ledger",
+              why: ["externalIPs 198.51.100.7 not in a private range"],
+            }),
+          },
+        ],
+      },
+    ]);
+  });
+
   it("external-ips-private-fires: private external IPs still fire (any level)", async () => {
     await expectReview("external-ips-private-fires", [
       {
@@ -767,7 +799,7 @@ describe("suppressions and config", () => {
               line: 21,
               new: true,
               severity: "failure",
-              message: publicLoadBalancer.publicLoadBalancer({ object: "Service games/game-server" }),
+              message: publicLoadBalancer.publicLoadBalancer({ object: "Service games/game-server", why: [PLAIN_LB] }),
             },
           ],
         },

@@ -4,8 +4,10 @@ import { objectLabel } from "./helpers.js";
 export const messages = {
   // About the Service, not its ports: a port added to an already public load balancer is reported
   // by the classification (widened), not as a new load balancer.
-  publicLoadBalancer: ({ object }: { object: string }) =>
-    `${object} is a LoadBalancer reachable from the internet: the cloud gives it its own public address.`,
+  // `why` comes from the reach reader: usually "type: LoadBalancer without an internal-LB annotation",
+  // but an internal load balancer can also be public through a public external IP.
+  publicLoadBalancer: ({ object, why }: { object: string; why: readonly string[] }) =>
+    `${object} is a LoadBalancer reachable from the internet (${why.join("; ")}).`,
 };
 
 const recommendation =
@@ -23,8 +25,8 @@ export default defineRule({
     return [
       {
         rule: "public-loadbalancer",
-        line: object.rangeOf(["spec", "type"]).line,
-        message: messages.publicLoadBalancer({ object: objectLabel(object) }),
+        line: reach.levelLine,
+        message: messages.publicLoadBalancer({ object: objectLabel(object), why: reach.why }),
         recommendation,
       },
     ];
