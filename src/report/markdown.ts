@@ -78,9 +78,21 @@ function verdict(report: Report): string {
     if (n > 0) phrases.push(`${n} ${n === 1 ? "object" : "objects"} ${VERDICT_PHRASES[classification][n === 1 ? 0 : 1]}`);
   }
   const sentences = [phrases.length > 0 ? `${capitalize(phrases.join(", "))}.` : "No Service or Ingress changes."];
+  // Each public LoadBalancer is a cloud load balancer of its own (an address, a bill, a surface);
+  // when a change adds several, that is worth saying once, above the per-object findings.
+  const loadBalancers = newPublicLoadBalancers(report).length;
+  if (loadBalancers > 1) {
+    sentences.push(`This change adds ${loadBalancers} public load balancers: one shared Ingress could serve them all.`);
+  }
   const files = new Set(report.errors.map((error) => error.file)).size;
   if (files > 0) sentences.push(`${files} ${files === 1 ? "file" : "files"} could not be reviewed.`);
   return sentences.join(" ");
+}
+
+/** LoadBalancer Services that are public after the change and were not public load balancers before. */
+export function newPublicLoadBalancers(report: Report): ObjectReport[] {
+  const isPublicLoadBalancer = (reach: ObjectReport["reach"]["head"]) => reach?.serviceType === "LoadBalancer" && reach.level === "public";
+  return report.objects.filter((object) => isPublicLoadBalancer(object.reach.head) && !isPublicLoadBalancer(object.reach.base));
 }
 
 function tableRow(object: ObjectReport): string {

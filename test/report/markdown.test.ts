@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ObjectReport, Report } from "../../src/core/model.js";
-import { escapeMarkdown, MAX_CHECK_SUMMARY_LENGTH, renderMarkdown } from "../../src/report/markdown.js";
+import { review } from "../../src/core/review.js";
+import { escapeMarkdown, MAX_CHECK_SUMMARY_LENGTH, newPublicLoadBalancers, renderMarkdown } from "../../src/report/markdown.js";
 import { emptyReport, hostileReport, realisticReport } from "./sample-reports.js";
 
 describe("renderMarkdown", () => {
@@ -186,5 +187,31 @@ describe("renderMarkdown under a length limit", () => {
     expect(summary.endsWith(
       `\n> **This summary is cut to 65535 characters:** ${1500 - rows} table rows, the details of 1500 objects not shown. Run \`exposure-review --format markdown\` for the full report.\n`,
     )).toBe(true);
+  });
+});
+
+describe("load balancers a change adds", () => {
+  const service = (name: string, extra = "") => ({
+    path: `k8s/${name}.yaml`,
+    text: `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: shop\n${extra}spec:\n  type: LoadBalancer\n  ports:\n    - port: 443\n`,
+  });
+  const internal = "  annotations:\n    service.beta.kubernetes.io/azure-load-balancer-internal: \"true\"\n";
+
+  it("says once when a change adds several public load balancers, counting neither internal nor existing ones", () => {
+    const existing = service("cart");
+    const report = review({
+      base: [existing],
+      head: [existing, service("search"), service("reviews"), service("ledger", internal)],
+    });
+    expect(newPublicLoadBalancers(report).map((object) => object.name)).toEqual(["reviews", "search"]);
+    expect(renderMarkdown(report)).toContain(
+      "This change adds 2 public load balancers: one shared Ingress could serve them all.",
+    );
+  });
+
+  it("leaves a single new load balancer to its public-loadbalancer finding", () => {
+    const report = review({ base: [], head: [service("search")] });
+    expect(newPublicLoadBalancers(report)).toHaveLength(1);
+    expect(renderMarkdown(report)).not.toContain("public load balancers");
   });
 });
