@@ -1,11 +1,12 @@
 /**
- * The Probot app: which events start a review, then load -> review -> publish.
+ * The Probot app: which events start a review, then load -> review -> publish. Wiring only: the texts
+ * are src/report/check-output.ts's, the requests src/github/*'s.
  *
  * 1. Read `.github/exposure.yml` from the default branch (`context.config`: `_extends` and the org
  *    `.github` repository work; a pull request cannot switch its own review off).
- * 2. Find or create the "Exposure review" check run on the head commit.
+ * 2. Open the "Exposure review" check run on the head commit: a new one, or ours again on a re-run.
  * 3. List the changed files against the merge base, read the manifests' base and head texts.
- * 4. `review()`, complete the check run (summary + every annotation), post one review of new comments.
+ * 4. `review()`, complete the check run (summary + the annotations it lacks), post one review of new comments.
  *
  * A bad config completes the run as `failure` naming the field; an error from GitHub (after Octokit's
  * retries) completes it as `failure` with the message, then is rethrown for Probot to log.
@@ -16,22 +17,21 @@ import type { Config } from "./config/schema.js";
 import { manifestPathFilter } from "./core/paths.js";
 import { review } from "./core/review.js";
 import { toAnnotations } from "./report/annotations.js";
-import { planReview } from "./report/comments.js";
-import { renderMarkdown } from "./report/markdown.js";
+import { configFailureOutput, ERROR_TITLE, noManifestsOutput, RERUN_ACTION, reviewOutput } from "./report/check-output.js";
+import { planReview, type ReviewPlan } from "./report/comments.js";
 import {
   CHECK_NAME,
+  type CheckResult,
   type CheckRun,
-  checkTitle,
-  completeCheckRun,
-  createCheckRun,
-  ERROR_TITLE,
+  checkRunFrom,
   failCheckRun,
   findCheckRun,
-  MAX_CHECK_OUTPUT,
-  RERUN_ACTION,
+  openCheckRun,
+  type OpenRun,
+  publishCheckRun,
 } from "./github/check-run.js";
 import { commentableLines } from "./github/patch.js";
-import { type ChangedFiles, type GitHub, listChangedFiles, type PullRequestRef, readManifests } from "./github/pull-request.js";
+import { type GitHub, listChangedFiles, type PullRequestRef, readManifests } from "./github/pull-request.js";
 import { publishReview } from "./github/review.js";
 
 export const CONFIG_FILE = "exposure.yml";
@@ -42,8 +42,11 @@ export interface AppOptions {
   appId?: number;
 }
 
-/** What started a review: a pull-request event reuses or skips a run; a re-run request always starts a new one. */
-type Trigger = "pull_request" | "rerun";
+/**
+ * What started a review. A pull-request event skips a commit whose run completed (unless it ended in an
+ * error) and otherwise finds the run to reuse; a re-run names the run to review again (or none).
+ */
+type Trigger = { kind: "pull_request" } | { kind: "rerun"; run: CheckRun | undefined };
 
 interface ReviewTarget extends PullRequestRef {
   draft: boolean;
@@ -54,7 +57,7 @@ export function exposureReviewApp(options: AppOptions = {}): ApplicationFunction
     const reviewedActions = ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review"] as const;
     app.on([...reviewedActions], async (context) => {
       const { pull_request: pr, repository } = context.payload;
-      await reviewPullRequest(context, options, "pull_request", {
+      await reviewPullRequest(context, options, { kind: "pull_request" }, {
         owner: repository.owner.login,
         repo: repository.name,
         number: pr.number,
@@ -66,44 +69,41 @@ export function exposureReviewApp(options: AppOptions = {}): ApplicationFunction
     });
 
     app.on(["check_run.rerequested", "check_run.requested_action"], async (context) => {
-      const run = context.payload.check_run;
-      if (run.name !== CHECK_NAME) return;
+      const payloadRun = context.payload.check_run;
+      if (payloadRun.name !== CHECK_NAME) return;
+      // Another app's run of the same name is not ours to update.
+      if (options.appId && payloadRun.app?.id !== options.appId) return;
       if (context.payload.action === "requested_action" && context.payload.requested_action?.identifier !== RERUN_ACTION.identifier) return;
-      const number = pullNumberFromExternalId(run.external_id) ?? run.pull_requests[0]?.number;
-      await rerun(context, options, run.head_sha, number);
+      const run = checkRunFrom(payloadRun);
+      await rerun(context, options, payloadRun.head_sha, run.pullNumber ?? payloadRun.pull_requests[0]?.number, run);
     });
 
     app.on("check_suite.rerequested", async (context) => {
       const suite = context.payload.check_suite;
-      await rerun(context, options, suite.head_sha, suite.pull_requests[0]?.number);
+      await rerun(context, options, suite.head_sha, suite.pull_requests[0]?.number, "find");
     });
   };
-}
-
-function pullNumberFromExternalId(externalId: string | null | undefined): number | undefined {
-  const match = /^pr:(\d+)$/.exec(externalId ?? "");
-  return match ? Number(match[1]) : undefined;
 }
 
 /**
  * A re-run names a commit, not a pull request. The run's external id or the payload gives the number;
  * for a fork (GitHub leaves `pull_requests` empty) the commit's pull requests are looked up.
+ * "Re-run all checks" names no run: ours is found by commit, name and app id.
  */
-async function rerun(context: Context, options: AppOptions, sha: string, number: number | undefined): Promise<void> {
+async function rerun(context: Context, options: AppOptions, sha: string, number: number | undefined, run: CheckRun | "find"): Promise<void> {
   const repo = context.repo();
-  let pullNumber = number;
-  if (pullNumber === undefined) {
-    // see: https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit
-    const { data } = await context.octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: sha });
-    pullNumber = (data.find((pr) => pr.state === "open") ?? data[0])?.number;
-  }
+  const octokit = context.octokit;
+  const [found, pullNumber] = await Promise.all([
+    run === "find" ? findCheckRun(octokit, repo, sha, options.appId) : run,
+    number ?? pullRequestOfCommit(octokit, repo, sha),
+  ]);
   if (pullNumber === undefined) {
     context.log.info({ sha }, "re-run for a commit without a pull request: nothing to review");
     return;
   }
   // see: https://docs.github.com/en/rest/pulls/pulls#get-a-pull-request
-  const { data: pr } = await context.octokit.rest.pulls.get({ ...repo, pull_number: pullNumber });
-  await reviewPullRequest(context, options, "rerun", {
+  const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: pullNumber });
+  await reviewPullRequest(context, options, { kind: "rerun", run: found }, {
     ...repo,
     number: pullNumber,
     baseSha: pr.base.sha,
@@ -114,43 +114,61 @@ async function rerun(context: Context, options: AppOptions, sha: string, number:
   });
 }
 
+/** see: https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit */
+async function pullRequestOfCommit(octokit: GitHub, repo: { owner: string; repo: string }, sha: string): Promise<number | undefined> {
+  const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: sha });
+  return (data.find((pr) => pr.state === "open") ?? data[0])?.number;
+}
+
 async function reviewPullRequest(context: Context, options: AppOptions, trigger: Trigger, target: ReviewTarget): Promise<void> {
   const octokit = context.octokit;
   const repo = { owner: target.owner, repo: target.repo };
-  const log = context.log.child({ pull: target.number, sha: target.headSha, trigger });
+  const log = context.log.child({ pull: target.number, sha: target.headSha, trigger: trigger.kind });
 
   // Independent reads run together: every round trip counts against GitHub's 10 s.
   const [loaded, existing] = await Promise.all([
     loadConfig(context),
-    trigger === "pull_request" ? findCheckRun(octokit, repo, target.headSha, options.appId) : undefined,
+    trigger.kind === "pull_request" ? findCheckRun(octokit, repo, target.headSha, options.appId) : trigger.run,
   ]);
-  if (loaded.config && !loaded.config.drafts && target.draft && trigger === "pull_request") {
-    log.info("draft pull request and drafts: false: not reviewed until ready for review");
-    return;
-  }
-  // A pull-request event reuses a run that never finished (an earlier delivery died) and skips a commit whose
-  // run completed, unless that run ended in an error. A re-run request always creates a new run, as GitHub
-  // expects: annotations can only be appended, so updating the old run would list every finding twice.
-  if (existing?.status === "completed" && existing.title !== ERROR_TITLE) {
-    log.info("this commit already has a completed review: nothing to do (use Re-run to review again)");
-    return;
+  if (trigger.kind === "pull_request") {
+    if (loaded.config && !loaded.config.drafts && target.draft) {
+      log.info("draft pull request and drafts: false: not reviewed until ready for review");
+      return;
+    }
+    if (existing?.status === "completed" && existing.title !== ERROR_TITLE) {
+      log.info("this commit already has a completed review: nothing to do (use Re-run to review again)");
+      return;
+    }
   }
 
   const changedFiles = loaded.config ? listChangedFiles(octokit, target) : undefined;
-  // Observed here so that a failure while the run is being created is not an unhandled rejection.
+  // Observed here so that a failure while the run is being opened is not an unhandled rejection.
   changedFiles?.catch(() => undefined);
-  const run = existing && existing.status !== "completed" ? existing : await createCheckRun(octokit, repo, target.headSha, target.number);
+  const open = await openCheckRun(octokit, repo, target.headSha, target.number, existing);
 
   try {
     if (!loaded.config || !changedFiles) {
-      await completeCheckRun(octokit, repo, run.id, configFailure(loaded.error ?? new Error("no config")));
+      await publishRun(octokit, target, open, configFailureOutput(configProblem(loaded.error)), log);
       log.info({ error: loaded.error?.message }, "invalid config: check run failed");
       return;
     }
-    await reviewAndPublish(octokit, target, run, loaded.config, await changedFiles, log);
+    const { result, plan, files } = await reviewChanges(octokit, target, loaded.config, await changedFiles);
+    if (!plan) {
+      await publishRun(octokit, target, open, result, log);
+      log.info({ files }, "no manifest changed");
+      return;
+    }
+    // The run and the review do not depend on each other: send them together.
+    const [run, posted] = await Promise.allSettled([
+      publishRun(octokit, target, open, result, log),
+      publishReview(octokit, target, plan, open.run.htmlUrl),
+    ]);
+    if (run.status === "rejected") throw run.reason;
+    if (posted.status === "rejected") throw new ReviewNotPosted("the review could not be posted", { cause: posted.reason });
+    log.info({ conclusion: result.conclusion, run: run.value.id, review: posted.value }, "review published");
   } catch (error) {
     if (!(error instanceof ReviewNotPosted)) {
-      await failCheckRun(octokit, repo, run.id, error).catch((failError: unknown) => {
+      await failCheckRun(octokit, repo, open.run.id, error).catch((failError: unknown) => {
         log.error({ err: failError }, "could not complete the check run after an error");
       });
     }
@@ -160,6 +178,13 @@ async function reviewPullRequest(context: Context, options: AppOptions, trigger:
 
 /** The check run completed with the findings, but posting the review failed: the run must keep its result. */
 class ReviewNotPosted extends Error {}
+
+async function publishRun(octokit: GitHub, target: ReviewTarget, open: OpenRun, result: CheckResult, log: Context["log"]): Promise<CheckRun> {
+  const { run, warnings } = await publishCheckRun(octokit, { owner: target.owner, repo: target.repo }, target, open, result);
+  for (const warning of warnings) log.warn({ err: warning.error }, warning.message);
+  if (run.id !== open.run.id) log.info({ replaced: open.run.id, run: run.id }, "findings changed since the last run: result in a new check run");
+  return run;
+}
 
 type LoadedConfig = { config: Config; error?: undefined } | { config?: undefined; error: Error };
 
@@ -173,63 +198,34 @@ async function loadConfig(context: Context): Promise<LoadedConfig> {
   }
 }
 
-async function reviewAndPublish(
+function configProblem(error: Error | undefined) {
+  const found = error ?? new Error("no config");
+  return { configPath: CONFIG_PATH, issues: found instanceof ConfigError ? found.issues : [], message: found.message };
+}
+
+/** Reads the manifests and reviews them; `plan` is absent when no manifest changed. */
+async function reviewChanges(
   octokit: GitHub,
   target: ReviewTarget,
-  run: CheckRun,
   config: Config,
-  { mergeBaseSha, files }: ChangedFiles,
-  log: Context["log"],
-): Promise<void> {
+  { mergeBaseSha, files }: Awaited<ReturnType<typeof listChangedFiles>>,
+): Promise<{ result: CheckResult; plan?: ReviewPlan; files: number }> {
   const repo = { owner: target.owner, repo: target.repo };
   const isManifest = manifestPathFilter(config.paths);
   const manifests = files.filter((file) => isManifest(file.path) || (file.previousPath !== undefined && isManifest(file.previousPath)));
   if (manifests.length === 0) {
-    await completeCheckRun(octokit, repo, run.id, {
-      conclusion: "success",
-      title: "No Kubernetes manifests changed",
-      summary: `None of the ${files.length} changed files matches \`paths\` in \`${CONFIG_PATH}\` (${config.paths.include.map((glob) => `\`${glob}\``).join(", ")}), so there is no exposure to review.`,
-    });
-    log.info({ files: files.length }, "no manifest changed");
-    return;
+    return { result: noManifestsOutput({ configPath: CONFIG_PATH, changedFiles: files.length, include: config.paths.include }), files: files.length };
   }
-
   const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
   const report = review({ base, head, config });
-  const footer = `\n\n---\nCompared ${base.length} base and ${head.length} head manifest files: merge base \`${mergeBaseSha.slice(0, 7)}\` → head \`${target.headSha.slice(0, 7)}\`. Config: \`${CONFIG_PATH}\` on the default branch.`;
   const commentable = new Map(manifests.map((file) => [file.path, commentableLines(file.patch)]));
-  // The run and the review do not depend on each other: send them together.
-  const [completed, posted] = await Promise.allSettled([
-    completeCheckRun(octokit, repo, run.id, {
-      conclusion: report.conclusion,
-      title: checkTitle(report),
-      summary: renderMarkdown(report, { maxLength: MAX_CHECK_OUTPUT - footer.length }) + footer,
-      annotations: toAnnotations(report, { preexisting: config.conclusion.preexisting }),
-    }),
-    publishReview(octokit, target, planReview(report, commentable), run.htmlUrl),
-  ]);
-  if (completed.status === "rejected") throw completed.reason;
-  if (posted.status === "rejected") throw new ReviewNotPosted("the review could not be posted", { cause: posted.reason });
-  log.info({ conclusion: report.conclusion, objects: report.objects.length, review: posted.value }, "review published");
-}
-
-function configFailure(error: Error) {
-  const issues = error instanceof ConfigError ? error.issues : [];
-  const fields = issues.map((issue) => issue.path).filter((path) => path !== "");
-  const table =
-    issues.length > 0
-      ? ["| field | problem |", "|---|---|", ...issues.map((issue) => `| \`${issue.path || "(file)"}\` | ${issue.message.replaceAll("|", "\\|").replaceAll("\n", " ")} |`)].join("\n")
-      : ["```", error.message, "```"].join("\n");
   return {
-    conclusion: "failure" as const,
-    title: `Invalid ${CONFIG_PATH}${fields.length > 0 ? `: ${fields.join(", ")}` : ""}`.slice(0, 255),
-    summary: [
-      `\`${CONFIG_PATH}\` on the default branch is not valid, so this pull request was not reviewed.`,
-      "",
-      table,
-      "",
-      `Fix the file on the default branch (the config is never read from the pull request), then use **${RERUN_ACTION.label}**.`,
-    ].join("\n"),
+    result: {
+      ...reviewOutput(report, { configPath: CONFIG_PATH, baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
+      annotations: toAnnotations(report, { preexisting: config.conclusion.preexisting }),
+    },
+    plan: planReview(report, commentable),
+    files: files.length,
   };
 }
 

@@ -1,10 +1,11 @@
 /**
- * The "Exposure review" check run: find or create it on the head commit, then complete it with the
- * conclusion, the markdown summary and every annotation (50 per request, GitHub's limit).
+ * The "Exposure review" check run: find, create or reopen it on the head commit, then complete it with the
+ * conclusion, the markdown summary and the annotations it does not show yet (50 per request, GitHub's limit).
  * see: https://docs.github.com/en/rest/checks/runs
  */
-import type { Conclusion, Report } from "../core/model.js";
-import type { CheckAnnotation } from "../report/annotations.js";
+import type { Conclusion } from "../core/model.js";
+import { annotationDelta, type CheckAnnotation, type PostedAnnotation } from "../report/annotations.js";
+import { type CheckText, errorOutput, RERUN_ACTION, RERUNNING_TEXT, supersededText } from "../report/check-output.js";
 import type { GitHub, RepoRef } from "./pull-request.js";
 
 export const CHECK_NAME = "Exposure review";
@@ -12,15 +13,8 @@ export const CHECK_NAME = "Exposure review";
 export const MAX_ANNOTATIONS_PER_REQUEST = 50;
 /** `output.summary` and `output.text` maxLength in GitHub's OpenAPI description. */
 export const MAX_CHECK_OUTPUT = 65535;
-/** The title of a run that ended because GitHub (or the app) failed, not because of the manifests. */
-export const ERROR_TITLE = "Exposure review could not run";
-
-/** The button shown on a completed run; a click sends `check_run.requested_action` with this identifier. */
-export const RERUN_ACTION = {
-  label: "Re-run", // ≤ 20 characters
-  description: "Review this commit again", // ≤ 40
-  identifier: "rerun", // ≤ 20
-} as const;
+/** `GET /check-runs/{id}/annotations` page size (GitHub's maximum). */
+const ANNOTATIONS_PER_PAGE = 100;
 
 export interface CheckRun {
   id: number;
@@ -30,9 +24,21 @@ export interface CheckRun {
   title?: string | null;
   /** The pull request number this app stored at creation (`pr:<n>`), so a re-run on a fork finds it. */
   pullNumber?: number;
+  /** How many annotations the run shows, when GitHub said. */
+  annotationsCount?: number;
 }
 
 const EXTERNAL_ID_PREFIX = "pr:";
+
+/** A check run as the REST API and the `check_run` webhook describe it. */
+export interface CheckRunData {
+  id: number;
+  html_url: string | null;
+  status: string;
+  conclusion: string | null;
+  external_id: string | null;
+  output: { title: string | null; annotations_count?: number };
+}
 
 /**
  * The most recent run of this app with our name on `sha`, or undefined.
@@ -52,7 +58,7 @@ export async function findCheckRun(octokit: GitHub, repo: RepoRef, sha: string, 
   const ours = data.check_runs
     .filter((run) => run.external_id?.startsWith(EXTERNAL_ID_PREFIX) && (!appId || run.app?.id === appId))
     .sort((a, b) => b.id - a.id)[0];
-  return ours ? toCheckRun(ours) : undefined;
+  return ours ? checkRunFrom(ours) : undefined;
 }
 
 /** see: https://docs.github.com/en/rest/checks/runs#create-a-check-run */
@@ -66,17 +72,11 @@ export async function createCheckRun(octokit: GitHub, repo: RepoRef, sha: string
     external_id: `${EXTERNAL_ID_PREFIX}${pullNumber}`,
     started_at: new Date().toISOString(),
   });
-  return toCheckRun(data);
+  return checkRunFrom(data);
 }
 
-function toCheckRun(run: {
-  id: number;
-  html_url: string | null;
-  status: string;
-  conclusion: string | null;
-  external_id: string | null;
-  output: { title: string | null };
-}): CheckRun {
+/** A run from an API answer or a `check_run` webhook payload. */
+export function checkRunFrom(run: CheckRunData): CheckRun {
   const pullNumber = Number(run.external_id?.slice(EXTERNAL_ID_PREFIX.length));
   return {
     id: run.id,
@@ -84,8 +84,69 @@ function toCheckRun(run: {
     status: run.status as CheckRun["status"],
     conclusion: run.conclusion,
     title: run.output.title,
-    ...(Number.isInteger(pullNumber) && pullNumber > 0 ? { pullNumber } : {}),
+    ...(run.external_id?.startsWith(EXTERNAL_ID_PREFIX) && Number.isInteger(pullNumber) && pullNumber > 0 ? { pullNumber } : {}),
+    ...(typeof run.output.annotations_count === "number" ? { annotationsCount: run.output.annotations_count } : {}),
   };
+}
+
+/** Where a review's result goes: a run of ours on the commit, open (in progress) for this review. */
+export interface OpenRun {
+  run: CheckRun;
+  /** The annotations the run already shows: none for a new run. */
+  posted: PostedAnnotation[];
+  /** A completed run GitHub would not reopen: once the result is in `run`, it gets a pointer there. */
+  replaces?: CheckRun;
+}
+
+/**
+ * Opens the run this review publishes to, without piling up runs on one commit: a new run when there is
+ * none; the same run when a delivery died while it was in progress; and for a re-run (or a redelivery
+ * after an error) the same completed run, set back to `in_progress`. The REST description of "rerequest
+ * a check run" says the app "should then decide if the check run should be reset or updated and call the
+ * update check_run endpoint". GitHub staff have also said a completed run's status cannot change
+ * (github.community/t/120566; lyft/atlantis#265 hit it): if GitHub answers 422 or leaves the run
+ * completed, the result goes to a new run instead.
+ */
+export async function openCheckRun(octokit: GitHub, repo: RepoRef, sha: string, pullNumber: number, previous?: CheckRun): Promise<OpenRun> {
+  if (!previous) return { run: await createCheckRun(octokit, repo, sha, pullNumber), posted: [] };
+  if (previous.status !== "completed") {
+    return { run: previous, posted: previous.annotationsCount === 0 ? [] : await listPostedAnnotations(octokit, repo, previous.id) };
+  }
+  const [reopened, posted] = await Promise.all([reopenCheckRun(octokit, repo, previous.id), listPostedAnnotations(octokit, repo, previous.id)]);
+  if (reopened) return { run: { ...previous, status: "in_progress", conclusion: null }, posted };
+  return { run: await createCheckRun(octokit, repo, sha, pullNumber), posted: [], replaces: previous };
+}
+
+/**
+ * Sets a completed run back to `in_progress` with a short "Re-running…" output (the update schema needs
+ * `summary` once `output` is given; `in_progress` needs no conclusion). False when GitHub refuses.
+ * see: https://docs.github.com/en/rest/checks/runs#update-a-check-run
+ */
+async function reopenCheckRun(octokit: GitHub, repo: RepoRef, runId: number): Promise<boolean> {
+  try {
+    const { data } = await octokit.rest.checks.update({
+      owner: repo.owner,
+      repo: repo.repo,
+      check_run_id: runId,
+      status: "in_progress",
+      started_at: new Date().toISOString(),
+      output: { ...RERUNNING_TEXT },
+    });
+    return data.status !== "completed";
+  } catch (error) {
+    if ((error as { status?: unknown }).status === 422) return false;
+    throw error;
+  }
+}
+
+/** see: https://docs.github.com/en/rest/checks/runs#list-check-run-annotations */
+export async function listPostedAnnotations(octokit: GitHub, repo: RepoRef, runId: number): Promise<PostedAnnotation[]> {
+  return octokit.paginate(octokit.rest.checks.listAnnotations, {
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: runId,
+    per_page: ANNOTATIONS_PER_PAGE,
+  });
 }
 
 export interface CheckResult {
@@ -95,9 +156,49 @@ export interface CheckResult {
   annotations?: readonly CheckAnnotation[];
 }
 
+/** The run that holds the result, and what went wrong on the way that did not change it. */
+export interface Published {
+  run: CheckRun;
+  warnings: { message: string; error: unknown }[];
+}
+
+/**
+ * Completes the open run with the result, sending only the annotations it does not show yet: each update
+ * appends, so resending would list a finding twice. When the run shows an annotation the review no longer
+ * produces (the config on the default branch turned a rule off, a severity changed), updating would leave
+ * that wrong annotation behind, and GitHub cannot delete one: then, and only then, the result goes to a
+ * new run, and the old one is completed with the same conclusion (so the suite's conclusion is the new
+ * result's) and a pointer to the new one.
+ */
+export async function publishCheckRun(
+  octokit: GitHub,
+  repo: RepoRef,
+  target: { headSha: string; number: number },
+  open: OpenRun,
+  result: CheckResult,
+): Promise<Published> {
+  const warnings: Published["warnings"] = [];
+  const supersede = async (run: CheckRun, by: CheckRun, reason: "stale-annotations" | "final", conclusion?: Conclusion) => {
+    await supersedeCheckRun(octokit, repo, run.id, supersededText({ reason, ...(by.htmlUrl ? { runUrl: by.htmlUrl } : {}) }), conclusion).catch(
+      (error: unknown) => warnings.push({ message: `could not point check run ${run.id} at check run ${by.id}`, error }),
+    );
+  };
+
+  const { missing, stale } = annotationDelta(result.annotations ?? [], open.posted);
+  if (stale.length > 0) {
+    const fresh = await createCheckRun(octokit, repo, target.headSha, target.number);
+    await completeCheckRun(octokit, repo, fresh.id, result);
+    await supersede(open.run, fresh, "stale-annotations", result.conclusion);
+    return { run: fresh, warnings };
+  }
+  await completeCheckRun(octokit, repo, open.run.id, { ...result, annotations: missing });
+  if (open.replaces) await supersede(open.replaces, open.run, "final");
+  return { run: open.run, warnings };
+}
+
 /**
  * Completes the run with the first 50 annotations, then appends the rest 50 at a time ("each time you
- * update the check run, annotations are appended"), so every finding is on its line and none twice.
+ * update the check run, annotations are appended").
  * see: https://docs.github.com/en/rest/checks/runs#update-a-check-run
  */
 export async function completeCheckRun(octokit: GitHub, repo: RepoRef, runId: number, result: CheckResult): Promise<void> {
@@ -124,49 +225,31 @@ export async function completeCheckRun(octokit: GitHub, repo: RepoRef, runId: nu
 }
 
 /**
- * Ends a run that could not finish, so it never stays "in progress". The conclusion is `failure`: this is
- * a security gate, and a review that did not happen must not pass a required check. The message is the
- * error's own (Octokit's messages carry the status and GitHub's text, never the token).
+ * Leaves a pointer on a run whose result went elsewhere. An open run is completed too (with the new
+ * result's conclusion), so it never stays "in progress"; a completed one only gets the text.
  */
-export async function failCheckRun(octokit: GitHub, repo: RepoRef, runId: number, error: unknown): Promise<void> {
-  const status = typeof (error as { status?: unknown })?.status === "number" ? ` (HTTP ${(error as { status: number }).status})` : "";
-  const message = error instanceof Error ? error.message : String(error);
-  await completeCheckRun(octokit, repo, runId, {
-    conclusion: "failure",
-    title: ERROR_TITLE,
-    summary: [
-      `The review stopped with an error${status}, so this commit was not reviewed:`,
-      "",
-      "```",
-      message.replaceAll("```", "'''"),
-      "```",
-      "",
-      "Use **Re-run** to try again. If it keeps failing, the app's logs have the details.",
-    ].join("\n"),
+async function supersedeCheckRun(octokit: GitHub, repo: RepoRef, runId: number, text: CheckText, conclusion?: Conclusion): Promise<void> {
+  await octokit.rest.checks.update({
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: runId,
+    ...(conclusion ? { status: "completed" as const, conclusion, completed_at: new Date().toISOString() } : {}),
+    output: { ...text },
   });
 }
 
-/** A one-line title: the counted findings by severity, or what was found when nothing counts. */
-export function checkTitle(report: Report): string {
-  const counted = { failure: 0, warning: 0, notice: 0 };
-  let old = 0;
-  for (const object of report.objects) {
-    for (const finding of object.findings) {
-      if (finding.new) counted[finding.severity] += 1;
-      else old += 1;
-    }
-  }
-  const parts = (["failure", "warning", "notice"] as const)
-    .filter((severity) => counted[severity] > 0)
-    .map((severity) => plural(counted[severity], severity));
-  const objects = plural(report.objects.length, "changed Service/Ingress", "changed Services/Ingresses");
-  if (report.objects.length === 0) return report.errors.length > 0 ? `No exposure changes found; ${plural(report.errors.length, "file")} not reviewed` : "No exposure changes";
-  const lead = parts.length > 0 ? parts.join(", ") : "No new findings";
-  return `${lead} in ${objects}${old > 0 ? ` (${old} already present)` : ""}`;
-}
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
+/**
+ * Ends a run that could not finish, so it never stays "in progress", as `failure`: a review that did not
+ * happen must not pass a required check.
+ */
+export async function failCheckRun(octokit: GitHub, repo: RepoRef, runId: number, error: unknown): Promise<void> {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  await completeCheckRun(
+    octokit,
+    repo,
+    runId,
+    errorOutput({ message: error instanceof Error ? error.message : String(error), ...(typeof status === "number" ? { status } : {}) }),
+  );
 }
 
 function clip(text: string, max: number): string {

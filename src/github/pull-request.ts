@@ -91,10 +91,17 @@ export async function listChangedFiles(octokit: GitHub, pr: PullRequestRef): Pro
   };
 }
 
-interface BlobRequest {
+/** One blob to read: a path at a commit, for one side of the review. */
+export interface BlobRequest {
   side: "base" | "head";
   path: string;
   sha: string;
+}
+
+/** A GraphQL request: the document and its variables. */
+export interface GraphqlRequest {
+  query: string;
+  variables: Record<string, string>;
 }
 
 interface BlobAnswer {
@@ -125,9 +132,9 @@ export async function readManifests(
     if (readHead && keep(file.path)) wanted.push({ side: "head", path: file.path, sha: shas.head });
   }
   const result = { base: [] as ManifestFile[], head: [] as ManifestFile[] };
-  for (let start = 0; start < wanted.length; start += BLOBS_PER_QUERY) {
-    const chunk = wanted.slice(start, start + BLOBS_PER_QUERY);
-    const answers = await queryBlobs(octokit, repo, chunk);
+  for (const [number, request] of blobQueries(repo, wanted).entries()) {
+    const chunk = wanted.slice(number * BLOBS_PER_QUERY, (number + 1) * BLOBS_PER_QUERY);
+    const answers = await queryBlobs(octokit, request, chunk.length);
     for (const [index, request] of chunk.entries()) {
       const blob = answers[index];
       if (!blob) continue; // not a blob at that commit (a submodule, or gone): nothing to review
@@ -138,21 +145,31 @@ export async function readManifests(
 }
 
 /**
- * One GraphQL query, one alias per blob. Expressions travel as variables, so no path needs escaping.
+ * The GraphQL requests that read `blobs`: one per `BLOBS_PER_QUERY`, one alias `f<i>` per blob, in order.
+ * Expressions (`<sha>:<path>`) travel as variables, so no path is ever written into the query text and
+ * none needs escaping. Tests validate these against GitHub's schema.
  * see: https://docs.github.com/en/graphql/reference/objects#blob
  */
-async function queryBlobs(octokit: GitHub, repo: RepoRef, chunk: readonly BlobRequest[]): Promise<(BlobAnswer | null)[]> {
-  const variables: Record<string, string> = { owner: repo.owner, name: repo.repo };
-  const declarations = ["$owner: String!", "$name: String!"];
-  const fields: string[] = [];
-  for (const [index, request] of chunk.entries()) {
-    variables[`e${index}`] = `${request.sha}:${request.path}`;
-    declarations.push(`$e${index}: String!`);
-    fields.push(`f${index}: object(expression: $e${index}) { ... on Blob { text byteSize isBinary isTruncated } }`);
+export function blobQueries(repo: RepoRef, blobs: readonly BlobRequest[]): GraphqlRequest[] {
+  const requests: GraphqlRequest[] = [];
+  for (let start = 0; start < blobs.length; start += BLOBS_PER_QUERY) {
+    const chunk = blobs.slice(start, start + BLOBS_PER_QUERY);
+    const variables: Record<string, string> = { owner: repo.owner, name: repo.repo };
+    const declarations = ["$owner: String!", "$name: String!"];
+    const fields: string[] = [];
+    for (const [index, request] of chunk.entries()) {
+      variables[`e${index}`] = `${request.sha}:${request.path}`;
+      declarations.push(`$e${index}: String!`);
+      fields.push(`f${index}: object(expression: $e${index}) { ... on Blob { text byteSize isBinary isTruncated } }`);
+    }
+    requests.push({ query: `query(${declarations.join(", ")}) { repository(owner: $owner, name: $name) { ${fields.join(" ")} } }`, variables });
   }
-  const query = `query(${declarations.join(", ")}) { repository(owner: $owner, name: $name) { ${fields.join(" ")} } }`;
-  const data = await octokit.graphql<{ repository: Record<string, Partial<BlobAnswer> | null> | null }>(query, variables);
-  return chunk.map((_, index) => {
+  return requests;
+}
+
+async function queryBlobs(octokit: GitHub, request: GraphqlRequest, count: number): Promise<(BlobAnswer | null)[]> {
+  const data = await octokit.graphql<{ repository: Record<string, Partial<BlobAnswer> | null> | null }>(request.query, request.variables);
+  return Array.from({ length: count }, (_, index) => {
     const object = data.repository?.[`f${index}`];
     // A tree or commit answers `{}` through the Blob fragment: treat it like a missing blob.
     return object && typeof object.byteSize === "number" ? (object as BlobAnswer) : null;

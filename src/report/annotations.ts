@@ -81,3 +81,54 @@ function errorAnnotation(error: ReviewError): CheckAnnotation {
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/**
+ * An annotation as `GET /check-runs/{id}/annotations` lists it. GitHub answers `null` for a field that was
+ * never sent (our annotations always have a title, other apps' may not).
+ */
+export interface PostedAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: string | null;
+  title: string | null;
+  message: string | null;
+}
+
+export interface AnnotationDelta {
+  /** Produced but not on the run yet: the only ones to send, since every update appends. */
+  missing: CheckAnnotation[];
+  /** On the run but no longer produced: GitHub has no way to delete them. */
+  stale: PostedAnnotation[];
+}
+
+/**
+ * Compares what a review produced with what a run already shows, on the fields a reader sees (path, lines,
+ * level, title, message). Counted, not just matched: two equal findings need two annotations, and a run
+ * that shows one twice has a stale one.
+ */
+export function annotationDelta(produced: readonly CheckAnnotation[], posted: readonly PostedAnnotation[]): AnnotationDelta {
+  const unmatched = new Map<string, PostedAnnotation[]>();
+  for (const annotation of posted) {
+    const key = annotationKey(annotation);
+    unmatched.set(key, [...(unmatched.get(key) ?? []), annotation]);
+  }
+  const missing: CheckAnnotation[] = [];
+  for (const annotation of produced) {
+    const same = unmatched.get(annotationKey(annotation));
+    if (same && same.length > 0) same.shift();
+    else missing.push(annotation);
+  }
+  return { missing, stale: [...unmatched.values()].flat() };
+}
+
+function annotationKey(annotation: PostedAnnotation | CheckAnnotation): string {
+  return JSON.stringify([
+    annotation.path,
+    annotation.start_line,
+    annotation.end_line,
+    annotation.annotation_level,
+    annotation.title ?? "",
+    annotation.message ?? "",
+  ]);
+}

@@ -4,11 +4,13 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import defaultHandler, { createWebhookHandler } from "../../functions/github-webhooks.js";
-import { CHECK_NAME, ERROR_TITLE, RERUN_ACTION } from "../../src/github/check-run.js";
+import { CHECK_NAME } from "../../src/github/check-run.js";
+import { ERROR_TITLE, RERUN_ACTION, RERUNNING_TEXT, supersededText } from "../../src/report/check-output.js";
 import type { FakeRepository } from "./fake-github.js";
 import {
   APP_ID,
   calls,
+  checkRunPayload,
   examplePayload,
   type Harness,
   type HarnessOptions,
@@ -37,6 +39,8 @@ async function open(repository: FakeRepository, options: HarnessOptions = {}, ac
 }
 
 const writes = (h: Harness) => calls(h.fake).filter((call) => !call.startsWith("GET "));
+/** How many times a completed run was set back to in_progress. */
+const resets = (h: Harness) => h.fake.requests.filter((r) => r.method === "PATCH" && (r.body as { status?: string }).status === "in_progress").length;
 
 describe("pull_request.opened on the shop fixture", () => {
   it("completes the check run with the conclusion, title and every annotation on its line", async () => {
@@ -135,6 +139,7 @@ describe("pull_request.opened on the shop fixture", () => {
     expect(at("POST /graphql")).toBeLessThan(at("PATCH"));
     expect(at("GET /repos/acme/shop/pulls/7/reviews")).toBeLessThan(at("POST /repos/acme/shop/pulls/7/reviews"));
     expect(h.fake.invalidBodies).toEqual([]);
+    expect(h.fake.invalidQueries).toEqual([]);
   });
 
   it("never logs the private key, the webhook secret or an installation token", async () => {
@@ -184,12 +189,7 @@ describe("request budget", () => {
 });
 
 function rerunPayload(h: Harness & { repository: FakeRepository }, action: "rerequested" | "requested_action", options: { externalId?: string; identifier?: string } = {}) {
-  const payload = examplePayload(h.fake, h.repository, "check_run", action);
-  const run = h.fake.checkRuns[h.fake.checkRuns.length - 1]!;
-  Object.assign(payload.check_run, { id: run.id, name: CHECK_NAME, head_sha: run.head_sha, external_id: options.externalId ?? run.external_id, pull_requests: [] });
-  payload.check_run.app.id = APP_ID;
-  if (action === "requested_action") payload.requested_action = { identifier: options.identifier ?? RERUN_ACTION.identifier };
-  return payload;
+  return checkRunPayload(h.fake, h.repository, action, options);
 }
 
 describe("idempotency", () => {
@@ -208,37 +208,136 @@ describe("idempotency", () => {
     expect(h.fake.reviews).toHaveLength(1);
   });
 
-  it("a re-run creates a new complete run but posts no second review or comment", async () => {
+  it("a re-run updates the same run: reopened, completed again, no annotation, review or comment twice", async () => {
     const h = await open(shopRepository());
+    const [run] = h.fake.checkRuns;
+    const annotations = structuredClone(run!.annotations);
+    const before = h.fake.requests.length;
     const response = await h.deliver("check_run", rerunPayload(h, "rerequested"));
     expect(response.status).toBe(200);
-    expect(h.fake.checkRuns).toHaveLength(2);
-    const [first, second] = h.fake.checkRuns;
-    expect(second).toMatchObject({ status: "completed", conclusion: "failure", external_id: "pr:7" });
-    expect(second!.annotations).toEqual(first!.annotations);
+    expect(h.fake.checkRuns).toHaveLength(1);
+    expect(run).toMatchObject({ id: 1000, status: "completed", conclusion: "failure", external_id: "pr:7" });
+    expect(run!.output.title).toBe("3 failures, 4 warnings in 6 changed Services/Ingresses");
+    expect(run!.annotations).toEqual(annotations);
+    const made = h.fake.requests.slice(before);
+    expect(made.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      "GET /repos/acme/.github/contents/.github%2Fexposure.yml",
+      "GET /repos/acme/shop/check-runs/1000/annotations",
+      `GET /repos/acme/shop/compare/${h.fake.shas.baseTip}...${h.fake.shas.head}`,
+      "GET /repos/acme/shop/contents/.github%2Fexposure.yml",
+      "GET /repos/acme/shop/pulls/7",
+      "GET /repos/acme/shop/pulls/7/comments",
+      "GET /repos/acme/shop/pulls/7/reviews",
+      "PATCH /repos/acme/shop/check-runs/1000",
+      "PATCH /repos/acme/shop/check-runs/1000",
+      "POST /graphql",
+    ]);
+    const [reset, complete] = made.filter((r) => r.method === "PATCH").map((r) => r.body as Record<string, any>);
+    expect(reset).toMatchObject({ status: "in_progress", output: RERUNNING_TEXT });
+    expect(complete).toMatchObject({ status: "completed", conclusion: "failure", output: { annotations: [] } });
+    expect(made.find((r) => r.path.endsWith("/annotations"))!.query.get("per_page")).toBe("100");
     expect(h.fake.reviews).toHaveLength(1);
     expect(h.fake.reviewComments).toHaveLength(6);
-    expect(writes(h).filter((call) => call.includes("/reviews"))).toHaveLength(1);
+    expect(h.fake.invalidBodies).toEqual([]);
+  });
+
+  it("a re-run after the default branch's config turned a rule off completes a new run without that rule, and the old run points at it", async () => {
+    const h = await open(shopRepository());
+    h.repository.config = 'rules:\n  nodeport: "off"\n';
+    await h.deliver("check_run", rerunPayload(h, "rerequested"));
+    expect(h.fake.checkRuns).toHaveLength(2);
+    const [old, fresh] = h.fake.checkRuns;
+    expect(fresh).toMatchObject({ status: "completed", conclusion: "failure", external_id: "pr:7" });
+    expect(fresh!.output.title).toBe("3 failures, 2 warnings in 6 changed Services/Ingresses");
+    expect(fresh!.annotations.map((a) => `${a.path}:${a.start_line} ${a.title}`)).toEqual([
+      "k8s/api.yaml:12 LoadBalancer Service is public (public-loadbalancer)",
+      "k8s/ingress.yaml:23 Public entry point without TLS (public-without-tls)",
+      "k8s/metrics.yaml:7 LoadBalancer Service is public (public-loadbalancer)",
+      "k8s/metrics.yaml:11 Public entry point without TLS (public-without-tls)",
+      "k8s/renamed-cache.yaml:11 Database, cache, queue or admin port exposed (sensitive-port-exposed)",
+    ]);
+    // The old run cannot lose its nodeport annotations: it is completed with the new conclusion and a pointer.
+    expect(old).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(old!.output).toMatchObject(supersededText({ reason: "stale-annotations", runUrl: `https://github.example/acme/shop/runs/${fresh!.id}` }));
+    expect(old!.annotations).toHaveLength(7);
+    expect(h.fake.reviews).toHaveLength(1);
+    expect(h.fake.invalidBodies).toEqual([]);
+  });
+
+  it("a re-run that finds more sends only the new annotations to the same run", async () => {
+    const h = await open(shopRepository({ config: 'rules:\n  nodeport: "off"\n' }));
+    expect(h.fake.checkRuns[0]!.annotations).toHaveLength(5);
+    delete h.repository.config;
+    await h.deliver("check_run", rerunPayload(h, "requested_action"));
+    expect(h.fake.checkRuns).toHaveLength(1);
+    const completing = h.fake.requests.filter((r) => r.method === "PATCH").at(-1)!.body as { output: { annotations: { path: string; start_line: number }[] } };
+    expect(completing.output.annotations.map((a) => `${a.path}:${a.start_line}`)).toEqual(["k8s/renamed-cache.yaml:7", "k8s/web.yaml:7"]);
+    expect(h.fake.checkRuns[0]!.annotations).toHaveLength(7);
+    expect(h.fake.checkRuns[0]!.output.title).toBe("3 failures, 4 warnings in 6 changed Services/Ingresses");
+  });
+
+  it("reads every page of a run's annotations before updating it", async () => {
+    const h = await open(manyFilesRepository(120, "all"));
+    const before = h.fake.requests.length;
+    await h.deliver("check_run", rerunPayload(h, "rerequested"));
+    const pages = h.fake.requests.slice(before).filter((r) => r.path.endsWith("/annotations"));
+    expect(pages.map((r) => r.query.get("page") ?? "1")).toEqual(["1", "2"]);
+    expect(h.fake.checkRuns).toHaveLength(1);
+    expect(h.fake.checkRuns[0]!.annotations).toHaveLength(120);
+    expect(h.fake.requests.slice(before).filter((r) => r.method === "PATCH")).toHaveLength(2);
+  });
+
+  it("when GitHub keeps a completed run as it is, the re-run's result goes to a new run that the old one points at", async () => {
+    const h = await open(shopRepository(), { completedRunsAreFinal: true });
+    await h.deliver("check_run", rerunPayload(h, "rerequested"));
+    expect(h.fake.checkRuns).toHaveLength(2);
+    const [old, fresh] = h.fake.checkRuns;
+    expect(fresh).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(fresh!.annotations).toEqual(old!.annotations);
+    expect(old!.output).toMatchObject(supersededText({ reason: "final", runUrl: `https://github.example/acme/shop/runs/${fresh!.id}` }));
+    expect(h.fake.reviews).toHaveLength(1);
+    expect(h.fake.invalidBodies).toEqual([]);
+  });
+
+  it("completes a run a dead delivery left in progress, on the next delivery, in the same run", async () => {
+    const repository = shopRepository();
+    const h = await start(repository);
+    h.fake.fail({ method: "PATCH", path: /\/check-runs\//, status: 500, times: Infinity });
+    expect((await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"))).status).toBe(500);
+    expect(h.fake.checkRuns.map((run) => run.status)).toEqual(["in_progress"]);
+    h.fake.faults.length = 0;
+    const before = h.fake.requests.length;
+    await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"), { id: "delivery-1" });
+    expect(h.fake.checkRuns.map((run) => `${run.id} ${run.status} ${run.conclusion} ${run.annotations.length}`)).toEqual(["1000 completed failure 7"]);
+    // GitHub said the run has no annotation (annotations_count 0): nothing to list, nothing to reopen.
+    expect(h.fake.requests.slice(before).filter((r) => r.path.endsWith("/annotations") || r.method === "POST" && r.path.endsWith("/check-runs"))).toEqual([]);
+    expect(resets(h)).toBe(0);
   });
 
   it("finds the pull request of a re-run without a number (a fork) through the commit", async () => {
     const h = await open(shopRepository());
     await h.deliver("check_run", rerunPayload(h, "rerequested", { externalId: "" }));
     expect(calls(h.fake)).toContain(`GET /repos/acme/shop/commits/${h.fake.shas.head}/pulls`);
-    expect(h.fake.checkRuns).toHaveLength(2);
-    expect(h.fake.checkRuns[1]!.conclusion).toBe("failure");
+    expect(h.fake.checkRuns).toHaveLength(1);
+    expect(resets(h)).toBe(1);
+    expect(h.fake.checkRuns[0]!.conclusion).toBe("failure");
   });
 
-  it("re-runs on the Re-run button and on check_suite.rerequested, and ignores other actions", async () => {
+  it("re-runs on the Re-run button and on check_suite.rerequested, and ignores other actions and other apps' runs", async () => {
     const h = await open(shopRepository());
+    const before = h.fake.requests.length;
     await h.deliver("check_run", rerunPayload(h, "requested_action", { identifier: "lgtm" }));
-    expect(h.fake.checkRuns).toHaveLength(1);
+    const otherApp = rerunPayload(h, "rerequested");
+    otherApp.check_run.app.id = APP_ID + 1;
+    await h.deliver("check_run", otherApp);
+    expect(h.fake.requests.length).toBe(before);
     await h.deliver("check_run", rerunPayload(h, "requested_action"));
-    expect(h.fake.checkRuns).toHaveLength(2);
+    expect(resets(h)).toBe(1);
     const suite = examplePayload(h.fake, h.repository, "check_suite", "rerequested");
     Object.assign(suite.check_suite, { head_sha: h.fake.shas.head, pull_requests: [{ number: 7, head: { sha: h.fake.shas.head }, base: { sha: h.fake.shas.baseTip } }] });
     await h.deliver("check_suite", suite);
-    expect(h.fake.checkRuns.map((run) => run.conclusion)).toEqual(["failure", "failure", "failure"]);
+    expect(resets(h)).toBe(2);
+    expect(h.fake.checkRuns.map((run) => `${run.id} ${run.conclusion} ${run.annotations.length}`)).toEqual(["1000 failure 7"]);
     expect(h.fake.reviews).toHaveLength(1);
     expect(h.fake.invalidBodies).toEqual([]);
   });
@@ -369,11 +468,11 @@ describe("GitHub errors", () => {
     expect(run.output.title).toBe(ERROR_TITLE);
     expect(run.output.summary).toContain("(HTTP 502)");
     expect(h.fake.reviews).toEqual([]);
-    // The run that ended in an error is not "already reviewed": a redelivery tries again in a new run.
+    // The run that ended in an error is not "already reviewed": a redelivery reviews again, in the same run.
     h.fake.faults.length = 0;
     await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"));
-    expect(h.fake.checkRuns.map((r) => r.conclusion)).toEqual(["failure", "failure"]);
-    expect(h.fake.checkRuns[1]!.output.title).toBe("3 failures, 4 warnings in 6 changed Services/Ingresses");
+    expect(h.fake.checkRuns.map((r) => `${r.id} ${r.conclusion} ${r.annotations.length}`)).toEqual(["1000 failure 7"]);
+    expect(h.fake.checkRuns[0]!.output.title).toBe("3 failures, 4 warnings in 6 changed Services/Ingresses");
   });
 });
 
@@ -384,7 +483,9 @@ describe("files", () => {
     const h = await open({ owner: "acme", name: "docs", mergeBase: base, head, pullNumber: 3 });
     const run = h.fake.checkRuns[0]!;
     expect(run).toMatchObject({ conclusion: "success", output: { title: "No Kubernetes manifests changed" } });
-    expect(run.output.summary).toContain("None of the 1 changed files matches `paths`");
+    expect(run.output.summary).toBe(
+      "The one changed file does not match `paths` in `.github/exposure.yml` (`**/*.yaml`, `**/*.yml`, `**/*.json`), so there is no exposure to review.",
+    );
     expect(h.fake.reviews).toEqual([]);
     expect(calls(h.fake).some((call) => call.includes("graphql"))).toBe(false);
   });

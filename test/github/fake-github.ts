@@ -1,8 +1,9 @@
 /**
  * A fake GitHub on 127.0.0.1 for end-to-end tests of the app: real HTTP, a small repository with a merge
  * base, a moved base branch and a head commit, one pull request. It records every request, validates
- * request bodies against GitHub's OpenAPI schemas (openapi-extract.json), and refuses what GitHub refuses:
- * a review comment off the diff, more than 50 annotations, a token it did not issue.
+ * request bodies against GitHub's OpenAPI schemas (openapi-extract.json) and every GraphQL query against
+ * GitHub's GraphQL schema (@octokit/graphql-schema), and refuses what GitHub refuses: a review comment off
+ * the diff, more than 50 annotations, a token it did not issue, a query GitHub could not run.
  *
  * Probot reaches it through GHE_HOST=127.0.0.1:<port> and GHE_PROTOCOL=http: REST under /api/v3,
  * GraphQL at /api/graphql.
@@ -13,6 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
+import { buildSchema, execute, getVariableValues, type GraphQLSchema, type OperationDefinitionNode, parse, validate } from "graphql";
 import { lineDiff } from "./line-diff.js";
 
 /** path -> content; a Uint8Array stands for a binary file. */
@@ -97,6 +99,35 @@ const GRAPHQL_TEXT_LIMIT = 512_000;
 const COMPARE_FILE_CAP = 300;
 const BOT = { login: "exposure-review[bot]", type: "Bot" };
 
+let githubSchema: GraphQLSchema | undefined;
+
+/**
+ * GitHub's GraphQL schema, built once per process (about 0.4 s). `assumeValidSDL`: the published SDL
+ * declares some fields twice (EnterpriseOwnerInfo), which plain `buildSchema` rejects.
+ */
+export function githubGraphqlSchema(): GraphQLSchema {
+  githubSchema ??= buildSchema(readFileSync(new URL("../../node_modules/@octokit/graphql-schema/schema.graphql", import.meta.url), "utf8"), {
+    assumeValidSDL: true,
+  });
+  return githubSchema;
+}
+
+/** What GitHub would refuse in a query and its variables, as its error messages; empty when it would run. */
+export function graphqlProblems(query: string, variables: Record<string, unknown> = {}): string[] {
+  const schema = githubGraphqlSchema();
+  let document;
+  try {
+    document = parse(query);
+  } catch (error) {
+    return [(error as Error).message];
+  }
+  const invalid = validate(schema, document);
+  if (invalid.length > 0) return invalid.map((error) => error.message);
+  const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === "OperationDefinition");
+  const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], variables);
+  return coerced.errors ? coerced.errors.map((error) => error.message) : [];
+}
+
 const spec = JSON.parse(readFileSync(new URL("./openapi-extract.json", import.meta.url), "utf8")) as {
   operations: Record<string, { schema: object }>;
 };
@@ -142,6 +173,12 @@ export interface FakeGitHubOptions {
   latencyMs?: number;
   /** Changed lines above which a file's DiffEntry has no `patch`, as GitHub does for huge diffs. */
   patchLimitLines?: number;
+  /**
+   * A completed run keeps its status and conclusion whatever an update says (outputs and annotations still
+   * apply), as GitHub staff described it (github.community/t/120566). By default the fake follows the REST
+   * description of re-runs instead: an update may set a completed run back to `in_progress`.
+   */
+  completedRunsAreFinal?: boolean;
 }
 
 export class FakeGitHub {
@@ -151,6 +188,8 @@ export class FakeGitHub {
   readonly reviewComments: StoredComment[] = [];
   /** Bodies GitHub's schema would refuse, with ajv's message; each was answered 422. */
   readonly invalidBodies: string[] = [];
+  /** GraphQL requests GitHub's schema refuses, with its messages; each was answered `{ errors }`. */
+  readonly invalidQueries: string[] = [];
   readonly tokens: string[] = [];
   readonly faults: Fault[] = [];
   readonly shas: { mergeBase: string; baseTip: string; head: string };
@@ -184,6 +223,8 @@ export class FakeGitHub {
 
   static async start(options: FakeGitHubOptions): Promise<FakeGitHub> {
     const fake = new FakeGitHub(options);
+    // Built before the first request, so no request (and no bench row) pays for it.
+    githubGraphqlSchema();
     await new Promise<void>((resolve) => fake.server.listen(0, "127.0.0.1", resolve));
     const { port } = fake.server.address() as AddressInfo;
     fake.host = `127.0.0.1:${port}`;
@@ -297,7 +338,7 @@ export class FakeGitHub {
 
     const repo = this.options.repository;
     const repoPrefix = `/repos/${repo.owner}/${repo.name}`;
-    if (isGraphql && method === "POST") return send(200, this.graphql(body));
+    if (isGraphql && method === "POST") return send(200, await this.graphql(body));
 
     if (!path.startsWith(repoPrefix)) {
       // The org-wide `.github` repository and anything else: not in this fake.
@@ -374,8 +415,16 @@ export class FakeGitHub {
       if (!run) return send(404, { message: "Not Found" });
       const input = body as Record<string, unknown> & { output?: Record<string, unknown> };
       run.requests += 1;
-      if (input.status) run.status = String(input.status);
-      if (input.conclusion) {
+      const final = this.options.completedRunsAreFinal && run.status === "completed";
+      if (input.status && !final) {
+        run.status = String(input.status);
+        // Reopened for a re-run: the old conclusion no longer holds.
+        if (run.status !== "completed") {
+          run.conclusion = null;
+          delete run.completedAt;
+        }
+      }
+      if (input.conclusion && !final) {
         run.conclusion = String(input.conclusion);
         run.status = "completed";
         run.completedAt = performance.now();
@@ -384,6 +433,11 @@ export class FakeGitHub {
       if (input.actions) run.actions = input.actions as unknown[];
       this.applyOutput(run, input.output);
       return send(200, this.publicRun(run));
+    }
+    if (method === "GET" && (match = /^\/check-runs\/(\d+)\/annotations$/.exec(rest))) {
+      const run = this.checkRuns.find((candidate) => candidate.id === Number(match![1]));
+      if (!run) return send(404, { message: "Not Found" });
+      return this.paginated(url, run.annotations.map((annotation) => this.publicAnnotation(annotation)), send);
     }
     if (method === "POST" && rest === `/pulls/${repo.pullNumber}/reviews`) {
       if (!validate("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews")) return;
@@ -448,6 +502,23 @@ export class FakeGitHub {
     run.annotations.push(...((output.annotations as Record<string, unknown>[] | undefined) ?? []));
   }
 
+  /** An annotation as `GET /check-runs/{id}/annotations` lists it: every field, null when never sent. */
+  private publicAnnotation(annotation: Record<string, unknown>) {
+    const repo = this.options.repository;
+    return {
+      path: annotation.path,
+      start_line: annotation.start_line,
+      end_line: annotation.end_line,
+      start_column: annotation.start_column ?? null,
+      end_column: annotation.end_column ?? null,
+      annotation_level: annotation.annotation_level,
+      title: annotation.title ?? null,
+      message: annotation.message,
+      raw_details: annotation.raw_details ?? null,
+      blob_href: `https://github.example/${repo.owner}/${repo.name}/blob/${this.shas.head}/${String(annotation.path)}`,
+    };
+  }
+
   private publicRun(run: StoredCheckRun) {
     return {
       id: run.id,
@@ -490,34 +561,41 @@ export class FakeGitHub {
     send(200, items.slice((page - 1) * perPage, page * perPage), links.length > 0 ? { link: links.join(", ") } : {});
   }
 
-  /** Answers the app's blob query: `alias: object(expression: $var) { ... on Blob { ... } }` inside `repository`. */
-  private graphql(body: unknown): unknown {
-    const { query, variables = {} } = body as { query: string; variables?: Record<string, string> };
-    const repo = this.options.repository;
-    if (!/repository\(owner: \$owner, name: \$name\)/.test(query) || variables.owner !== repo.owner || variables.name !== repo.name) {
-      return { errors: [{ message: "fake GitHub: unexpected query" }] };
+  /**
+   * Runs the query against GitHub's schema, as GitHub would: a query or variables the schema refuses get
+   * `{ errors: [{ message }] }` with HTTP 200, GitHub's shape for them. Only `repository(owner, name)
+   * { object(expression) }` resolves to data (enough for the app's blob query); a tree or commit answers
+   * as such, so a `... on Blob` fragment on it selects nothing.
+   */
+  private async graphql(body: unknown): Promise<unknown> {
+    const { query, variables = {} } = (body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
+    const problems = typeof query === "string" ? graphqlProblems(query, variables) : ["A query attribute must be specified and must be a string."];
+    if (problems.length > 0) {
+      this.invalidQueries.push(...problems);
+      return { errors: problems.map((message) => ({ message })) };
     }
-    const repository: Record<string, unknown> = {};
-    for (const [, alias, variable, selection] of query.matchAll(/(\w+): object\(expression: \$(\w+)\) \{ \.\.\. on Blob \{ ([\w ]+) \} \}/g)) {
-      const expression = variables[variable!] ?? "";
+    const repo = this.options.repository;
+    const object = ({ expression }: { expression: string }) => {
       const colon = expression.indexOf(":");
-      const content = this.commits.get(expression.slice(0, colon))?.get(expression.slice(colon + 1));
+      const tree = this.commits.get(expression.slice(0, colon));
+      const path = expression.slice(colon + 1);
+      const content = tree?.get(path);
       if (content === undefined) {
-        repository[alias!] = null;
-        continue;
+        return tree && [...tree.keys()].some((file) => file.startsWith(`${path}/`)) ? { __typename: "Tree" } : null;
       }
       const bytes = bytesOf(content);
       const binary = isBinary(content);
       const truncated = !binary && bytes.byteLength > GRAPHQL_TEXT_LIMIT;
-      const fields: Record<string, unknown> = {
+      return {
+        __typename: "Blob",
         text: binary ? null : new TextDecoder().decode(truncated ? bytes.slice(0, GRAPHQL_TEXT_LIMIT) : bytes),
         byteSize: bytes.byteLength,
         isBinary: binary,
         isTruncated: truncated,
       };
-      repository[alias!] = Object.fromEntries(selection!.split(" ").map((field) => [field, fields[field]]));
-    }
-    return { data: { repository } };
+    };
+    const repository = ({ owner, name }: { owner: string; name: string }) => (owner === repo.owner && name === repo.name ? { object } : null);
+    return execute({ schema: githubGraphqlSchema(), document: parse(query as string), variableValues: variables, rootValue: { repository } });
   }
 
   private validJwt(authorization: string): boolean {

@@ -13,6 +13,7 @@ import Bottleneck from "bottleneck";
 import { pino } from "pino";
 import { createWebhookHandler, type WebhookHandler } from "../../functions/github-webhooks.js";
 import { ReviewOctokit } from "../../src/github/octokit.js";
+import { RERUN_ACTION } from "../../src/report/check-output.js";
 import { FakeGitHub, type FakeRepository, type Tree } from "./fake-github.js";
 
 export const APP_ID = 4242;
@@ -79,6 +80,8 @@ export interface HarnessOptions {
   answerWithinMs?: number;
   latencyMs?: number;
   patchLimitLines?: number;
+  /** The fake keeps completed runs completed (see FakeGitHubOptions). */
+  completedRunsAreFinal?: boolean;
 }
 
 export interface Harness {
@@ -97,6 +100,7 @@ export async function startHarness(repository: FakeRepository, options: HarnessO
     privateKey: PRIVATE_KEY,
     ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
     ...(options.patchLimitLines ? { patchLimitLines: options.patchLimitLines } : {}),
+    ...(options.completedRunsAreFinal ? { completedRunsAreFinal: true } : {}),
   });
   const logs: string[] = [];
   const stream = new Writable({
@@ -173,6 +177,34 @@ export function examplePayload(fake: FakeGitHub, repository: FakeRepository, eve
     payload.pull_request.head.sha = fake.shas.head;
     payload.pull_request.base.sha = fake.shas.baseTip;
   }
+  return payload;
+}
+
+/**
+ * A `check_run` event (a re-run, or a click on the run's button) for the fake's latest run, describing
+ * the run as the fake has it, as GitHub's payload would.
+ */
+export function checkRunPayload(
+  fake: FakeGitHub,
+  repository: FakeRepository,
+  action: "rerequested" | "requested_action",
+  options: { externalId?: string; identifier?: string } = {},
+): Record<string, any> {
+  const payload = examplePayload(fake, repository, "check_run", action);
+  const run = fake.checkRuns[fake.checkRuns.length - 1]!;
+  Object.assign(payload.check_run, {
+    id: run.id,
+    name: run.name,
+    head_sha: run.head_sha,
+    status: run.status,
+    conclusion: run.conclusion,
+    external_id: options.externalId ?? run.external_id,
+    output: { ...payload.check_run.output, title: run.output.title, summary: run.output.summary, annotations_count: run.annotations.length },
+    // GitHub leaves this empty for a fork's pull request; the app must not need it.
+    pull_requests: [],
+  });
+  payload.check_run.app.id = APP_ID;
+  if (action === "requested_action") payload.requested_action = { identifier: options.identifier ?? RERUN_ACTION.identifier };
   return payload;
 }
 

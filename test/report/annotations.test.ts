@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ruleById } from "../../src/core/rules/index.js";
-import { toAnnotations } from "../../src/report/annotations.js";
+import { annotationDelta, type CheckAnnotation, type PostedAnnotation, toAnnotations } from "../../src/report/annotations.js";
 import { finding, objectReport, report } from "./github-report.js";
 
 describe("toAnnotations", () => {
@@ -43,5 +43,43 @@ describe("toAnnotations", () => {
       { path: "charts/x/templates/svc.yaml", start_line: 1, end_line: 1, annotation_level: "notice", title: "Not reviewed: template", message: "Helm template" },
       { path: "k8s/broken.yaml", start_line: 3, end_line: 3, annotation_level: "warning", title: "Not reviewed: syntax", message: "bad indentation" },
     ]);
+  });
+});
+
+describe("annotationDelta", () => {
+  const web = objectReport("Service/shop/web", "k8s/web.yaml", [finding({ rule: "nodeport", line: 7 }), finding({ rule: "sensitive-port-exposed", line: 12, severity: "failure" })]);
+  const produced = toAnnotations(report([web]));
+  // As GET /check-runs/{id}/annotations lists them: extra fields, nulls for what was never sent.
+  const listed = (annotation: CheckAnnotation): PostedAnnotation & Record<string, unknown> => ({
+    ...annotation,
+    start_column: null,
+    end_column: null,
+    raw_details: null,
+    blob_href: "https://github.com/acme/shop/blob/abc/k8s/web.yaml",
+  });
+
+  it("sends nothing again when the run shows every annotation", () => {
+    expect(annotationDelta(produced, produced.map(listed))).toEqual({ missing: [], stale: [] });
+  });
+
+  it("sends only the annotations the run lacks", () => {
+    expect(annotationDelta(produced, [listed(produced[1]!)])).toEqual({ missing: [produced[0]], stale: [] });
+    expect(annotationDelta(produced, [])).toEqual({ missing: produced, stale: [] });
+  });
+
+  it("calls stale an annotation no longer produced, or produced with another level, title or message", () => {
+    const [nodeport, sensitive] = produced;
+    const relevelled = { ...listed(sensitive!), annotation_level: "warning" };
+    expect(annotationDelta([nodeport!], [listed(nodeport!), relevelled])).toEqual({ missing: [], stale: [relevelled] });
+    const retitled = { ...listed(nodeport!), title: null };
+    expect(annotationDelta([nodeport!], [retitled])).toEqual({ missing: [nodeport], stale: [retitled] });
+    const moved = { ...listed(nodeport!), start_line: 8, end_line: 8 };
+    expect(annotationDelta([nodeport!], [moved])).toEqual({ missing: [nodeport], stale: [moved] });
+  });
+
+  it("counts: a run showing an annotation twice has a stale copy, and two equal findings need two", () => {
+    const [nodeport] = produced;
+    expect(annotationDelta([nodeport!], [listed(nodeport!), listed(nodeport!)])).toEqual({ missing: [], stale: [listed(nodeport!)] });
+    expect(annotationDelta([nodeport!, nodeport!], [listed(nodeport!)])).toEqual({ missing: [nodeport], stale: [] });
   });
 });

@@ -1,0 +1,190 @@
+/**
+ * The texts of the "Exposure review" check run: conclusion, title and markdown summary for each way a
+ * review can end (reviewed, nothing to review, bad config, error), and the interim texts of a re-run.
+ * Pure functions of plain data: src/github/check-run.ts sends them, src/app.ts only picks which one.
+ */
+import type { Conclusion, Report } from "../core/model.js";
+import { MAX_CHECK_SUMMARY_LENGTH, renderMarkdown } from "./markdown.js";
+
+/** Title and summary of a check run's `output`. */
+export interface CheckText {
+  title: string;
+  summary: string;
+}
+
+export interface CheckOutput extends CheckText {
+  conclusion: Conclusion;
+}
+
+/** The title of a run that ended because GitHub (or the app) failed, not because of the manifests. */
+export const ERROR_TITLE = "Exposure review could not run";
+
+/** The button shown on a completed run; a click sends `check_run.requested_action` with this identifier. */
+export const RERUN_ACTION = {
+  label: "Re-run", // ≤ 20 characters
+  description: "Review this commit again", // ≤ 40
+  identifier: "rerun", // ≤ 20
+} as const;
+
+/** GitHub documents no limit for `output.title`; 255 keeps it one line, as for annotation titles. */
+const MAX_TITLE = 255;
+
+/** A field of the config file at fault; `path` is empty for the file as a whole. */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+export interface ConfigFailureInput {
+  /** `.github/exposure.yml`. */
+  configPath: string;
+  /** The fields at fault; empty when the file could not be read as a config at all. */
+  issues: readonly ConfigProblem[];
+  /** The error's message, shown when there is no field to point at (YAML that does not parse). */
+  message: string;
+}
+
+/** A config that does not validate: `failure`, naming every field, and how to get a new review. */
+export function configFailureOutput(input: ConfigFailureInput): CheckOutput {
+  const fields = input.issues.map((issue) => issue.path).filter((path) => path !== "");
+  const table =
+    input.issues.length > 0
+      ? [
+          "| field | problem |",
+          "|---|---|",
+          ...input.issues.map((issue) => `| \`${issue.path || "(file)"}\` | ${issue.message.replaceAll("|", "\\|").replaceAll("\n", " ")} |`),
+        ].join("\n")
+      : ["```", input.message.replaceAll("```", "'''"), "```"].join("\n");
+  return {
+    conclusion: "failure",
+    title: `Invalid ${input.configPath}${fields.length > 0 ? `: ${fields.join(", ")}` : ""}`.slice(0, MAX_TITLE),
+    summary: [
+      `\`${input.configPath}\` on the default branch is not valid, so this pull request was not reviewed.`,
+      "",
+      table,
+      "",
+      `Fix the file on the default branch (the config is never read from the pull request), then use **${RERUN_ACTION.label}**.`,
+    ].join("\n"),
+  };
+}
+
+export interface NoManifestsInput {
+  configPath: string;
+  /** How many files the pull request changes. */
+  changedFiles: number;
+  /** The config's `paths.include` globs. */
+  include: readonly string[];
+}
+
+/** None of the changed files is a manifest: `success`, saying which globs were looked for. */
+export function noManifestsOutput(input: NoManifestsInput): CheckOutput {
+  const globs = input.include.map((glob) => `\`${glob}\``).join(", ");
+  return {
+    conclusion: "success",
+    title: "No Kubernetes manifests changed",
+    summary: `${input.changedFiles === 1 ? "The one changed file does not match" : `None of the ${input.changedFiles} changed files matches`} \`paths\` in \`${input.configPath}\` (${globs}), so there is no exposure to review.`,
+  };
+}
+
+export interface ComparedInput {
+  configPath: string;
+  /** Manifest files read on each side. */
+  baseFiles: number;
+  headFiles: number;
+  mergeBaseSha: string;
+  headSha: string;
+}
+
+/** The last lines of a review's summary: what was compared with what, and where the config came from. */
+export function reviewFooter(input: ComparedInput): string {
+  return `\n\n---\nCompared ${input.baseFiles} base and ${input.headFiles} head manifest files: merge base \`${input.mergeBaseSha.slice(0, 7)}\` → head \`${input.headSha.slice(0, 7)}\`. Config: \`${input.configPath}\` on the default branch.`;
+}
+
+/** A finished review: the report's conclusion, a one-line title, the markdown summary cut to fit with its footer. */
+export function reviewOutput(report: Report, compared: ComparedInput): CheckOutput {
+  const footer = reviewFooter(compared);
+  return {
+    conclusion: report.conclusion,
+    title: checkTitle(report),
+    summary: renderMarkdown(report, { maxLength: MAX_CHECK_SUMMARY_LENGTH - footer.length }) + footer,
+  };
+}
+
+/** A one-line title: the counted findings by severity, or what was found when nothing counts. */
+export function checkTitle(report: Report): string {
+  const counted = { failure: 0, warning: 0, notice: 0 };
+  let old = 0;
+  for (const object of report.objects) {
+    for (const finding of object.findings) {
+      if (finding.new) counted[finding.severity] += 1;
+      else old += 1;
+    }
+  }
+  const parts = (["failure", "warning", "notice"] as const)
+    .filter((severity) => counted[severity] > 0)
+    .map((severity) => plural(counted[severity], severity));
+  const objects = plural(report.objects.length, "changed Service/Ingress", "changed Services/Ingresses");
+  if (report.objects.length === 0) return report.errors.length > 0 ? `No exposure changes found; ${plural(report.errors.length, "file")} not reviewed` : "No exposure changes";
+  const lead = parts.length > 0 ? parts.join(", ") : "No new findings";
+  return `${lead} in ${objects}${old > 0 ? ` (${old} already present)` : ""}`;
+}
+
+export interface ErrorInput {
+  /** The HTTP status of GitHub's answer, when the error was one. */
+  status?: number;
+  message: string;
+}
+
+/**
+ * A review that did not happen: `failure`, because this is a security gate and an unreviewed commit must
+ * not pass a required check. The message is the error's own (Octokit's carry the status and GitHub's
+ * text, never the token).
+ */
+export function errorOutput(input: ErrorInput): CheckOutput {
+  return {
+    conclusion: "failure",
+    title: ERROR_TITLE,
+    summary: [
+      `The review stopped with an error${input.status === undefined ? "" : ` (HTTP ${input.status})`}, so this commit was not reviewed:`,
+      "",
+      "```",
+      input.message.replaceAll("```", "'''"),
+      "```",
+      "",
+      `Use **${RERUN_ACTION.label}** to try again. If it keeps failing, the app's logs have the details.`,
+    ].join("\n"),
+  };
+}
+
+/** What a run being reviewed again shows until the new result replaces it. */
+export const RERUNNING_TEXT: CheckText = {
+  title: "Re-running…",
+  summary: "This commit is being reviewed again; the result replaces this text when the review completes.",
+};
+
+export interface SupersededInput {
+  /** The run that now holds the result. */
+  runUrl?: string;
+  /**
+   * `stale-annotations`: the findings changed (e.g. the config turned a rule off) and GitHub cannot delete
+   * an annotation; `final`: GitHub kept this completed run as it was instead of reopening it.
+   */
+  reason: "stale-annotations" | "final";
+}
+
+/** The text left on a run whose re-run result went to a new run, pointing at it. */
+export function supersededText(input: SupersededInput): CheckText {
+  const where = input.runUrl ? `[a new check run](${input.runUrl})` : "a new check run";
+  const why =
+    input.reason === "stale-annotations"
+      ? "The findings changed since this run (for example, the config on the default branch turned a rule off), and GitHub cannot remove an annotation from a run, so updating this one would have left wrong annotations behind."
+      : "GitHub did not reopen this completed run for the re-run.";
+  return {
+    title: "Superseded by a re-run",
+    summary: `This commit was reviewed again and the result is in ${where}. ${why} The annotations below are from the earlier review.`,
+  };
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

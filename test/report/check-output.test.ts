@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { MAX_CHECK_SUMMARY_LENGTH, renderMarkdown } from "../../src/report/markdown.js";
+import {
+  checkTitle,
+  configFailureOutput,
+  ERROR_TITLE,
+  errorOutput,
+  noManifestsOutput,
+  reviewFooter,
+  reviewOutput,
+  supersededText,
+} from "../../src/report/check-output.js";
+import { finding, objectReport, report } from "./github-report.js";
+
+const CONFIG_PATH = ".github/exposure.yml";
+const MERGE_BASE = "3ffd976a41e851fad4d2c20553652cebb4076330";
+const HEAD = "29f8594343302354045f21ef2699fad877b93897";
+
+describe("configFailureOutput", () => {
+  it("fails with a table of the fields at fault, escaping pipes and newlines", () => {
+    expect(
+      configFailureOutput({
+        configPath: CONFIG_PATH,
+        issues: [
+          { path: "rules.nodeprot", message: 'Unknown rule "nodeprot". Did you mean nodeport?' },
+          { path: "conclusion.warnings", message: 'Expected "neutral" | "failure"\ngot "maybe"' },
+          { path: "", message: "a | b" },
+        ],
+        message: "ignored when there are issues",
+      }),
+    ).toEqual({
+      conclusion: "failure",
+      title: "Invalid .github/exposure.yml: rules.nodeprot, conclusion.warnings",
+      summary: [
+        "`.github/exposure.yml` on the default branch is not valid, so this pull request was not reviewed.",
+        "",
+        "| field | problem |",
+        "|---|---|",
+        '| `rules.nodeprot` | Unknown rule "nodeprot". Did you mean nodeport? |',
+        '| `conclusion.warnings` | Expected "neutral" \\| "failure" got "maybe" |',
+        "| `(file)` | a \\| b |",
+        "",
+        "Fix the file on the default branch (the config is never read from the pull request), then use **Re-run**.",
+      ].join("\n"),
+    });
+  });
+
+  it("shows the error's message in a block when no field is at fault, and keeps the title one short line", () => {
+    const output = configFailureOutput({ configPath: CONFIG_PATH, issues: [], message: "invalid YAML ```x```" });
+    expect(output.title).toBe("Invalid .github/exposure.yml");
+    expect(output.summary).toBe(
+      [
+        "`.github/exposure.yml` on the default branch is not valid, so this pull request was not reviewed.",
+        "",
+        "```",
+        "invalid YAML '''x'''",
+        "```",
+        "",
+        "Fix the file on the default branch (the config is never read from the pull request), then use **Re-run**.",
+      ].join("\n"),
+    );
+    const many = configFailureOutput({ configPath: CONFIG_PATH, issues: Array.from({ length: 40 }, (_, i) => ({ path: `suppressions[${i}].object`, message: "x" })), message: "" });
+    expect(many.title).toHaveLength(255);
+  });
+});
+
+describe("noManifestsOutput", () => {
+  it("passes, naming the globs looked for", () => {
+    expect(noManifestsOutput({ configPath: CONFIG_PATH, changedFiles: 3, include: ["k8s/**", "deploy/*.yaml"] })).toEqual({
+      conclusion: "success",
+      title: "No Kubernetes manifests changed",
+      summary: "None of the 3 changed files matches `paths` in `.github/exposure.yml` (`k8s/**`, `deploy/*.yaml`), so there is no exposure to review.",
+    });
+    expect(noManifestsOutput({ configPath: CONFIG_PATH, changedFiles: 1, include: ["**/*.yaml"] }).summary).toBe(
+      "The one changed file does not match `paths` in `.github/exposure.yml` (`**/*.yaml`), so there is no exposure to review.",
+    );
+  });
+});
+
+describe("reviewOutput", () => {
+  const compared = { configPath: CONFIG_PATH, baseFiles: 4, headFiles: 5, mergeBaseSha: MERGE_BASE, headSha: HEAD };
+
+  it("ends the summary with what was compared, at short SHAs", () => {
+    expect(reviewFooter(compared)).toBe(
+      "\n\n---\nCompared 4 base and 5 head manifest files: merge base `3ffd976` → head `29f8594`. Config: `.github/exposure.yml` on the default branch.",
+    );
+  });
+
+  it("is the report's conclusion, its title, and the markdown summary followed by the footer", () => {
+    const reviewed = report([objectReport("Service/shop/web", "k8s/web.yaml", [finding({ rule: "nodeport", line: 7 })])]);
+    expect(reviewOutput(reviewed, compared)).toEqual({
+      conclusion: "failure",
+      title: "1 warning in 1 changed Service/Ingress",
+      summary: renderMarkdown(reviewed) + reviewFooter(compared),
+    });
+  });
+
+  it("cuts the markdown, never the footer, to GitHub's 65,535 characters", () => {
+    const objects = Array.from({ length: 400 }, (_, i) =>
+      objectReport(`Service/shop/svc-${i}`, `k8s/svc-${i}.yaml`, [finding({ rule: "nodeport", line: 7, message: "m".repeat(300) })]),
+    );
+    const { summary } = reviewOutput(report(objects), compared);
+    expect(summary.length).toBeLessThanOrEqual(MAX_CHECK_SUMMARY_LENGTH);
+    expect(summary.endsWith(reviewFooter(compared))).toBe(true);
+  });
+});
+
+describe("checkTitle", () => {
+  it("counts new findings by severity and mentions old ones", () => {
+    const objects = [
+      objectReport("Service/shop/web", "k8s/web.yaml", [finding({ rule: "nodeport", line: 7 }), finding({ rule: "sensitive-port-exposed", line: 9, severity: "failure" })]),
+      objectReport("Ingress/shop/shop", "k8s/ingress.yaml", [finding({ rule: "public-without-tls", line: 3, severity: "failure", new: false })]),
+    ];
+    expect(checkTitle(report(objects))).toBe("1 failure, 1 warning in 2 changed Services/Ingresses (1 already present)");
+    expect(checkTitle(report([objectReport("Service/shop/web", "k8s/web.yaml", [])]))).toBe("No new findings in 1 changed Service/Ingress");
+    expect(checkTitle(report([]))).toBe("No exposure changes");
+    expect(checkTitle(report([], [{ file: "k8s/x.yaml", reason: "syntax", message: "bad", side: "head" }]))).toBe("No exposure changes found; 1 file not reviewed");
+  });
+});
+
+describe("errorOutput", () => {
+  it("fails with the status and the message, which cannot close the code block", () => {
+    expect(errorOutput({ status: 502, message: "Bad Gateway ```" })).toEqual({
+      conclusion: "failure",
+      title: ERROR_TITLE,
+      summary: [
+        "The review stopped with an error (HTTP 502), so this commit was not reviewed:",
+        "",
+        "```",
+        "Bad Gateway '''",
+        "```",
+        "",
+        "Use **Re-run** to try again. If it keeps failing, the app's logs have the details.",
+      ].join("\n"),
+    });
+    expect(errorOutput({ message: "boom" }).summary.split("\n")[0]).toBe("The review stopped with an error, so this commit was not reviewed:");
+  });
+});
+
+describe("supersededText", () => {
+  it("points at the new run and says why the old one was not updated", () => {
+    expect(supersededText({ reason: "stale-annotations", runUrl: "https://github.com/acme/shop/runs/2" })).toEqual({
+      title: "Superseded by a re-run",
+      summary:
+        "This commit was reviewed again and the result is in [a new check run](https://github.com/acme/shop/runs/2). The findings changed since this run (for example, the config on the default branch turned a rule off), and GitHub cannot remove an annotation from a run, so updating this one would have left wrong annotations behind. The annotations below are from the earlier review.",
+    });
+    expect(supersededText({ reason: "final" }).summary).toBe(
+      "This commit was reviewed again and the result is in a new check run. GitHub did not reopen this completed run for the re-run. The annotations below are from the earlier review.",
+    );
+  });
+});
