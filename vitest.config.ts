@@ -6,5 +6,6 @@ export default defineConfig({
     // The CLI and GitHub tests start processes and servers; two workers match the 2-core machines.
     maxWorkers: 2,
     testTimeout: 20_000,
+    reporters: ["default", "./test/plain-summary-reporter.ts"],
   },
 });
