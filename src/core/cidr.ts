@@ -198,10 +198,26 @@ export function splitList(value: string): string[] {
 }
 
 /**
+ * The entries of an allow-list that admit every address of a family: the `/0` entries, or else the
+ * blocks of a family that together span all of it (`0.0.0.0/1` + `128.0.0.0/1` is as open as
+ * `0.0.0.0/0`). Empty when the list leaves some address of each family out.
+ */
+export function openEntries(cidrs: readonly string[]): string[] {
+  const single = cidrs.filter(isOpenCidr);
+  if (single.length > 0) return single;
+  for (const family of [4, 6] as const) {
+    const entries = cidrs.filter((cidr) => parseCidr(cidr)?.family === family);
+    const [block, ...more] = mergedCoverage(entries.map(parseCidrOrThrow));
+    if (block && more.length === 0 && block.first === 0n && block.last === (1n << BigInt(BITS[family])) - 1n) return entries;
+  }
+  return [];
+}
+
+/**
  * True when an allow-list actually restricts who can connect: it names at least one address block and
- * none of them is open. A list of only unreadable entries restricts nothing (the controllers reject or
- * ignore such entries), and one open entry admits everyone.
+ * does not admit a whole address family. A list of only unreadable entries restricts nothing (the
+ * controllers reject or ignore such entries), and one open entry admits everyone.
  */
 export function isRestrictive(cidrs: readonly string[]): boolean {
-  return cidrs.some((cidr) => parseCidr(cidr) !== undefined) && !cidrs.some(isOpenCidr);
+  return cidrs.some((cidr) => parseCidr(cidr) !== undefined) && openEntries(cidrs).length === 0;
 }

@@ -15,6 +15,8 @@
  *   ConfigMaps legitimately embed Alertmanager / nginx templates there.
  * - A Service or Ingress without `metadata.name` is a `syntax` error (kubectl refuses it, and without
  *   a name it cannot be matched across sides); any other kind without a name is simply not an object.
+ * - Merge keys are expanded where they stand, as go-yaml v2 (kubectl) does: `<<` overwrites the keys
+ *   written before it, and keys written after it overwrite the merged ones (applyKubectlMergeOrder).
  * - The schema is YAML 1.2 core plus 1.1 merge keys: `yes`/`on` stay strings. kubectl would read them
  *   as booleans, but no exposure field takes a boolean, and a boolean annotation is refused by the API.
  * - Hostile input ends in an error entry, never a crash: alias expansion is capped (MAX_ALIAS_COUNT),
@@ -142,6 +144,8 @@ interface DocumentContext {
   doc: Document<YamlNode, boolean>;
   /** Offset of the parsed piece in the file: node ranges are relative to it. */
   chunkStart: number;
+  /** The piece's text, kept for the error entries of a document that cannot be read. */
+  chunkText: string;
 }
 
 /**
@@ -157,17 +161,17 @@ function readChunk(file: FileContext, chunkStart: number, chunkText: string): vo
     const offset = error instanceof NestingTooDeep ? error.offset : 0;
     const { line } = position(file, chunkStart + offset);
     const message = error instanceof NestingTooDeep ? parseMessages.tooDeep() : parseMessages.unreadable(errorText(error));
-    addError(file, "syntax", message, line);
+    addError(file, chunkText, "syntax", message, line);
     return;
   }
   if (docs.length === 0) {
     const streamError = composer.streamInfo().errors[0];
-    if (streamError) addSyntaxError(file, chunkStart + streamError.pos[0], streamError.message);
+    if (streamError) addSyntaxError(file, chunkText, chunkStart + streamError.pos[0], streamError.message);
     return;
   }
   // Anchors and aliases are rare in manifests: look for self-reference only where both can occur.
   const mayHaveAliases = chunkText.includes("&") && chunkText.includes("*");
-  for (const doc of docs) readDocument({ file, doc, chunkStart }, mayHaveAliases);
+  for (const doc of docs) readDocument({ file, doc, chunkStart, chunkText }, mayHaveAliases);
 }
 
 class NestingTooDeep extends Error {
@@ -189,11 +193,11 @@ function* depthGuardedTokens(source: string): Generator<CST.Token> {
 }
 
 function readDocument(context: DocumentContext, mayHaveAliases: boolean): void {
-  const { file, doc, chunkStart } = context;
+  const { file, doc, chunkStart, chunkText } = context;
   // The yaml library still builds a tree for a broken document; none of it is trusted.
   const firstError = doc.errors[0];
   if (firstError) {
-    addSyntaxError(file, chunkStart + firstError.pos[0], firstError.message);
+    addSyntaxError(file, chunkText, chunkStart + firstError.pos[0], firstError.message);
     return;
   }
   const root = doc.contents;
@@ -204,17 +208,19 @@ function readDocument(context: DocumentContext, mayHaveAliases: boolean): void {
     const recursive = findRecursiveAlias(doc);
     if (recursive) {
       const { line } = position(file, chunkStart + (recursive.range?.[0] ?? root.range[0]));
-      addError(file, "syntax", parseMessages.recursiveAlias(recursive.source), line);
+      addError(file, chunkText, "syntax", parseMessages.recursiveAlias(recursive.source), line);
       return;
     }
   }
+
+  if (chunkText.includes("<<")) applyKubectlMergeOrder(context);
 
   let body: unknown;
   try {
     body = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     const bomb = error instanceof ReferenceError && /alias count/i.test(error.message);
-    addError(file, "syntax", bomb ? parseMessages.aliasBomb() : parseMessages.unreadable(errorText(error)), rootLine);
+    addError(file, chunkText, "syntax", bomb ? parseMessages.aliasBomb() : parseMessages.unreadable(errorText(error)), rootLine);
     return;
   }
   collectObjects(context, body, root, 0);
@@ -227,7 +233,7 @@ function collectObjects(context: DocumentContext, value: unknown, node: YamlNode
   if (!isPlainObject(value)) return;
   const { apiVersion, kind } = value;
   if (typeof apiVersion !== "string" || typeof kind !== "string") return;
-  const { file, chunkStart } = context;
+  const { file, chunkStart, chunkText } = context;
   const line = node?.range ? position(file, chunkStart + node.range[0]).line : 1;
 
   if (kind.endsWith("List") && Array.isArray(value.items)) {
@@ -244,7 +250,7 @@ function collectObjects(context: DocumentContext, value: unknown, node: YamlNode
   const name = metadata?.name;
   if (typeof name !== "string" || name === "") {
     if (isExposureObject({ apiVersion, kind })) {
-      addError(file, "syntax", parseMessages.missingName(kind, typeof metadata?.generateName === "string"), line);
+      addError(file, chunkText, "syntax", parseMessages.missingName(kind, typeof metadata?.generateName === "string"), line);
     }
     return;
   }
@@ -387,6 +393,69 @@ function findPair(
     }
   }
   return undefined;
+}
+
+/**
+ * kubectl decodes YAML with go-yaml v2, which expands a merge key where it stands: the merged keys
+ * overwrite those written before `<<`, and keys written after it overwrite the merged ones. `yaml`
+ * follows the YAML 1.1 text instead (explicit keys always win), which would read
+ * `type: ClusterIP` + `<<: *lb` as ClusterIP where kubectl applies the anchor's LoadBalancer. So an
+ * explicit key that a later merge key provides, and that nothing after that merge sets again, is
+ * dropped before conversion; positions then point at the merged value, which is the one that applies.
+ */
+function applyKubectlMergeOrder(context: DocumentContext): void {
+  const keysOfSource = new Map<YAMLMap<unknown, unknown>, Set<string>>();
+  visit(context.doc, {
+    Map(_key, map) {
+      const pairs = map.items as Pair<unknown, unknown>[];
+      const merges = pairs.flatMap((pair, index) =>
+        isMergeKey(pair.key) ? [{ index, keys: mergedKeys(context, pair.value, keysOfSource, 0) }] : [],
+      );
+      if (merges.length === 0) return;
+      const lastIndexOf = new Map<string, number>();
+      pairs.forEach((pair, index) => {
+        const key = explicitKey(pair);
+        if (key !== undefined) lastIndexOf.set(key, index);
+      });
+      map.items = pairs.filter((pair, index) => {
+        const key = explicitKey(pair);
+        if (key === undefined) return true;
+        const setAgainAfter = lastIndexOf.get(key) ?? index;
+        return !merges.some((merge) => merge.index > index && merge.index > setAgainAfter && merge.keys.has(key));
+      });
+    },
+  });
+}
+
+/** The key of a pair that is not a merge key, as `findPair` compares it. */
+function explicitKey(pair: Pair<unknown, unknown> | undefined): string | undefined {
+  const key = pair?.key;
+  return isScalar(key) && typeof key.value !== "symbol" ? String(key.value) : undefined;
+}
+
+/** Every key a merge value provides, its own merges included; each source map is read once. */
+function mergedKeys(
+  context: DocumentContext,
+  value: unknown,
+  keysOfSource: Map<YAMLMap<unknown, unknown>, Set<string>>,
+  depth: number,
+): Set<string> {
+  const keys = new Set<string>();
+  if (depth >= MAX_MERGE_DEPTH) return keys;
+  for (const source of mergeSources(context, value)) {
+    let sourceKeys = keysOfSource.get(source);
+    if (!sourceKeys) {
+      sourceKeys = new Set<string>();
+      for (const pair of source.items as Pair<unknown, unknown>[]) {
+        const key = explicitKey(pair);
+        if (key !== undefined) sourceKeys.add(key);
+        else if (isMergeKey(pair.key)) for (const nested of mergedKeys(context, pair.value, keysOfSource, depth + 1)) sourceKeys.add(nested);
+      }
+      keysOfSource.set(source, sourceKeys);
+    }
+    for (const key of sourceKeys) keys.add(key);
+  }
+  return keys;
 }
 
 function isMergeKey(key: unknown): boolean {
@@ -534,13 +603,18 @@ function formatSize(bytes: number): string {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-function addSyntaxError(file: FileContext, offset: number, problem: string): void {
+function addSyntaxError(file: FileContext, piece: string, offset: number, problem: string): void {
   const { line, column } = position(file, offset);
-  addError(file, "syntax", parseMessages.syntax(line, column, problem), line);
+  addError(file, piece, "syntax", parseMessages.syntax(line, column, problem), line);
 }
 
-function addError(file: FileContext, reason: ErrorReason, message: string, line: number): void {
+/**
+ * An error in one piece of a file that was otherwise read. The piece's text is kept so the review can
+ * tell which objects it could have held: only those are "unknown" on this side, not the whole file.
+ */
+function addError(file: FileContext, piece: string, reason: ErrorReason, message: string, line: number): void {
   file.parsed.errors.push(reviewError(file.path, file.side, reason, message, line));
+  (file.parsed.unreadablePieces ??= []).push(piece);
 }
 
 function reviewError(path: string, side: Side, reason: ErrorReason, message: string, line: number | undefined): ReviewError {

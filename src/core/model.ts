@@ -118,6 +118,12 @@ export interface ParsedFile {
   path: string;
   objects: ManifestObject[];
   errors: ReviewError[];
+  /**
+   * The text of each piece (document) that could not be read, when the rest of the file was. Absent
+   * when the file as a whole was not read (template, binary, too large). Lets the review treat as
+   * unknown only the objects a broken piece could have held.
+   */
+  unreadablePieces?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------

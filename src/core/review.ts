@@ -60,8 +60,8 @@ export function review(input: ReviewInput): Report {
     if (baseObject && headObject && sameValue(baseObject.body, headObject.body)) continue;
     // An object that vanished because its file (or document) could not be read on the other side is
     // unknown, not added or removed: the errors entry already says so.
-    if (!headObject && baseObject && head.unreadableFiles.has(baseObject.file)) continue;
-    if (!baseObject && headObject && base.unreadableFiles.has(headObject.file)) continue;
+    if (!headObject && baseObject && couldBeUnreadable(head, baseObject)) continue;
+    if (!baseObject && headObject && couldBeUnreadable(base, headObject)) continue;
     objects.push(reviewObject(baseObject, headObject, reachOptions, config));
   }
   objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
@@ -82,8 +82,11 @@ export function review(input: ReviewInput): Report {
 interface SideObjects {
   objects: ManifestObject[];
   errors: ReviewError[];
-  /** Files with a parse error: objects missing there are unknown rather than gone. */
-  unreadableFiles: Set<string>;
+  /**
+   * Files with a parse error: the text of their unreadable pieces, or undefined when the whole file
+   * could not be read. Objects missing there are unknown rather than gone (see couldBeUnreadable).
+   */
+  unreadableFiles: Map<string, readonly string[] | undefined>;
   fileCount: number;
 }
 
@@ -91,13 +94,11 @@ function readSide(files: ManifestFile[], side: Side, parse: (file: ManifestFile)
   const parsed = files.map(parse);
   const objects: ManifestObject[] = [];
   const errors: ReviewError[] = [];
-  const unreadableFiles = new Set<string>();
+  const unreadableFiles = new Map<string, readonly string[] | undefined>();
   const firstById = new Map<string, ManifestObject>();
   for (const file of parsed) {
-    for (const error of file.errors) {
-      errors.push(error);
-      unreadableFiles.add(error.file);
-    }
+    errors.push(...file.errors);
+    if (file.errors.length > 0) unreadableFiles.set(file.path, file.unreadablePieces);
     for (const object of file.objects) {
       if (!isExposureObject(object)) continue;
       const first = firstById.get(object.id);
@@ -118,6 +119,27 @@ function readSide(files: ManifestFile[], side: Side, parse: (file: ManifestFile)
     }
   }
   return { objects, errors, unreadableFiles, fileCount: files.length };
+}
+
+/**
+ * Whether `object`, present on the other side, could be hidden in a part of this side's copy of its
+ * file that could not be read. A whole unreadable file (a template) could hold anything. A broken
+ * document could hold only an object whose kind and name it spells out: a new load balancer next to a
+ * ConfigMap with a typo must still be reviewed as added, not vanish with the ConfigMap.
+ */
+function couldBeUnreadable(side: SideObjects, object: ManifestObject): boolean {
+  if (!side.unreadableFiles.has(object.file)) return false;
+  const pieces = side.unreadableFiles.get(object.file);
+  return pieces === undefined || pieces.some((text) => mentionsWord(text, object.kind) && mentionsWord(text, object.name));
+}
+
+/** `word` in `text` not run on into a longer name (`db` is not in `db-replica` or `ServiceAccount`). */
+function mentionsWord(text: string, word: string): boolean {
+  const isNameCharacter = (at: number) => at >= 0 && at < text.length && /[A-Za-z0-9._-]/.test(text.charAt(at));
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (!isNameCharacter(at - 1) && !isNameCharacter(at + word.length)) return true;
+  }
+  return false;
 }
 
 /**

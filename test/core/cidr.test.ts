@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coverageContains, isOpenCidr, isPrivateAddress, isRestrictive, parseCidr } from "../../src/core/cidr.js";
+import { coverageContains, isOpenCidr, isPrivateAddress, isRestrictive, openEntries, parseCidr } from "../../src/core/cidr.js";
 
 describe("isOpenCidr", () => {
   it.each([
@@ -94,7 +94,23 @@ describe("isRestrictive", () => {
     [["::/0"], false],
     [["nonsense"], false],
     [[], false],
+    // Blocks that together span a whole family admit everyone, however they are written.
+    [["0.0.0.0/1", "128.0.0.0/1"], false],
+    [["10.0.0.0/8", "::/1", "8000::/1"], false],
+    [["0.0.0.0/1", "128.0.0.0/2"], true],
   ])("%j → %s", (cidrs, expected) => {
     expect(isRestrictive(cidrs)).toBe(expected);
+  });
+});
+
+describe("openEntries", () => {
+  it.each([
+    [["10.0.0.0/8", "0.0.0.0/0"], ["0.0.0.0/0"]],
+    [["0::0/0"], ["0::0/0"]],
+    [["0.0.0.0/1", "10.0.0.0/8", "128.0.0.0/1", "fd00::/8"], ["0.0.0.0/1", "10.0.0.0/8", "128.0.0.0/1"]],
+    [["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/3"], []],
+    [["::/1", "nonsense"], []],
+  ])("%j → %j", (cidrs, expected) => {
+    expect(openEntries(cidrs)).toEqual(expected);
   });
 });

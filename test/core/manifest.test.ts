@@ -179,6 +179,20 @@ describe("parseManifestFile: documents", () => {
     ]);
   });
 
+  it("keeps the text of the broken piece, so the review knows which objects it could have held", () => {
+    const broken = lines("apiVersion: v1", "kind: Service", "metadata:", "  name: broken", " spec: {}");
+    const parsed = parse(`${lines("apiVersion: v1", "kind: ConfigMap", "metadata: {name: settings}")}---\n${broken}`);
+    expect(parsed.objects.map((object) => object.id)).toEqual(["ConfigMap/default/settings"]);
+    expect(parsed.unreadablePieces).toEqual([`---\n${broken}`]);
+  });
+
+  it("has no unreadable pieces when the file reads cleanly or is not read as a whole", () => {
+    expect(parse(webService).unreadablePieces).toBeUndefined();
+    const templated = parse(lines("apiVersion: v1", "kind: Service", "metadata:", "  name: {{ .Release.Name }}"));
+    expect(templated.errors.map((error) => error.reason)).toEqual(["template"]);
+    expect(templated.unreadablePieces).toBeUndefined();
+  });
+
   it("does not let an unterminated quote swallow the documents after it (kubectl splits on ---)", () => {
     const parsed = parse(
       lines(

@@ -156,6 +156,16 @@ describe("ingressReach: allow-lists", () => {
     else expect(reach.why).toEqual(["ingress class nginx is not an internal class", `allow-list ${cidrs.join(", ")} admits every address`]);
   });
 
+  it("reads only inbound-cidrs on an alb Ingress: the ALB controller ignores nginx annotations", () => {
+    const reach = reachOf(
+      ingress(
+        `    alb.ingress.kubernetes.io/scheme: internet-facing\n    nginx.ingress.kubernetes.io/whitelist-source-range: "10.0.0.0/8"`,
+        "  ingressClassName: alb\n",
+      ),
+    );
+    expect({ level: reach.level, allowList: reach.allowList }).toEqual({ level: "public", allowList: undefined });
+  });
+
   it("reads allowlist-source-range before its legacy alias", () => {
     const reach = reachOf(
       ingress(

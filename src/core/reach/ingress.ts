@@ -44,10 +44,11 @@ export const GKE_CERTIFICATE_ANNOTATIONS: readonly string[] = [
  * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#allowlist-source-range
  * https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#inbound-cidrs
  */
+export const ALB_INBOUND_CIDRS_ANNOTATION = "alb.ingress.kubernetes.io/inbound-cidrs";
 export const ALLOW_LIST_ANNOTATIONS: readonly string[] = [
   "nginx.ingress.kubernetes.io/allowlist-source-range",
   "nginx.ingress.kubernetes.io/whitelist-source-range",
-  "alb.ingress.kubernetes.io/inbound-cidrs",
+  ALB_INBOUND_CIDRS_ANNOTATION,
 ];
 
 /** The path of an entry point whose rule names none (a host-only rule, the default backend). */
@@ -68,8 +69,14 @@ function readClass(object: ManifestObject, annotations: Map<string, string>): { 
   return undefined;
 }
 
-function readAllowList(object: ManifestObject, annotations: Map<string, string>): AllowList | undefined {
-  for (const key of ALLOW_LIST_ANNOTATIONS) {
+/**
+ * The first allow-list annotation set, in ALLOW_LIST_ANNOTATIONS order. An `alb` Ingress is served by
+ * the AWS Load Balancer Controller, which reads only `inbound-cidrs`: an nginx allow-list left on it
+ * restricts nothing, and must not hide an open `inbound-cidrs` either.
+ */
+function readAllowList(object: ManifestObject, annotations: Map<string, string>, className: string | undefined): AllowList | undefined {
+  const keys = className?.toLowerCase() === ALB_CLASS ? [ALB_INBOUND_CIDRS_ANNOTATION] : ALLOW_LIST_ANNOTATIONS;
+  for (const key of keys) {
     const cidrs = splitList(annotations.get(key) ?? "");
     if (cidrs.length > 0) return { cidrs, source: key, line: object.rangeOf(["metadata", "annotations", key]).line };
   }
@@ -154,8 +161,8 @@ function routeEntryPoints(object: ManifestObject, annotations: Map<string, strin
 export function ingressReach(object: ManifestObject, options: ReachOptions): Reach {
   const annotations = annotationsOf(object);
   const ingressClass = readClass(object, annotations);
-  const allowList = readAllowList(object, annotations);
   const className = ingressClass?.name;
+  const allowList = readAllowList(object, annotations, className);
   const scheme = annotations.get(ALB_SCHEME_ANNOTATION)?.toLowerCase();
   const schemeLine = object.rangeOf(["metadata", "annotations", ALB_SCHEME_ANNOTATION]).line;
   const kindLine = object.rangeOf(["kind"]).line;

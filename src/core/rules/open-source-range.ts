@@ -1,4 +1,4 @@
-import { isOpenCidr } from "../cidr.js";
+import { openEntries } from "../cidr.js";
 import { defineRule, docsUrlFor } from "./rule.js";
 import { objectLabel } from "./helpers.js";
 
@@ -19,7 +19,7 @@ export default defineRule({
   scope: "state",
   check({ head: { object, reach } }) {
     const allowList = reach.allowList;
-    const open = allowList?.cidrs.filter((cidr) => isOpenCidr(cidr)) ?? [];
+    const open = allowList ? openEntries(allowList.cidrs) : [];
     if (!allowList || open.length === 0) return [];
     return [
       {
