@@ -19,6 +19,7 @@ import type {
   ReviewError,
   Side,
 } from "./model.js";
+import { asRecord } from "./fields.js";
 import { isExposureObject } from "./objects.js";
 import { manifestPathFilter } from "./paths.js";
 import { readReach, type ReachOptions } from "./reach/index.js";
@@ -57,7 +58,7 @@ export function review(input: ReviewInput): Report {
 
   const objects: ObjectReport[] = [];
   for (const [baseObject, headObject] of pairObjects(base, head)) {
-    if (baseObject && headObject && sameValue(baseObject.body, headObject.body)) continue;
+    if (baseObject && headObject && sameObject(baseObject, headObject)) continue;
     // An object that vanished because its file (or document) could not be read on the other side is
     // unknown, not added or removed: the errors entry already says so.
     if (!headObject && baseObject && couldBeUnreadable(head, baseObject)) continue;
@@ -77,6 +78,22 @@ export function review(input: ReviewInput): Report {
     errors,
     stats: { baseFiles: base.fileCount, headFiles: head.fileCount, objectsCompared: base.objects.length + head.objects.length },
   };
+}
+
+/**
+ * Same parsed object on both sides. Paired objects share their identity, so a namespace written out on
+ * one side only (`namespace: default`) is the same namespace, not a change.
+ */
+function sameObject(base: ManifestObject, head: ManifestObject): boolean {
+  if (sameValue(base.body, head.body)) return true;
+  const hasNamespace = (object: ManifestObject) => Object.hasOwn(asRecord(object.body["metadata"]), "namespace");
+  if (hasNamespace(base) === hasNamespace(head)) return false;
+  return sameValue(withoutNamespace(base.body), withoutNamespace(head.body));
+}
+
+function withoutNamespace(body: Record<string, unknown>): Record<string, unknown> {
+  const { namespace: _namespace, ...metadata } = asRecord(body["metadata"]);
+  return { ...body, metadata };
 }
 
 interface SideObjects {

@@ -247,3 +247,20 @@ items:
     expect(parsed.objects[0]?.body.metadata).toEqual({ name: "web", annotations: { team: "shop" }, labels: { app: "web" } });
   });
 });
+
+describe("writing out a default is not a change", () => {
+  it("an explicit `namespace: default` is the same object as no namespace", () => {
+    const implicit = `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n    - port: 8080\n`;
+    const explicit = implicit.replace("  name: web\n", "  name: web\n  namespace: default\n");
+    expect(reviewTrees({ "web.yaml": implicit }, { "web.yaml": explicit }).objects).toEqual([]);
+    expect(reviewTrees({ "web.yaml": explicit }, { "web.yaml": implicit }).objects).toEqual([]);
+  });
+
+  it("but a change next to it is still one", () => {
+    const implicit = `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 8080\n`;
+    const explicit = implicit.replace("  name: web\n", "  name: web\n  namespace: default\n").replace("spec:\n", "spec:\n  type: NodePort\n");
+    expect(summary(reviewTrees({ "web.yaml": implicit }, { "web.yaml": explicit }))).toEqual([
+      { id: "Service/default/web", change: "modified", classification: "widened", level: ["cluster", "node"], findings: ["nodeport@7"] },
+    ]);
+  });
+});
