@@ -202,6 +202,11 @@ export interface SuppressedFinding extends Finding {
   reason: string;
   /** Where the suppression came from: the config file or the object's annotation. */
   by: "config" | "annotation";
+  /**
+   * An annotation suppression that this change itself adds (the base object did not allow the rule):
+   * a pull request silencing its own finding, which a reviewer should see as such.
+   */
+  addedByChange?: boolean;
 }
 
 /** One side of an object, as rules see it. */

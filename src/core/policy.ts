@@ -14,24 +14,39 @@ interface Allowance {
   by: SuppressedFinding["by"];
 }
 
+/**
+ * Splits `findings` of the head `object` into kept and suppressed. `baseObject` is the same object before
+ * the change, to tell an annotation the change itself adds from one that was already there.
+ */
 export function applyPolicy(
   findings: Finding[],
   object: ManifestObject,
   config: Config,
+  baseObject?: ManifestObject,
 ): { findings: Finding[]; suppressed: SuppressedFinding[] } {
   const allowances = [
     ...config.suppressions.filter((s) => objectMatches(s.object, object)).map(fromConfig),
     ...fromAnnotation(object),
   ];
   if (allowances.length === 0) return { findings, suppressed: [] };
+  const allowedBefore = baseObject ? fromAnnotation(baseObject) : [];
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const finding of findings) {
-    const allowance = allowances.find((a) => a.rules.has("*") || a.rules.has(finding.rule));
-    if (allowance) suppressed.push({ ...finding, reason: allowance.reason, by: allowance.by });
-    else kept.push(finding);
+    const allowance = allowances.find((a) => allows(a, finding.rule));
+    if (!allowance) {
+      kept.push(finding);
+      continue;
+    }
+    const entry: SuppressedFinding = { ...finding, reason: allowance.reason, by: allowance.by };
+    if (allowance.by === "annotation" && !allowedBefore.some((before) => allows(before, finding.rule))) entry.addedByChange = true;
+    suppressed.push(entry);
   }
   return { findings: kept, suppressed };
+}
+
+function allows(allowance: Allowance, rule: string): boolean {
+  return allowance.rules.has("*") || allowance.rules.has(rule);
 }
 
 function fromConfig(suppression: Suppression): Allowance {

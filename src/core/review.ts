@@ -225,7 +225,7 @@ function reviewObject(
   if (baseObject && headObject && baseObject.file !== headObject.file) report.baseFile = baseObject.file;
   // Rules judge what the change leaves behind: a removed object has no head side to judge.
   if (headSide) {
-    const { findings, suppressed } = applyPolicy(runRules(headSide, baseSide, config), headSide.object, config);
+    const { findings, suppressed } = applyPolicy(runRules(headSide, baseSide, config), headSide.object, config, baseObject);
     report.findings = findings;
     report.suppressed = suppressed;
   }

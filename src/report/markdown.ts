@@ -136,7 +136,7 @@ function objectDetails(object: ObjectReport): string {
   if (object.suppressed.length > 0) {
     lines.push("", "Suppressed:", "");
     for (const finding of object.suppressed) {
-      const source = finding.by === "config" ? "by the config" : "by annotation";
+      const source = finding.by === "config" ? "by the config" : finding.addedByChange ? "by an annotation **this change adds**" : "by annotation";
       lines.push(
         `- ${ruleLink(finding)} (${finding.severity}, line ${finding.line}): ${escapeMarkdown(finding.message)} — suppressed ${source}: ${escapeMarkdown(finding.reason)}`,
       );

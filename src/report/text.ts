@@ -78,7 +78,7 @@ function findingLines(finding: Finding, paint: Paint): string[] {
 }
 
 function suppressedLine(finding: SuppressedFinding, paint: Paint): string {
-  const source = finding.by === "config" ? "config" : "annotation";
+  const source = finding.by === "config" ? "config" : finding.addedByChange ? "annotation added by this change" : "annotation";
   return paint(
     "dim",
     `  ○ suppressed ${finding.rule}  line ${finding.line}  ${clean(finding.message)} (${finding.severity}; ${source}: ${clean(finding.reason)})`,

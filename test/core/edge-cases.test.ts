@@ -264,3 +264,28 @@ describe("writing out a default is not a change", () => {
     ]);
   });
 });
+
+describe("a change that suppresses its own finding", () => {
+  const service = (annotation: string | undefined, type: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: grafana\n  namespace: ops\n${
+      annotation ? `  annotations:\n    exposure-review.io/allow: "${annotation}"\n` : ""
+    }spec:\n  type: ${type}\n  ports:\n    - port: 3000\n`;
+  const suppressedOf = (report: Report) =>
+    report.objects.flatMap((object) => object.suppressed.map(({ rule, by, reason, addedByChange }) => ({ rule, by, reason, addedByChange })));
+
+  it("is marked when the allow annotation is new in the change", () => {
+    const report = reviewTrees({ "g.yaml": service(undefined, "ClusterIP") }, { "g.yaml": service("nodeport: VPN only", "NodePort") });
+    expect(suppressedOf(report)).toEqual([{ rule: "nodeport", by: "annotation", reason: "VPN only", addedByChange: true }]);
+    expect(report.conclusion).toBe("success");
+  });
+
+  it("is marked for a new object that carries its own allow annotation", () => {
+    const report = reviewTrees({}, { "g.yaml": service("*: lab cluster", "NodePort") });
+    expect(suppressedOf(report)).toEqual([{ rule: "nodeport", by: "annotation", reason: "lab cluster", addedByChange: true }]);
+  });
+
+  it("is not marked when the base object already allowed the rule", () => {
+    const report = reviewTrees({ "g.yaml": service("nodeport: VPN only", "NodePort") }, { "g.yaml": service("nodeport: VPN only", "NodePort").replace("port: 3000", "port: 3001") });
+    expect(suppressedOf(report)).toEqual([{ rule: "nodeport", by: "annotation", reason: "VPN only", addedByChange: undefined }]);
+  });
+});

@@ -215,3 +215,14 @@ describe("load balancers a change adds", () => {
     expect(renderMarkdown(report)).not.toContain("public load balancers");
   });
 });
+
+describe("suppressions a change adds", () => {
+  it("says so next to the suppressed finding", () => {
+    const before = `apiVersion: v1\nkind: Service\nmetadata:\n  name: grafana\n  namespace: ops\nspec:\n  ports:\n    - port: 3000\n`;
+    const after = before
+      .replace("  namespace: ops\n", '  namespace: ops\n  annotations:\n    exposure-review.io/allow: "nodeport: VPN only"\n')
+      .replace("spec:\n", "spec:\n  type: NodePort\n");
+    const markdown = renderMarkdown(review({ base: [{ path: "g.yaml", text: before }], head: [{ path: "g.yaml", text: after }] }));
+    expect(markdown).toContain("— suppressed by an annotation **this change adds**: VPN only");
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { review } from "../../src/core/review.js";
 import { renderText } from "../../src/report/text.js";
 import { emptyReport, realisticReport } from "./sample-reports.js";
 
@@ -76,5 +77,17 @@ describe("renderText", () => {
     if (!object) throw new Error("sample report has objects");
     const report = { ...emptyReport, objects: [{ ...object, changes: ['metadata.annotations["x"]: added "\u001b[2Jgone"'] }] };
     expect(renderText(report).split("\n")[1]).toBe('  · metadata.annotations["x"]: added "\\u001b[2Jgone"');
+  });
+});
+
+describe("suppressions a change adds", () => {
+  it("says so next to the suppressed finding", () => {
+    const before = `apiVersion: v1\nkind: Service\nmetadata:\n  name: grafana\n  namespace: ops\nspec:\n  ports:\n    - port: 3000\n`;
+    const after = before
+      .replace("  namespace: ops\n", '  namespace: ops\n  annotations:\n    exposure-review.io/allow: "nodeport: VPN only"\n')
+      .replace("spec:\n", "spec:\n  type: NodePort\n");
+    const text = renderText(review({ base: [{ path: "g.yaml", text: before }], head: [{ path: "g.yaml", text: after }] }));
+    expect(text).toContain("○ suppressed nodeport  line 9");
+    expect(text).toContain("(warning; annotation added by this change: VPN only)");
   });
 });
