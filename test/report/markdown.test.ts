@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ObjectReport, Report } from "../../src/core/model.js";
 import { review } from "../../src/core/review.js";
 import { escapeMarkdown, MAX_CHECK_SUMMARY_LENGTH, newPublicLoadBalancers, renderMarkdown } from "../../src/report/markdown.js";
-import { emptyReport, hostileReport, realisticReport } from "./sample-reports.js";
+import { emptyReport, hostileReport, realisticReport, selfSuppressedReport } from "./sample-reports.js";
 
 describe("renderMarkdown", () => {
   it("renders a realistic report: verdict, table, per-object details with docs links, errors", () => {
@@ -218,11 +218,7 @@ describe("load balancers a change adds", () => {
 
 describe("suppressions a change adds", () => {
   it("says so next to the suppressed finding", () => {
-    const before = `apiVersion: v1\nkind: Service\nmetadata:\n  name: grafana\n  namespace: ops\nspec:\n  ports:\n    - port: 3000\n`;
-    const after = before
-      .replace("  namespace: ops\n", '  namespace: ops\n  annotations:\n    exposure-review.io/allow: "nodeport: VPN only"\n')
-      .replace("spec:\n", "spec:\n  type: NodePort\n");
-    const markdown = renderMarkdown(review({ base: [{ path: "g.yaml", text: before }], head: [{ path: "g.yaml", text: after }] }));
+    const markdown = renderMarkdown(selfSuppressedReport());
     expect(markdown).toContain("— suppressed by an annotation **this change adds**: VPN only");
   });
 });

@@ -3,6 +3,7 @@
  * never through review(), so a change in the core does not move their expected output.
  */
 import type { ObjectReport, Report } from "../../src/core/model.js";
+import { review } from "../../src/core/review.js";
 
 const gateway: ObjectReport = {
   kind: "Service",
@@ -163,3 +164,15 @@ export const hostileReport: Report = {
   errors: [{ file: "bad|file.yaml", line: 2, reason: "syntax", message: "a | b", side: "base" }],
   stats: { baseFiles: 1, headFiles: 1, objectsCompared: 1 },
 };
+
+/**
+ * A real review of a change that makes a Service NodePort and, in the same edit, adds the annotation that
+ * allows it: the suppression the change itself adds, for every renderer to show as such.
+ */
+export function selfSuppressedReport(): Report {
+  const before = `apiVersion: v1\nkind: Service\nmetadata:\n  name: grafana\n  namespace: ops\nspec:\n  ports:\n    - port: 3000\n`;
+  const after = before
+    .replace("  namespace: ops\n", '  namespace: ops\n  annotations:\n    exposure-review.io/allow: "nodeport: VPN only"\n')
+    .replace("spec:\n", "spec:\n  type: NodePort\n");
+  return review({ base: [{ path: "g.yaml", text: before }], head: [{ path: "g.yaml", text: after }] });
+}

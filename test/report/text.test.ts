@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { review } from "../../src/core/review.js";
 import { renderText } from "../../src/report/text.js";
-import { emptyReport, realisticReport } from "./sample-reports.js";
+import { emptyReport, realisticReport, selfSuppressedReport } from "./sample-reports.js";
 
 const ANSI = /\u001b\[\d+m/g;
 
@@ -82,11 +81,7 @@ describe("renderText", () => {
 
 describe("suppressions a change adds", () => {
   it("says so next to the suppressed finding", () => {
-    const before = `apiVersion: v1\nkind: Service\nmetadata:\n  name: grafana\n  namespace: ops\nspec:\n  ports:\n    - port: 3000\n`;
-    const after = before
-      .replace("  namespace: ops\n", '  namespace: ops\n  annotations:\n    exposure-review.io/allow: "nodeport: VPN only"\n')
-      .replace("spec:\n", "spec:\n  type: NodePort\n");
-    const text = renderText(review({ base: [{ path: "g.yaml", text: before }], head: [{ path: "g.yaml", text: after }] }));
+    const text = renderText(selfSuppressedReport());
     expect(text).toContain("○ suppressed nodeport  line 9");
     expect(text).toContain("(warning; annotation added by this change: VPN only)");
   });
