@@ -12,7 +12,7 @@
  * retries) completes it as `failure` with the message, then is rethrown for Probot to log.
  */
 import type { ApplicationFunction, Context, Probot } from "probot";
-import { ConfigError, validateConfig } from "./config/load.js";
+import { ConfigError } from "./config/load.js";
 import type { Config } from "./config/schema.js";
 import { manifestPathFilter } from "./core/paths.js";
 import { review } from "./core/review.js";
@@ -30,16 +30,21 @@ import {
   type OpenRun,
   publishCheckRun,
 } from "./github/check-run.js";
+import { CONFIG_FILE, CONFIG_PATH, ConfigCache, type LoadedConfig, loadRepoConfig } from "./github/config.js";
+import { fitAnnotations, lineCount, omittedAnnotationsNote } from "./github/limits.js";
 import { commentableLines } from "./github/patch.js";
 import { type GitHub, listChangedFiles, type PullRequestRef, readManifests } from "./github/pull-request.js";
 import { publishReview } from "./github/review.js";
 
-export const CONFIG_FILE = "exposure.yml";
-const CONFIG_PATH = `.github/${CONFIG_FILE}`;
+export { CONFIG_FILE };
 
 export interface AppOptions {
   /** This app's id, to tell its check runs from another app's of the same name. */
   appId?: number;
+}
+
+interface InstanceOptions extends AppOptions {
+  configCache: ConfigCache;
 }
 
 /**
@@ -52,8 +57,10 @@ interface ReviewTarget extends PullRequestRef {
   draft: boolean;
 }
 
-export function exposureReviewApp(options: AppOptions = {}): ApplicationFunction {
+export function exposureReviewApp(appOptions: AppOptions = {}): ApplicationFunction {
   return (app: Probot) => {
+    // One per app instance: parsed config files by installation and blob SHA.
+    const options: InstanceOptions = { ...appOptions, configCache: new ConfigCache() };
     const reviewedActions = ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review"] as const;
     app.on([...reviewedActions], async (context) => {
       const { pull_request: pr, repository } = context.payload;
@@ -90,7 +97,7 @@ export function exposureReviewApp(options: AppOptions = {}): ApplicationFunction
  * for a fork (GitHub leaves `pull_requests` empty) the commit's pull requests are looked up.
  * "Re-run all checks" names no run: ours is found by commit, name and app id.
  */
-async function rerun(context: Context, options: AppOptions, sha: string, number: number | undefined, run: CheckRun | "find"): Promise<void> {
+async function rerun(context: Context, options: InstanceOptions, sha: string, number: number | undefined, run: CheckRun | "find"): Promise<void> {
   const repo = context.repo();
   const octokit = context.octokit;
   const [found, pullNumber] = await Promise.all([
@@ -120,14 +127,14 @@ async function pullRequestOfCommit(octokit: GitHub, repo: { owner: string; repo:
   return (data.find((pr) => pr.state === "open") ?? data[0])?.number;
 }
 
-async function reviewPullRequest(context: Context, options: AppOptions, trigger: Trigger, target: ReviewTarget): Promise<void> {
+async function reviewPullRequest(context: Context, options: InstanceOptions, trigger: Trigger, target: ReviewTarget): Promise<void> {
   const octokit = context.octokit;
   const repo = { owner: target.owner, repo: target.repo };
   const log = context.log.child({ pull: target.number, sha: target.headSha, trigger: trigger.kind });
 
   // Independent reads run together: every round trip counts against GitHub's 10 s.
   const [loaded, existing] = await Promise.all([
-    loadConfig(context),
+    loadConfig(context, options),
     trigger.kind === "pull_request" ? findCheckRun(octokit, repo, target.headSha, options.appId) : trigger.run,
   ]);
   if (trigger.kind === "pull_request") {
@@ -148,7 +155,7 @@ async function reviewPullRequest(context: Context, options: AppOptions, trigger:
 
   try {
     if (!loaded.config || !changedFiles) {
-      await publishRun(octokit, target, open, configFailureOutput(configProblem(loaded.error)), log);
+      await publishRun(octokit, target, open, configFailureOutput(configProblem(loaded)), log);
       log.info({ error: loaded.error?.message }, "invalid config: check run failed");
       return;
     }
@@ -186,21 +193,14 @@ async function publishRun(octokit: GitHub, target: ReviewTarget, open: OpenRun, 
   return run;
 }
 
-type LoadedConfig = { config: Config; error?: undefined } | { config?: undefined; error: Error };
-
-async function loadConfig(context: Context): Promise<LoadedConfig> {
-  try {
-    return { config: validateConfig(await context.config(CONFIG_FILE), CONFIG_PATH) };
-  } catch (error) {
-    // A failed request (after retries) is GitHub's problem, not the file's: let it surface as an error.
-    if (typeof (error as { status?: unknown }).status === "number") throw error;
-    return { error: error instanceof Error ? error : new Error(String(error)) };
-  }
+async function loadConfig(context: Context, options: InstanceOptions): Promise<LoadedConfig> {
+  const installation = String((context.payload as { installation?: { id?: number } }).installation?.id ?? "none");
+  return loadRepoConfig(context.octokit, context.repo(), installation, options.configCache);
 }
 
-function configProblem(error: Error | undefined) {
-  const found = error ?? new Error("no config");
-  return { configPath: CONFIG_PATH, issues: found instanceof ConfigError ? found.issues : [], message: found.message };
+function configProblem(loaded: LoadedConfig) {
+  const found = loaded.error ?? new ConfigError(loaded.file, []);
+  return { configPath: found.file, issues: found.issues, message: found.message };
 }
 
 /** Reads the manifests and reviews them; `plan` is absent when no manifest changed. */
@@ -219,10 +219,13 @@ async function reviewChanges(
   const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
   const report = review({ base, head, config });
   const commentable = new Map(manifests.map((file) => [file.path, commentableLines(file.patch)]));
+  const lineCounts = new Map(head.filter((file) => file.text !== undefined).map((file) => [file.path, lineCount(file.text!)]));
+  const { annotations, omitted } = fitAnnotations(toAnnotations(report, { preexisting: config.conclusion.preexisting }), lineCounts);
   return {
     result: {
       ...reviewOutput(report, { configPath: CONFIG_PATH, baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
-      annotations: toAnnotations(report, { preexisting: config.conclusion.preexisting }),
+      annotations,
+      ...(omitted > 0 ? { text: omittedAnnotationsNote(omitted) } : {}),
     },
     plan: planReview(report, commentable),
     files: files.length,

@@ -56,8 +56,14 @@ export interface ManifestFile {
   path: string;
   /** The file's text (UTF-8 decoded). Absent when the face already knows it cannot be read. */
   text?: string;
-  /** Set by a face that could not read the text (GitHub says binary; a blob too large to fetch). */
-  unreadable?: "binary" | "too-large";
+  /**
+   * Set by a face that could not read the text: GitHub says binary; a blob too large to fetch; or
+   * `unavailable`, a changed file the source could not give (GitHub answered `null` for the blob, a text
+   * cut short, a read that kept failing). `unreadableDetail` then says what happened.
+   */
+  unreadable?: "binary" | "too-large" | "unavailable";
+  /** What went wrong reading an `unavailable` file, for the error message. */
+  unreadableDetail?: string;
   /** Size in bytes, when the face knows it without the text (used for `too-large` messages). */
   size?: number;
 }
@@ -65,7 +71,7 @@ export interface ManifestFile {
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-export type ErrorReason = "syntax" | "template" | "too-large" | "binary" | "duplicate";
+export type ErrorReason = "syntax" | "template" | "too-large" | "binary" | "duplicate" | "unavailable";
 
 /** A file (or one document of it) that could not be reviewed. Never a crash. */
 export interface ReviewError {
@@ -73,7 +79,10 @@ export interface ReviewError {
   line?: number;
   reason: ErrorReason;
   message: string;
-  /** Which tree the file belongs to. Only head-side syntax/size/binary errors affect the conclusion. */
+  /**
+   * Which tree the file belongs to. Head-side syntax/size/binary errors affect the conclusion, and an
+   * `unavailable` file on either side (its objects are unknown, so nothing about the change is known).
+   */
   side: Side;
 }
 

@@ -276,6 +276,6 @@ function decideConclusion(objects: ObjectReport[], errors: ReviewError[], config
       else if (finding.severity === "warning") raise(config.conclusion.warnings);
     }
   }
-  if (errors.some((error) => error.side === "head" && INCOMPLETE_REASONS.has(error.reason))) raise("neutral");
+  if (errors.some((error) => (error.side === "head" && INCOMPLETE_REASONS.has(error.reason)) || error.reason === "unavailable")) raise("neutral");
   return worst;
 }

@@ -6,13 +6,12 @@
 import type { Conclusion } from "../core/model.js";
 import { annotationDelta, type CheckAnnotation, type PostedAnnotation } from "../report/annotations.js";
 import { type CheckText, errorOutput, RERUN_ACTION, RERUNNING_TEXT, supersededText } from "../report/check-output.js";
+import { clipText, MAX_CHECK_OUTPUT, MAX_CHECK_TITLE } from "./limits.js";
 import type { GitHub, RepoRef } from "./pull-request.js";
 
 export const CHECK_NAME = "Exposure review";
 /** "The Checks API limits the number of annotations to a maximum of 50 per API request." */
 export const MAX_ANNOTATIONS_PER_REQUEST = 50;
-/** `output.summary` and `output.text` maxLength in GitHub's OpenAPI description. */
-export const MAX_CHECK_OUTPUT = 65535;
 /** `GET /check-runs/{id}/annotations` page size (GitHub's maximum). */
 const ANNOTATIONS_PER_PAGE = 100;
 
@@ -153,6 +152,8 @@ export interface CheckResult {
   conclusion: Conclusion;
   title: string;
   summary: string;
+  /** `output.text`: what did not fit elsewhere (annotations left out). */
+  text?: string;
   annotations?: readonly CheckAnnotation[];
 }
 
@@ -203,7 +204,11 @@ export async function publishCheckRun(
  */
 export async function completeCheckRun(octokit: GitHub, repo: RepoRef, runId: number, result: CheckResult): Promise<void> {
   const annotations = result.annotations ?? [];
-  const output = { title: result.title, summary: clip(result.summary, MAX_CHECK_OUTPUT) };
+  const output = {
+    title: clipText(result.title, MAX_CHECK_TITLE),
+    summary: clip(result.summary, MAX_CHECK_OUTPUT),
+    ...(result.text ? { text: clip(result.text, MAX_CHECK_OUTPUT) } : {}),
+  };
   await octokit.rest.checks.update({
     owner: repo.owner,
     repo: repo.repo,

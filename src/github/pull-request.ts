@@ -136,9 +136,13 @@ export async function readManifests(
     const chunk = wanted.slice(number * BLOBS_PER_QUERY, (number + 1) * BLOBS_PER_QUERY);
     const answers = await queryBlobs(octokit, request, chunk.length);
     for (const [index, request] of chunk.entries()) {
-      const blob = answers[index];
-      if (!blob) continue; // not a blob at that commit (a submodule, or gone): nothing to review
-      result[request.side].push(await toManifestFile(octokit, repo, request, blob));
+      const blob = answers[index]!;
+      // A tree or a submodule at that path: not a file, nothing to review.
+      if (blob === NOT_A_BLOB) continue;
+      // The diff says this file changed, so its text exists: a `null` is GitHub failing to give it, and the
+      // review must say so rather than review the pull request without it (fail closed).
+      if (!("byteSize" in blob)) result[request.side].push({ path: request.path, unreadable: "unavailable", unreadableDetail: blob.problem });
+      else result[request.side].push(await toManifestFile(octokit, repo, request, blob));
     }
   }
   return result;
@@ -167,12 +171,36 @@ export function blobQueries(repo: RepoRef, blobs: readonly BlobRequest[]): Graph
   return requests;
 }
 
-async function queryBlobs(octokit: GitHub, request: GraphqlRequest, count: number): Promise<(BlobAnswer | null)[]> {
-  const data = await octokit.graphql<{ repository: Record<string, Partial<BlobAnswer> | null> | null }>(request.query, request.variables);
+/** The answer for an expression that names a tree or a commit (a submodule): `{}` through the Blob fragment. */
+const NOT_A_BLOB = Symbol("not a blob");
+type BlobResult = BlobAnswer | typeof NOT_A_BLOB | { problem: string };
+
+/**
+ * Runs one blob query. GitHub answers a failed alias with `null` and an `errors` entry beside the data
+ * (Octokit then throws, carrying the partial data): each such blob becomes `{ problem }`, the others are
+ * used. A query that failed as a whole (no data) is an error of the review.
+ */
+async function queryBlobs(octokit: GitHub, request: GraphqlRequest, count: number): Promise<BlobResult[]> {
+  type Data = { repository: Record<string, Partial<BlobAnswer> | null> | null };
+  let data: Data | undefined;
+  let problems: { path?: readonly (string | number)[]; message: string }[] = [];
+  try {
+    data = await octokit.graphql<Data>(request.query, request.variables);
+  } catch (error) {
+    // @octokit/graphql's GraphqlResponseError (not re-exported by Probot): the answer's `data` and `errors`.
+    const answered = error as { name?: unknown; data?: unknown; errors?: typeof problems };
+    if (answered.name !== "GraphqlResponseError" || !answered.data) throw error;
+    data = answered.data as Data;
+    problems = answered.errors ?? [];
+  }
+  const problemOf = (alias: string) =>
+    problems.find((problem) => problem.path?.includes(alias))?.message ?? problems[0]?.message ?? "GitHub answered null for the file's blob";
   return Array.from({ length: count }, (_, index) => {
-    const object = data.repository?.[`f${index}`];
-    // A tree or commit answers `{}` through the Blob fragment: treat it like a missing blob.
-    return object && typeof object.byteSize === "number" ? (object as BlobAnswer) : null;
+    const alias = `f${index}`;
+    const object = data?.repository?.[alias];
+    if (object && typeof object.byteSize === "number") return object as BlobAnswer;
+    if (object) return NOT_A_BLOB;
+    return { problem: clipDetail(problemOf(alias)) };
   });
 }
 
@@ -180,9 +208,27 @@ async function toManifestFile(octokit: GitHub, repo: RepoRef, request: BlobReque
   const { path } = request;
   if (blob.isBinary) return { path, unreadable: "binary", size: blob.byteSize };
   if (blob.byteSize > MAX_MANIFEST_BYTES) return { path, unreadable: "too-large", size: blob.byteSize };
-  if (blob.text !== null && !blob.isTruncated) return { path, text: blob.text, size: blob.byteSize };
+  // A text shorter than the blob is cut, whatever `isTruncated` says (invalid UTF-8 only ever grows when decoded).
+  if (blob.text !== null && !blob.isTruncated && Buffer.byteLength(blob.text, "utf8") >= blob.byteSize) return { path, text: blob.text, size: blob.byteSize };
   // GraphQL cuts `text` at 512,000 bytes: read the few blobs between that and the core's limit raw.
-  return { path, ...(await readRaw(octokit, repo, request)), size: blob.byteSize };
+  try {
+    const raw = await readRaw(octokit, repo, request);
+    if (raw.text !== undefined && Buffer.byteLength(raw.text, "utf8") < blob.byteSize) {
+      return { path, unreadable: "unavailable", unreadableDetail: `GitHub gave ${Buffer.byteLength(raw.text, "utf8")} of its ${blob.byteSize} bytes`, size: blob.byteSize };
+    }
+    return { path, ...raw, size: blob.byteSize };
+  } catch (error) {
+    // After Octokit's retries: this file is not known, the rest of the review still runs.
+    const status = (error as { status?: unknown }).status;
+    const why = `${typeof status === "number" ? `HTTP ${status}: ` : ""}${error instanceof Error ? error.message : String(error)}`;
+    return { path, unreadable: "unavailable", unreadableDetail: clipDetail(`reading it failed: ${why}`), size: blob.byteSize };
+  }
+}
+
+/** GitHub's messages go into the report; keep them to a line. */
+function clipDetail(text: string): string {
+  const line = text.split("\n", 1)[0] ?? "";
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
 /** see: https://docs.github.com/en/rest/repos/contents#get-repository-content (raw media type) */

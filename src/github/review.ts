@@ -5,6 +5,7 @@
  * see: https://docs.github.com/en/rest/pulls/reviews#create-a-review-for-a-pull-request
  */
 import { headCommitMarker, markersIn, type ReviewPlan, renderReviewBody } from "../report/comments.js";
+import { fitComments, fitReviewBody } from "./limits.js";
 import type { GitHub, RepoRef } from "./pull-request.js";
 
 export interface ReviewTarget extends RepoRef {
@@ -39,9 +40,10 @@ export async function publishReview(
   ]);
   if (posted.has(headCommitMarker(target.headSha))) return { posted: false, reason: "already-reviewed" };
 
-  const newComments = plan.comments.filter((comment) => !posted.has(comment.marker));
+  const fitted = fitComments(plan.comments.filter((comment) => !posted.has(comment.marker)));
+  const newComments = fitted.comments;
   const newOutside = plan.outsideDiff.filter((item) => !posted.has(item.marker));
-  if (newComments.length === 0 && newOutside.length === 0) return { posted: false, reason: "nothing-new" };
+  if (newComments.length === 0 && newOutside.length === 0 && fitted.omitted === 0) return { posted: false, reason: "nothing-new" };
 
   await octokit.rest.pulls.createReview({
     owner: target.owner,
@@ -50,12 +52,15 @@ export async function publishReview(
     commit_id: target.headSha,
     // COMMENT, never REQUEST_CHANGES: the check run is the gate; a review that blocks would need dismissing.
     event: "COMMENT",
-    body: renderReviewBody({
-      headSha: target.headSha,
-      commentCount: newComments.length,
-      outsideDiff: newOutside,
-      ...(checkRunUrl ? { checkRunUrl } : {}),
-    }),
+    body: fitReviewBody(
+      renderReviewBody({
+        headSha: target.headSha,
+        commentCount: newComments.length,
+        outsideDiff: newOutside,
+        ...(checkRunUrl ? { checkRunUrl } : {}),
+      }),
+      fitted.omitted,
+    ),
     comments: newComments.map(({ marker: _marker, ...comment }) => comment),
   });
   return { posted: true, comments: newComments.length, outsideDiff: newOutside.length };

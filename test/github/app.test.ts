@@ -407,7 +407,8 @@ describe("configuration", () => {
     const run = h.fake.checkRuns[0]!;
     expect(run.conclusion).toBe("failure");
     expect(run.output.title).toBe("Invalid .github/exposure.yml");
-    expect(run.output.summary).toContain("invalid YAML");
+    // Read by the CLI's own loader: the YAML problem with its column, as `exposure-review --config` says it.
+    expect(run.output.summary).toContain("YAML: Flow sequence in block collection must be sufficiently indented");
   });
 
   it("applies the default branch's config: severities and paths", async () => {
@@ -462,7 +463,8 @@ describe("GitHub errors", () => {
     h.fake.fail({ method: "POST", path: /^\/graphql$/, status: 502, times: Infinity, message: "Bad Gateway" });
     const response = await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"));
     expect(response.status).toBe(502);
-    expect(h.fake.requests.filter((r) => r.path === "/graphql")).toHaveLength(4);
+    // One attempt and REQUEST_RETRIES (2) retries.
+    expect(h.fake.requests.filter((r) => r.path === "/graphql")).toHaveLength(3);
     const run = h.fake.checkRuns[0]!;
     expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
     expect(run.output.title).toBe(ERROR_TITLE);

@@ -12,7 +12,7 @@ import { sign } from "@octokit/webhooks-methods";
 import Bottleneck from "bottleneck";
 import { pino } from "pino";
 import { createWebhookHandler, type WebhookHandler } from "../../functions/github-webhooks.js";
-import { ReviewOctokit } from "../../src/github/octokit.js";
+import { ReviewOctokit, timedFetch } from "../../src/github/octokit.js";
 import { RERUN_ACTION } from "../../src/report/check-output.js";
 import { FakeGitHub, type FakeRepository, type Tree } from "./fake-github.js";
 
@@ -82,6 +82,13 @@ export interface HarnessOptions {
   patchLimitLines?: number;
   /** The fake keeps completed runs completed (see FakeGitHubOptions). */
   completedRunsAreFinal?: boolean;
+  /**
+   * Timeout of one request attempt. Tests default to 30 s: on a loaded machine the fake's GraphQL
+   * validation alone can take seconds. Tests of hung answers set it short.
+   */
+  requestTimeoutMs?: number;
+  /** The delivery's deadline for GitHub requests (REVIEW_DEADLINE_MS by default). */
+  reviewDeadlineMs?: number;
 }
 
 export interface Harness {
@@ -109,10 +116,12 @@ export async function startHarness(repository: FakeRepository, options: HarnessO
       done();
     },
   });
+  const fetch = timedFetch(options.requestTimeoutMs ?? 30_000);
   const Octokit = options.throttling
-    ? ReviewOctokit
-    : ReviewOctokit.defaults((defaults: Record<string, unknown> & { throttle?: object }) => ({
+    ? ReviewOctokit.defaults((defaults: Record<string, unknown> & { request?: object }) => ({ ...defaults, request: { ...defaults.request, fetch } }))
+    : ReviewOctokit.defaults((defaults: Record<string, unknown> & { throttle?: object; request?: object }) => ({
         ...defaults,
+        request: { ...defaults.request, fetch },
         // The function form runs after Probot's own defaults; the object form would be overwritten.
         throttle: options.retry
           ? // Throttling stays on so a secondary rate limit is retried, but with no spacing between requests.
@@ -131,6 +140,7 @@ export async function startHarness(repository: FakeRepository, options: HarnessO
     },
     overrides: { log: pino({ level: "trace" }, stream), Octokit },
     ...(options.answerWithinMs !== undefined ? { answerWithinMs: options.answerWithinMs } : {}),
+    ...(options.reviewDeadlineMs !== undefined ? { reviewDeadlineMs: options.reviewDeadlineMs } : {}),
   });
   let deliveries = 0;
   return {
