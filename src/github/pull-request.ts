@@ -132,20 +132,40 @@ export async function readManifests(
     if (readHead && keep(file.path)) wanted.push({ side: "head", path: file.path, sha: shas.head });
   }
   const result = { base: [] as ManifestFile[], head: [] as ManifestFile[] };
-  for (const [number, request] of blobQueries(repo, wanted).entries()) {
-    const chunk = wanted.slice(number * BLOBS_PER_QUERY, (number + 1) * BLOBS_PER_QUERY);
-    const answers = await queryBlobs(octokit, request, chunk.length);
-    for (const [index, request] of chunk.entries()) {
-      const blob = answers[index]!;
-      // A tree or a submodule at that path: not a file, nothing to review.
-      if (blob === NOT_A_BLOB) continue;
-      // The diff says this file changed, so its text exists: a `null` is GitHub failing to give it, and the
-      // review must say so rather than review the pull request without it (fail closed).
-      if (!("byteSize" in blob)) result[request.side].push({ path: request.path, unreadable: "unavailable", unreadableDetail: blob.problem });
-      else result[request.side].push(await toManifestFile(octokit, repo, request, blob));
-    }
+  const read = await readBlobs(octokit, repo, wanted, { listed: true });
+  for (const [index, request] of wanted.entries()) {
+    const file = read[index];
+    if (file) result[request.side].push(file); // else not a blob at that commit (a tree, a submodule)
   }
   return result;
+}
+
+/**
+ * The texts of `blobs` (path at a commit), in order, in one GraphQL query per `BLOBS_PER_QUERY`;
+ * undefined where the commit holds a tree or a submodule at that path. Shared by the changed files and
+ * the tree views of the render stage (src/github/tree.ts). A `null` with an error from GitHub, or any
+ * `null` for a blob the diff or a tree listing named (`listed`), whose text therefore exists, is GitHub
+ * failing to give it: it comes back as an `unavailable` file, for the review to say so rather than review
+ * without it (fail closed). A `null` for a path that was only a guess means the path is not there.
+ */
+export async function readBlobs(
+  octokit: GitHub,
+  repo: RepoRef,
+  blobs: readonly BlobRequest[],
+  { listed = false }: { listed?: boolean } = {},
+): Promise<(ManifestFile | undefined)[]> {
+  const files: (ManifestFile | undefined)[] = [];
+  for (const [number, query] of blobQueries(repo, blobs).entries()) {
+    const chunk = blobs.slice(number * BLOBS_PER_QUERY, (number + 1) * BLOBS_PER_QUERY);
+    const answers = await queryBlobs(octokit, query, chunk.length);
+    for (const [index, request] of chunk.entries()) {
+      const blob = answers[index]!;
+      if (blob === NOT_A_BLOB) files.push(undefined);
+      else if (!("byteSize" in blob)) files.push(listed || blob.failed ? { path: request.path, unreadable: "unavailable", unreadableDetail: blob.problem } : undefined);
+      else files.push(await toManifestFile(octokit, repo, request, blob));
+    }
+  }
+  return files;
 }
 
 /**
@@ -173,7 +193,8 @@ export function blobQueries(repo: RepoRef, blobs: readonly BlobRequest[]): Graph
 
 /** The answer for an expression that names a tree or a commit (a submodule): `{}` through the Blob fragment. */
 const NOT_A_BLOB = Symbol("not a blob");
-type BlobResult = BlobAnswer | typeof NOT_A_BLOB | { problem: string };
+/** A `null` blob: `failed` when GitHub said why (an `errors` entry for it). */
+type BlobResult = BlobAnswer | typeof NOT_A_BLOB | { problem: string; failed: boolean };
 
 /**
  * Runs one blob query. GitHub answers a failed alias with `null` and an `errors` entry beside the data
@@ -193,14 +214,14 @@ async function queryBlobs(octokit: GitHub, request: GraphqlRequest, count: numbe
     data = answered.data as Data;
     problems = answered.errors ?? [];
   }
-  const problemOf = (alias: string) =>
-    problems.find((problem) => problem.path?.includes(alias))?.message ?? problems[0]?.message ?? "GitHub answered null for the file's blob";
+  const problemOf = (alias: string) => problems.find((problem) => problem.path?.includes(alias)) ?? (problems.some((problem) => !problem.path) ? problems[0] : undefined);
   return Array.from({ length: count }, (_, index) => {
     const alias = `f${index}`;
     const object = data?.repository?.[alias];
     if (object && typeof object.byteSize === "number") return object as BlobAnswer;
     if (object) return NOT_A_BLOB;
-    return { problem: clipDetail(problemOf(alias)) };
+    const problem = problemOf(alias);
+    return { problem: clipDetail(problem?.message ?? "GitHub answered null for the file's blob"), failed: problem !== undefined };
   });
 }
 
