@@ -18,6 +18,8 @@
  *   cluster gets. Everything else is read, or ignored when it is not a Kubernetes object. A file gets
  *   one `template` entry per side (at its first templated document), never one per document.
  *   `${{ … }}` (GitHub Actions) is not a marker.
+ * - kubectl reads a JSON stream (objects back to back, `{…}{…}` or one per line): so does the parser,
+ *   each object as a document of its own, with its own positions.
  * - A document that does not parse and holds git merge-conflict markers (`<<<<<<<`, `=======`,
  *   `>>>>>>>` at the start of a line) is named as such, with the marker's line.
  * - Lines never point past the end of the file: an offset at the very end (an unterminated flow map)
@@ -120,7 +122,7 @@ export function parseManifestFile(file: ManifestFile, side: Side): ParsedFile {
   const lineStarts = lineStartOffsets(text);
   const context: FileContext = { path: file.path, side, text, lineStarts, lineCount: lineCount(text, lineStarts), parsed, sourceLines: undefined };
 
-  const chunks = documentChunks(text, lineStarts);
+  const chunks = jsonStreamChunks(text) ?? documentChunks(text, lineStarts);
   for (let i = 0; i < chunks.length; i++) {
     const start = chunks[i] as number;
     const end = i + 1 < chunks.length ? (chunks[i + 1] as number) : text.length;
@@ -641,6 +643,48 @@ function templateStringIn(node: YamlNode, chunkText: string): number {
     },
   });
   return found >= 0 && found <= chunkText.length ? found : -1;
+}
+
+/**
+ * The start of each value of a kubectl JSON stream (`{…}{…}`, or one object per line), or undefined
+ * when the text is not such a stream (a single JSON value, YAML, anything else). One linear scan that
+ * knows strings and escapes; the values are then parsed one by one like YAML documents.
+ */
+function jsonStreamChunks(text: string): number[] | undefined {
+  let at = skipJsonWhitespace(text, 0);
+  if (text.charCodeAt(at) !== 0x7b) return undefined; // `{`
+  const starts: number[] = [];
+  while (at < text.length) {
+    if (text.charCodeAt(at) !== 0x7b) return undefined;
+    // The first value's piece starts at 0, so a leading byte-order mark or blank line stays in it.
+    starts.push(starts.length === 0 ? 0 : at);
+    let depth = 0;
+    let inString = false;
+    for (; at < text.length; at++) {
+      const code = text.charCodeAt(at);
+      if (inString) {
+        if (code === 0x5c) at++; // `\`: skip the escaped character
+        else if (code === 0x22) inString = false;
+      } else if (code === 0x22) inString = true;
+      else if (code === 0x7b || code === 0x5b) depth++;
+      else if (code === 0x7d || code === 0x5d) {
+        depth--;
+        if (depth === 0) {
+          at++;
+          break;
+        }
+      }
+    }
+    if (depth !== 0) break; // an unterminated last value: it gets its own syntax error
+    at = skipJsonWhitespace(text, at);
+  }
+  return starts.length > 1 ? starts : undefined;
+}
+
+function skipJsonWhitespace(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && isWhitespace(text.charCodeAt(at))) at++;
+  return at;
 }
 
 /**

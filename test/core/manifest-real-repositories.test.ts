@@ -254,3 +254,49 @@ describe("merge-conflict markers", () => {
     expect(outcome(parse(text))).toEqual({ errors: [], objects: ["ConfigMap/default/notes"] });
   });
 });
+
+describe("kubectl multi-object JSON streams", () => {
+  const service = (name: string, type = "ClusterIP") =>
+    JSON.stringify({ apiVersion: "v1", kind: "Service", metadata: { name }, spec: { type, ports: [{ port: 80 }] } }, null, 2);
+
+  it("reads objects back to back, each with its own line", () => {
+    const text = `${service("a")}${service("b", "LoadBalancer")}\n`;
+    const parsed = parse(text, "dump.json");
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.objects.map((object) => [object.id, object.line])).toEqual([
+      ["Service/default/a", 1],
+      ["Service/default/b", 15],
+    ]);
+    expect(parsed.objects[1]?.rangeOf(["spec", "type"]).line).toBe(22);
+  });
+
+  it("reads one compact object per line (kubectl get -o json | jq -c .items[])", () => {
+    const compact = (name: string) => JSON.stringify({ apiVersion: "v1", kind: "Service", metadata: { name, namespace: "shop" } });
+    const parsed = parse(`${compact("web")}\n${compact("api")}\n\n${compact("db")}\n`, "services.json");
+    expect(parsed.objects.map((object) => [object.id, object.line])).toEqual([
+      ["Service/shop/web", 1],
+      ["Service/shop/api", 2],
+      ["Service/shop/db", 4],
+    ]);
+  });
+
+  it("keeps braces inside strings and escaped quotes inside the object they belong to", () => {
+    const tricky = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "t" }, data: { a: '}{"\\"{' } });
+    const parsed = parse(`${tricky}${service("after")}`, "tricky.json");
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.objects.map((object) => object.id)).toEqual(["ConfigMap/default/t", "Service/default/after"]);
+    expect(parsed.objects[0]?.body.data).toEqual({ a: '}{"\\"{' });
+  });
+
+  it("reports a broken object of a stream and reads the others", () => {
+    const parsed = parse(`${service("a")}\n{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "b"}, "spec": {"type": "LoadBalancer" "x": 1}}\n${service("c")}`, "dump.json");
+    expect(parsed.objects.map((object) => object.id)).toEqual(["Service/default/a", "Service/default/c"]);
+    expect(parsed.errors.map((error) => [error.reason, error.line])).toEqual([["syntax", 16]]);
+  });
+
+  it("leaves a single JSON object and a JSON List to the ordinary reader", () => {
+    const list = JSON.stringify({ apiVersion: "v1", kind: "List", items: [JSON.parse(service("x"))] });
+    expect(parse(list, "list.json").objects.map((object) => object.id)).toEqual(["Service/default/x"]);
+    expect(parse(service("solo"), "solo.json").objects.map((object) => object.id)).toEqual(["Service/default/solo"]);
+  });
+});
