@@ -386,7 +386,11 @@ async function writeHelmShim(scratch: string, helm: string): Promise<string> {
   return shim;
 }
 
-export function createEngines(options: EngineOptions = {}): Engines {
+/**
+ * The binaries the engines run: the given paths, else the bundled ones, else PATH. Kustomize is
+ * `kubectl kustomize`, or a standalone `kustomize build` where there is no kubectl.
+ */
+export function enginePaths(options: EngineOptions = {}): { helm: Located; kustomize: Located & { subcommand?: string[] } } {
   const bundled = bundledEnginesDir();
   const searchPath = options.searchPath ?? process.env.PATH;
   const helm = locate("helm", options.helm, bundled, searchPath);
@@ -395,6 +399,11 @@ export function createEngines(options: EngineOptions = {}): Engines {
     const standalone = locate("kustomize", options.kustomize, undefined, searchPath);
     if ("path" in standalone) kustomize = { ...standalone, subcommand: ["build"] };
   }
+  return { helm, kustomize };
+}
+
+export function createEngines(options: EngineOptions = {}): Engines {
+  const { helm, kustomize } = enginePaths(options);
   const kustomizeArgs = "path" in kustomize ? (kustomize.subcommand ?? ["kustomize"]) : [];
   const kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
   const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
