@@ -274,7 +274,8 @@ function runRules(head: ObjectSide, base: ObjectSide | undefined, config: Config
   return findings.sort((a, b) => a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
-function decideConclusion(objects: ObjectReport[], errors: ReviewError[], config: Config): Conclusion {
+/** The conclusion that `objects` and `errors` give under `config` (also the inventory's, on the objects it lists). */
+export function decideConclusion(objects: ObjectReport[], errors: ReviewError[], config: Config): Conclusion {
   let worst: Conclusion = "success";
   const raise = (to: Conclusion) => {
     if (to === "failure" || (to === "neutral" && worst === "success")) worst = to;

@@ -1,0 +1,47 @@
+/**
+ * The JSON report (`--format json`, CONTRACT "The JSON report (version 1)") as a zod schema: the
+ * source of schema/report.schema.json (scripts/write-json-schema.ts). test/report/report-schema.test.ts
+ * checks that the type this schema describes is exactly `JsonReport` (src/report/json.ts), that the
+ * committed file is current, and that the JSON of every fixture validates against it; a field added to
+ * the report must be added here too (the report stays `version: 1` while changes are additive).
+ */
+import { z } from "zod";
+import { CLASSIFICATIONS, LEVELS, RULE_IDS, SEVERITIES } from "../core/model.js";
+
+const line = z.number().int().min(1);
+
+export const jsonFindingSchema = z.strictObject({
+  rule: z.enum(RULE_IDS),
+  severity: z.enum(SEVERITIES),
+  new: z.boolean().describe("False when the same rule fired for the same object and entry point on the base side."),
+  line: line.describe("The line of the field the finding is about."),
+  message: z.string(),
+  recommendation: z.string(),
+});
+
+export const jsonObjectSchema = z.strictObject({
+  kind: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  file: z.string().describe("Relative to the compared tree's root, with `/`; the base side's for a removed object."),
+  line: line.describe("Where the object's document starts."),
+  change: z.enum(["added", "removed", "modified"]),
+  classification: z.enum(CLASSIFICATIONS),
+  level: z.strictObject({ base: z.enum(LEVELS), head: z.enum(LEVELS) }),
+  findings: z.array(jsonFindingSchema),
+  suppressed: z.array(z.strictObject({ rule: z.enum(RULE_IDS), reason: z.string() })),
+});
+
+export const jsonErrorSchema = z.strictObject({
+  file: z.string(),
+  line: line.optional().describe("Absent when the problem concerns the whole file."),
+  reason: z.enum(["syntax", "template", "too-large", "binary", "duplicate"]),
+  message: z.string(),
+});
+
+export const jsonReportSchema = z.strictObject({
+  version: z.literal(1),
+  conclusion: z.enum(["success", "neutral", "failure"]),
+  objects: z.array(jsonObjectSchema).describe("Every exposure object the change added, removed or modified, by file then line."),
+  errors: z.array(jsonErrorSchema),
+});
