@@ -32,7 +32,7 @@ import {
 } from "./github/check-run.js";
 import { CONFIG_FILE, CONFIG_PATH, ConfigCache, type LoadedConfig, loadRepoConfig } from "./github/config.js";
 import { fitAnnotations, lineCount, omittedAnnotationsNote } from "./github/limits.js";
-import { commentableLines } from "./github/patch.js";
+import { diffLines } from "./github/patch.js";
 import { type GitHub, listChangedFiles, type PullRequestRef, readManifests } from "./github/pull-request.js";
 import { publishReview } from "./github/review.js";
 
@@ -159,7 +159,7 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
       log.info({ error: loaded.error?.message }, "invalid config: check run failed");
       return;
     }
-    const { result, plan, files } = await reviewChanges(octokit, target, loaded.config, await changedFiles);
+    const { result, plan, files } = await reviewChanges(octokit, target, loaded, await changedFiles);
     if (!plan) {
       await publishRun(octokit, target, open, result, log);
       log.info({ files }, "no manifest changed");
@@ -207,27 +207,32 @@ function configProblem(loaded: LoadedConfig) {
 async function reviewChanges(
   octokit: GitHub,
   target: ReviewTarget,
-  config: Config,
+  { config, read, file: configPath }: { config: Config; read: boolean; file: string },
   { mergeBaseSha, files }: Awaited<ReturnType<typeof listChangedFiles>>,
 ): Promise<{ result: CheckResult; plan?: ReviewPlan; files: number }> {
   const repo = { owner: target.owner, repo: target.repo };
   const isManifest = manifestPathFilter(config.paths);
   const manifests = files.filter((file) => isManifest(file.path) || (file.previousPath !== undefined && isManifest(file.previousPath)));
   if (manifests.length === 0) {
-    return { result: noManifestsOutput({ configPath: CONFIG_PATH, changedFiles: files.length, include: config.paths.include }), files: files.length };
+    return { result: noManifestsOutput({ configPath, changedFiles: files.length, include: config.paths.include }), files: files.length };
   }
   const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
   const report = review({ base, head, config });
-  const commentable = new Map(manifests.map((file) => [file.path, commentableLines(file.patch)]));
+  const plan = planReview(
+    report,
+    manifests.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
+  );
   const lineCounts = new Map(head.filter((file) => file.text !== undefined).map((file) => [file.path, lineCount(file.text!)]));
-  const { annotations, omitted } = fitAnnotations(toAnnotations(report, { preexisting: config.conclusion.preexisting }), lineCounts);
+  // What an inline comment shows is not annotated again (placement.ts).
+  const produced = toAnnotations(report, { preexisting: config.conclusion.preexisting, covered: plan.covered });
+  const { annotations, omitted } = fitAnnotations(produced, lineCounts);
   return {
     result: {
-      ...reviewOutput(report, { configPath: CONFIG_PATH, baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
+      ...reviewOutput(report, { ...(read ? { configPath } : {}), baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
       annotations,
       ...(omitted > 0 ? { text: omittedAnnotationsNote(omitted) } : {}),
     },
-    plan: planReview(report, commentable),
+    plan,
     files: files.length,
   };
 }

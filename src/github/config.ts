@@ -31,7 +31,8 @@ export interface ConfigLocation extends RepoRef {
   path: string;
 }
 
-export type LoadedConfig = { config: Config; error?: undefined; file: string } | { config?: undefined; error: ConfigError; file: string };
+/** `read`: a config file exists (on the repository, its org's `.github`, or through `_extends`), so the summary names `file`. */
+export type LoadedConfig = { config: Config; read: boolean; error?: undefined; file: string } | { config?: undefined; error: ConfigError; file: string };
 
 interface ParsedFile {
   /** The file validated alone: the config when nothing is extended. */
@@ -152,7 +153,7 @@ export async function loadRepoConfig(octokit: GitHub, repo: RepoRef, installatio
     fetched = await fetchConfigFile(octokit, location, label(location));
   }
   const first = label(location);
-  if (fetched === undefined) return { config: DEFAULT_CONFIG, file: CONFIG_PATH };
+  if (fetched === undefined) return { config: DEFAULT_CONFIG, read: false, file: CONFIG_PATH };
   if (fetched instanceof ConfigError) return { error: fetched, file: first };
 
   const values: Record<string, unknown>[] = [];
@@ -178,10 +179,10 @@ export async function loadRepoConfig(octokit: GitHub, repo: RepoRef, installatio
     location = next;
     fetched = nextFile;
   }
-  if (values.length === 1 && only) return { config: only, file: first };
+  if (values.length === 1 && only) return { config: only, read: true, file: first };
   const merged = deepmerge.all<Record<string, unknown>>(values.reverse());
   try {
-    return { config: validateConfig(merged, `${first} (with _extends)`), file: first };
+    return { config: validateConfig(merged, `${first} (with _extends)`), read: true, file: first };
   } catch (error) {
     if (error instanceof ConfigError) return { error, file: first };
     throw error;

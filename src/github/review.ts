@@ -57,6 +57,7 @@ export async function publishReview(
         headSha: target.headSha,
         commentCount: newComments.length,
         outsideDiff: newOutside,
+        title: plan.title,
         ...(checkRunUrl ? { checkRunUrl } : {}),
       }),
       fitted.omitted,
