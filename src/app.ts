@@ -11,36 +11,42 @@
  * A bad config completes the run as `failure` naming the field; an error from GitHub (after Octokit's
  * retries) completes it as `failure` with the message, then is rethrown for Probot to log.
  */
+import { randomBytes } from "node:crypto";
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { ConfigError } from "./config/load.js";
 import type { Config } from "./config/schema.js";
 import { manifestPathFilter } from "./core/paths.js";
 import { review } from "./core/review.js";
 import { toAnnotations } from "./report/annotations.js";
-import { configFailureOutput, ERROR_TITLE, noManifestsOutput, RERUN_ACTION, reviewOutput } from "./report/check-output.js";
+import { configFailureOutput, ERROR_TITLE, noManifestsOutput, RERUN_ACTION, reviewOutput, supersededText } from "./report/check-output.js";
 import { planReview, type ReviewPlan } from "./report/comments.js";
 import {
   CHECK_NAME,
   type CheckResult,
   type CheckRun,
   checkRunFrom,
+  claimRun,
   failCheckRun,
   findCheckRun,
+  listOurRuns,
   openCheckRun,
   type OpenRun,
-  publishCheckRun,
+  settleRuns,
+  type Writer,
 } from "./github/check-run.js";
 import { CONFIG_FILE, CONFIG_PATH, ConfigCache, type LoadedConfig, loadRepoConfig } from "./github/config.js";
-import { fitAnnotations, lineCount, omittedAnnotationsNote } from "./github/limits.js";
+import { fitAnnotations, fitComments, lineCount, omittedAnnotationsNote } from "./github/limits.js";
 import { diffLines } from "./github/patch.js";
 import { type GitHub, listChangedFiles, type PullRequestRef, readManifests } from "./github/pull-request.js";
-import { publishReview } from "./github/review.js";
+import { publish } from "./github/publish.js";
 
 export { CONFIG_FILE };
 
 export interface AppOptions {
   /** This app's id, to tell its check runs from another app's of the same name. */
   appId?: number;
+  /** Base of the wait between attempts of a write that must not land twice (1 s; tests shorten it). */
+  retryWaitMs?: number;
 }
 
 interface InstanceOptions extends AppOptions {
@@ -130,67 +136,79 @@ async function pullRequestOfCommit(octokit: GitHub, repo: { owner: string; repo:
 async function reviewPullRequest(context: Context, options: InstanceOptions, trigger: Trigger, target: ReviewTarget): Promise<void> {
   const octokit = context.octokit;
   const repo = { owner: target.owner, repo: target.repo };
+  // Recognises this delivery's own run after a create whose answer was lost.
+  const who: Writer = { token: randomBytes(5).toString("hex"), ...(options.appId ? { appId: options.appId } : {}), ...(options.retryWaitMs === undefined ? {} : { waitBaseMs: options.retryWaitMs }) };
   const log = context.log.child({ pull: target.number, sha: target.headSha, trigger: trigger.kind });
 
   // Independent reads run together: every round trip counts against GitHub's 10 s.
-  const [loaded, existing] = await Promise.all([
+  const [loaded, runs] = await Promise.all([
     loadConfig(context, options),
-    trigger.kind === "pull_request" ? findCheckRun(octokit, repo, target.headSha, options.appId) : trigger.run,
+    trigger.kind === "pull_request" ? listOurRuns(octokit, repo, target.headSha, options.appId) : undefined,
   ]);
-  if (trigger.kind === "pull_request") {
-    if (loaded.config && !loaded.config.drafts && target.draft) {
-      log.info("draft pull request and drafts: false: not reviewed until ready for review");
-      return;
-    }
-    if (existing?.status === "completed" && existing.title !== ERROR_TITLE) {
-      log.info("this commit already has a completed review: nothing to do (use Re-run to review again)");
-      return;
-    }
+  if (trigger.kind === "pull_request" && loaded.config && !loaded.config.drafts && target.draft) {
+    log.info("draft pull request and drafts: false: not reviewed until ready for review");
+    return;
   }
 
-  const changedFiles = loaded.config ? listChangedFiles(octokit, target) : undefined;
+  // With no run yet this delivery will most likely lead: read the changes while the run is created.
+  const early = loaded.config && runs?.length === 0 ? listChangedFiles(octokit, target) : undefined;
   // Observed here so that a failure while the run is being opened is not an unhandled rejection.
-  changedFiles?.catch(() => undefined);
-  const open = await openCheckRun(octokit, repo, target.headSha, target.number, existing);
+  early?.catch(() => undefined);
+  let open: OpenRun;
+  if (runs) {
+    const claim = await claimRun(octokit, repo, target, runs, who, { errorTitle: ERROR_TITLE, superseded: concurrentText });
+    if (claim.kind === "follow") {
+      log.info({ leader: claim.leader.id, reason: claim.reason }, "another delivery leads this commit's review: nothing to post");
+      return;
+    }
+    open = claim.open;
+  } else {
+    open = await openCheckRun(octokit, repo, target.headSha, target.number, who, trigger.kind === "rerun" ? trigger.run : undefined);
+  }
 
+  let leader = open.run.id;
+  let completed = false;
   try {
-    if (!loaded.config || !changedFiles) {
-      await publishRun(octokit, target, open, configFailureOutput(configProblem(loaded)), log);
+    if (!loaded.config) {
+      const published = await publish(octokit, target, open, { result: configFailureOutput(configProblem(loaded)) }, who);
+      completed = true;
+      leader = published.run.id;
+      logWarnings(log, published.warnings);
       log.info({ error: loaded.error?.message }, "invalid config: check run failed");
       return;
     }
-    const { result, plan, files } = await reviewChanges(octokit, target, loaded, await changedFiles);
-    if (!plan) {
-      await publishRun(octokit, target, open, result, log);
-      log.info({ files }, "no manifest changed");
-      return;
-    }
-    // The run and the review do not depend on each other: send them together.
-    const [run, posted] = await Promise.allSettled([
-      publishRun(octokit, target, open, result, log),
-      publishReview(octokit, target, plan, open.run.htmlUrl),
-    ]);
-    if (run.status === "rejected") throw run.reason;
-    if (posted.status === "rejected") throw new ReviewNotPosted("the review could not be posted", { cause: posted.reason });
-    log.info({ conclusion: result.conclusion, run: run.value.id, review: posted.value }, "review published");
+    const changedFiles = await (early ?? listChangedFiles(octokit, target));
+    const { result, plan, files } = await reviewChanges(octokit, target, loaded, changedFiles);
+    const published = await publish(octokit, target, open, plan ? { result, review: plan } : { result }, who);
+    completed = true;
+    leader = published.run.id;
+    logWarnings(log, published.warnings);
+    if (published.run.id !== open.run.id) log.info({ replaced: open.run.id, run: published.run.id }, "findings changed since the last run: result in a new check run");
+    if (published.reviewError !== undefined) throw published.reviewError;
+    log.info({ conclusion: result.conclusion, run: published.run.id, review: published.review, files }, "review published");
   } catch (error) {
-    if (!(error instanceof ReviewNotPosted)) {
-      await failCheckRun(octokit, repo, open.run.id, error).catch((failError: unknown) => {
+    // The run holds the findings when only the review failed (and says so); otherwise it ends as an error.
+    if (!completed) {
+      await failCheckRun(octokit, repo, open.run.id, error, options.retryWaitMs).catch((failError: unknown) => {
         log.error({ err: failError }, "could not complete the check run after an error");
       });
     }
-    throw error instanceof ReviewNotPosted ? error.cause : error;
+    throw error;
+  } finally {
+    // Runs that concurrent deliveries created while this one worked take its conclusion.
+    for (const problem of await settleRuns(octokit, repo, target.headSha, leader, who, concurrentText)) {
+      log.warn({ err: problem }, "could not give a concurrent delivery's run this review's conclusion");
+    }
   }
 }
 
-/** The check run completed with the findings, but posting the review failed: the run must keep its result. */
-class ReviewNotPosted extends Error {}
+/** The text on a run that lost the race to `leader`'s. */
+function concurrentText(leader: CheckRun) {
+  return supersededText({ reason: "concurrent", ...(leader.htmlUrl ? { runUrl: leader.htmlUrl } : {}) });
+}
 
-async function publishRun(octokit: GitHub, target: ReviewTarget, open: OpenRun, result: CheckResult, log: Context["log"]): Promise<CheckRun> {
-  const { run, warnings } = await publishCheckRun(octokit, { owner: target.owner, repo: target.repo }, target, open, result);
+function logWarnings(log: Context["log"], warnings: readonly { message: string; error: unknown }[]): void {
   for (const warning of warnings) log.warn({ err: warning.error }, warning.message);
-  if (run.id !== open.run.id) log.info({ replaced: open.run.id, run: run.id }, "findings changed since the last run: result in a new check run");
-  return run;
 }
 
 async function loadConfig(context: Context, options: InstanceOptions): Promise<LoadedConfig> {
@@ -223,8 +241,10 @@ async function reviewChanges(
     manifests.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
   );
   const lineCounts = new Map(head.filter((file) => file.text !== undefined).map((file) => [file.path, lineCount(file.text!)]));
-  // What an inline comment shows is not annotated again (placement.ts).
-  const produced = toAnnotations(report, { preexisting: config.conclusion.preexisting, covered: plan.covered });
+  // What an inline comment shows is not annotated again (placement.ts); but when the review cannot carry
+  // every comment (too many, or one too long), the run annotates everything rather than lose some.
+  const allCommented = fitComments(plan.comments).omitted === 0;
+  const produced = toAnnotations(report, { preexisting: config.conclusion.preexisting, ...(allCommented ? { covered: plan.covered } : {}) });
   const { annotations, omitted } = fitAnnotations(produced, lineCounts);
   return {
     result: {

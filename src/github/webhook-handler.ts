@@ -46,6 +46,8 @@ export interface WebhookHandlerOptions {
   overrides?: Options;
   answerWithinMs?: number;
   reviewDeadlineMs?: number;
+  /** Base of the wait between attempts of a guarded write (1 s). */
+  retryWaitMs?: number;
 }
 
 export type WebhookHandler = (req: Request, context: WaitUntil) => Promise<Response>;
@@ -61,7 +63,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const ready = () =>
     (probot ??= (async () => {
       const instance = createProbot({ env: options.env, overrides: { Octokit: ReviewOctokit, ...options.overrides } });
-      await instance.load(exposureReviewApp({ appId: Number(options.env.APP_ID) }));
+      await instance.load(exposureReviewApp({ appId: Number(options.env.APP_ID), ...(options.retryWaitMs === undefined ? {} : { retryWaitMs: options.retryWaitMs }) }));
       return instance;
     })());
 

@@ -226,13 +226,21 @@ export interface SupersededInput {
   runUrl?: string;
   /**
    * `stale-annotations`: the findings changed (e.g. the config turned a rule off) and GitHub cannot delete
-   * an annotation; `final`: GitHub kept this completed run as it was instead of reopening it.
+   * an annotation; `final`: GitHub kept this completed run as it was instead of reopening it;
+   * `concurrent`: another delivery of the same commit created an older run and reviewed in it.
    */
-  reason: "stale-annotations" | "final";
+  reason: "stale-annotations" | "final" | "concurrent";
 }
 
 /** The text left on a run whose re-run result went to a new run, pointing at it. */
 export function supersededText(input: SupersededInput): CheckText {
+  if (input.reason === "concurrent") {
+    const where = input.runUrl ? `[another check run](${input.runUrl})` : "another check run";
+    return {
+      title: "Superseded by a concurrent review",
+      summary: `GitHub delivered this commit's event more than once at the same time, and ${where} reviewed it. This run carries that run's conclusion, so the commit's status is the same whichever run is read; it posted nothing.`,
+    };
+  }
   const where = input.runUrl ? `[a new check run](${input.runUrl})` : "a new check run";
   const why =
     input.reason === "stale-annotations"

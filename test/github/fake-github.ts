@@ -70,6 +70,8 @@ export interface Fault {
    * then the connection is destroyed.
    */
   mode?: "status" | "stored-then-status" | "hang" | "reset" | "stored-then-reset";
+  /** Only requests whose body this accepts fail (all when absent). */
+  when?: (body: unknown) => boolean;
 }
 
 export interface StoredCheckRun {
@@ -216,9 +218,11 @@ export class FakeGitHub {
   readonly nullBlobs = new Set<string>();
   /**
    * Requests held until released: each hold waits until `count` matching requests have arrived, then lets
-   * them all through together (a barrier), so concurrent deliveries interleave the same way every run.
+   * them all through together (a barrier), so concurrent deliveries interleave the same way every run;
+   * with `count` Infinity, until `release()`.
    */
   private readonly holds: { method: string; path: RegExp; count: number; waiting: (() => void)[] }[] = [];
+  private readonly arrivals: { method: string; path: RegExp; notify: () => void }[] = [];
   readonly shas: { mergeBase: string; baseTip: string; head: string };
   url = "";
   host = "";
@@ -262,13 +266,17 @@ export class FakeGitHub {
     return fake;
   }
 
+  private closed?: Promise<void>;
+
   close(): Promise<void> {
-    for (const hold of this.holds) for (const release of hold.waiting.splice(0)) release();
-    return new Promise((resolve) => {
+    if (this.closed) return this.closed;
+    this.release();
+    this.closed = new Promise((resolve) => {
       this.server.close(() => resolve());
       // Hung answers keep their connections open: end them.
       this.server.closeAllConnections();
     });
+    return this.closed;
   }
 
   /** Makes the next `times` requests matching method and path fail (see Fault.mode). */
@@ -277,8 +285,19 @@ export class FakeGitHub {
   }
 
   /** Holds requests matching method and path until `count` of them wait, then releases them at once. */
-  hold(method: string, path: RegExp, count: number): void {
+  hold(method: string, path: RegExp, count = Number.POSITIVE_INFINITY): void {
     this.holds.push({ method, path, count, waiting: [] });
+  }
+
+  /** Lets every held request through and ends every hold. */
+  release(): void {
+    for (const hold of this.holds.splice(0)) for (const release of hold.waiting.splice(0)) release();
+  }
+
+  /** Resolves when a request matching method and path is held. */
+  arrived(method: string, path: RegExp): Promise<void> {
+    if (this.holds.some((hold) => hold.method === method && hold.path.source === path.source && hold.waiting.length > 0)) return Promise.resolve();
+    return new Promise((notify) => this.arrivals.push({ method, path, notify }));
   }
 
   get pullFiles(): DiffEntry[] {
@@ -356,6 +375,10 @@ export class FakeGitHub {
     if (hold) {
       await new Promise<void>((release) => {
         hold.waiting.push(release);
+        for (const arrival of this.arrivals.filter((candidate) => candidate.method === method && candidate.path.test(path))) {
+          this.arrivals.splice(this.arrivals.indexOf(arrival), 1);
+          arrival.notify();
+        }
         if (hold.waiting.length >= hold.count) {
           hold.count = 0;
           for (const waiting of hold.waiting.splice(0)) waiting();
@@ -363,7 +386,9 @@ export class FakeGitHub {
       });
     }
 
-    const fault = this.faults.find((candidate) => candidate.times > 0 && candidate.method === method && candidate.path.test(path));
+    const fault = this.faults.find(
+      (candidate) => candidate.times > 0 && candidate.method === method && candidate.path.test(path) && (!candidate.when || candidate.when(body)),
+    );
     if (fault) fault.times -= 1;
     const mode = fault?.mode ?? "status";
     if (fault && mode === "hang") return;
@@ -528,6 +553,10 @@ export class FakeGitHub {
       if (input.actions) run.actions = input.actions as unknown[];
       this.applyOutput(run, input.output);
       return send(200, this.publicRun(run));
+    }
+    if (method === "GET" && (match = /^\/check-runs\/(\d+)$/.exec(rest))) {
+      const run = this.checkRuns.find((candidate) => candidate.id === Number(match![1]));
+      return run ? send(200, this.publicRun(run)) : send(404, { message: "Not Found" });
     }
     if (method === "GET" && (match = /^\/check-runs\/(\d+)\/annotations$/.exec(rest))) {
       const run = this.checkRuns.find((candidate) => candidate.id === Number(match![1]));
