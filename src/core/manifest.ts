@@ -47,6 +47,7 @@ import type {
   ManifestFile,
   ManifestObject,
   ParsedFile,
+  RenderedSource,
   ReviewError,
   Side,
   SourceRange,
@@ -107,9 +108,10 @@ export function parseManifestFile(file: ManifestFile, side: Side): ParsedFile {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const lineStarts = lineStartOffsets(text);
-  const context: FileContext = { path: file.path, side, text, lineStarts, parsed, sourceLines: undefined };
+  const context: FileContext = { path: file.path, side, text, lineStarts, parsed, sourceLines: undefined, rendered: file.rendered };
 
-  const marker = findTemplateMarker(text);
+  // An engine's output is the manifest itself: `{{` left in it is data (an annotation, a dashboard).
+  const marker = file.rendered ? -1 : findTemplateMarker(text);
   if (marker >= 0) {
     const { line } = position(context, marker);
     return fail("template", parseMessages.template(line), line);
@@ -136,6 +138,8 @@ interface FileContext {
   parsed: ParsedFile;
   /** Built when the file's first object is, then shared by all of them. */
   sourceLines: string[] | undefined;
+  /** The render target's output: namespace and target of its objects. */
+  rendered: RenderedSource | undefined;
 }
 
 /** One YAML document, as the positions and alias lookups of its objects need it. */
@@ -254,7 +258,10 @@ function collectObjects(context: DocumentContext, value: unknown, node: YamlNode
     }
     return;
   }
-  const namespace = typeof metadata?.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : "default";
+  // A rendered object without a namespace is deployed to its release's (helm template writes none).
+  const defaultNamespace = file.rendered?.namespace ?? "default";
+  const namespace = typeof metadata?.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : defaultNamespace;
+  const target = file.rendered?.target;
   file.sourceLines ??= splitLines(file.text, file.lineStarts);
 
   const object: ManifestObject = {
@@ -262,7 +269,8 @@ function collectObjects(context: DocumentContext, value: unknown, node: YamlNode
     kind,
     namespace,
     name,
-    id: objectId(kind, namespace, name),
+    id: objectId(kind, namespace, name, target),
+    ...(target === undefined ? {} : { target }),
     file: file.path,
     line,
     body: value,

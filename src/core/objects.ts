@@ -5,10 +5,12 @@ import type { ExposureKind, ManifestObject } from "./model.js";
 
 /**
  * The identity that matches an object on the base side with the same object on the head side:
- * `kind/namespace/name` (CONTRACT.md, "Objects that carry exposure").
+ * `kind/namespace/name` (CONTRACT.md, "Objects that carry exposure"), after the render target for a
+ * rendered object (CONTRACT.md, "Rendered sources").
  */
-export function objectId(kind: string, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
+export function objectId(kind: string, namespace: string, name: string, target?: string): string {
+  // A rendered object is its target's: the same Service from a prod and a staging overlay is two objects.
+  return target === undefined ? `${kind}/${namespace}/${name}` : `${target} ${kind}/${namespace}/${name}`;
 }
 
 /**

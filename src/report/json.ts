@@ -18,6 +18,7 @@ export interface JsonFinding {
   rule: RuleId;
   severity: Severity;
   new: boolean;
+  file?: string;
   line: number;
   message: string;
   recommendation: string;
@@ -27,6 +28,7 @@ export interface JsonObject {
   kind: string;
   namespace: string;
   name: string;
+  target?: string;
   file: string;
   line: number;
   change: ChangeKind;
@@ -60,6 +62,7 @@ export function toJsonReport(report: Report): JsonReport {
       kind: object.kind,
       namespace: object.namespace,
       name: object.name,
+      ...(object.target === undefined ? {} : { target: object.target }),
       file: object.file,
       line: object.line,
       change: object.change,
@@ -69,6 +72,7 @@ export function toJsonReport(report: Report): JsonReport {
         rule: finding.rule,
         severity: finding.severity,
         new: finding.new,
+        ...(finding.file === undefined ? {} : { file: finding.file }),
         line: finding.line,
         message: finding.message,
         recommendation: finding.recommendation,
