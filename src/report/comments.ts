@@ -66,11 +66,13 @@ export function planReview(report: Report, commentable: ReadonlyMap<string, Comm
     for (const finding of object.findings) {
       if (!finding.new) continue;
       const marker = findingMarker(finding.rule, object.id, finding.line);
-      const lines = commentable.get(object.file) ?? new Map<number, number>();
+      // A rendered object's finding sits in the values file, patch or template that set the field.
+      const path = finding.file ?? object.file;
+      const lines = commentable.get(path) ?? new Map<number, number>();
       const fix = finding.fix;
       if (fix && isCommentableRange(lines, fix.startLine, fix.endLine)) {
         plan.comments.push({
-          path: object.file,
+          path,
           ...(fix.startLine < fix.endLine ? { start_line: fix.startLine, start_side: "RIGHT" as const } : {}),
           line: fix.endLine,
           side: "RIGHT",
@@ -79,14 +81,14 @@ export function planReview(report: Report, commentable: ReadonlyMap<string, Comm
         });
       } else if (lines.has(finding.line)) {
         plan.comments.push({
-          path: object.file,
+          path,
           line: finding.line,
           side: "RIGHT",
           body: commentBody(object, finding, marker),
           marker,
         });
       } else {
-        plan.outsideDiff.push({ path: object.file, line: finding.line, objectId: object.id, finding, marker });
+        plan.outsideDiff.push({ path, line: finding.line, objectId: object.id, finding, marker });
       }
     }
   }
