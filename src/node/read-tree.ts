@@ -74,3 +74,22 @@ export function directoryTree(root: string): TreeView {
     },
   };
 }
+
+/**
+ * Paths that differ between two directories: on one side only, or with other bytes. What the render
+ * stage asks "did the change touch this target?" about when the CLI compares two trees.
+ */
+export async function changedBetween(baseRoot: string, headRoot: string, base: TreeView, head: TreeView): Promise<string[]> {
+  const [basePaths, headPaths] = await Promise.all([base.listFiles(), head.listFiles()]);
+  const inBase = new Set(basePaths);
+  const changed = headPaths.filter((path) => !inBase.has(path));
+  const inHead = new Set(headPaths);
+  changed.push(...basePaths.filter((path) => !inHead.has(path)));
+  for (const path of basePaths) {
+    if (!inHead.has(path)) continue;
+    const [left, right] = [join(baseRoot, ...path.split("/")), join(headRoot, ...path.split("/"))];
+    const [leftStat, rightStat] = await Promise.all([stat(left), stat(right)]);
+    if (leftStat.size !== rightStat.size || !(await readFile(left)).equals(await readFile(right))) changed.push(path);
+  }
+  return changed.sort();
+}

@@ -71,6 +71,7 @@ export function buildSourceMap(output: string, input: SourceMapInput): Map<numbe
   const templateLines = new Map<string, { key: string; line: number; text: string }[]>();
   let template: string | undefined;
   const lastTemplateLine = new Map<string, number>();
+  const fromValues = new Set<number>();
   const lines = output.split("\n");
   lines.forEach((text, index) => {
     const number = index + 1;
@@ -89,6 +90,7 @@ export function buildSourceMap(output: string, input: SourceMapInput): Map<numbe
       const leaf = candidates.find((candidate) => candidate.key === parsed.key) ?? (candidates.length === 1 && distinctive(parsed.value) ? candidates[0] : undefined);
       if (leaf) {
         map.set(number, leaf.at);
+        fromValues.add(number);
         return;
       }
       const written = sourceIndex.get(`${parsed.key}\u0000${parsed.value}`);
@@ -105,7 +107,29 @@ export function buildSourceMap(output: string, input: SourceMapInput): Map<numbe
       }
     }
   });
+  pointItemsAtTheirValues(lines, map, fromValues);
   return map;
+}
+
+/**
+ * A finding about a list item (a port, a rule) sits on the item's first line (`- name: http`); when a
+ * line inside the item comes from a changed values key (`port: 32400`), the item points there too.
+ */
+function pointItemsAtTheirValues(lines: readonly string[], map: Map<number, SourceLocation>, fromValues: ReadonlySet<number>): void {
+  lines.forEach((text, index) => {
+    const item = /^(\s*)-\s/.exec(text);
+    if (!item || fromValues.has(index + 1)) return;
+    const indent = item[1]!.length;
+    for (let next = index + 1; next < lines.length; next++) {
+      const line = lines[next]!;
+      if (line.trim() === "") continue;
+      if (line.length - line.trimStart().length <= indent) break;
+      if (fromValues.has(next + 1)) {
+        map.set(index + 1, map.get(next + 1)!);
+        return;
+      }
+    }
+  });
 }
 
 /** `key\0value` -> its first line in the patch files, then in the resource files. */

@@ -104,8 +104,9 @@ describe("pull_request.opened on the shop fixture", () => {
       expect(entry.commentable.has(comment.line)).toBe(true);
     }
     const withSuggestion = h.fake.reviewComments.filter((c) => c.body.includes("```suggestion"));
-    expect(withSuggestion.map((c) => c.path)).toEqual(["k8s/web.yaml"]);
-    expect(withSuggestion[0]!.body).toContain("```suggestion\n  type: ClusterIP\n```");
+    // metrics.yaml: a public load balancer whose type line alone is the fix; web.yaml: a NodePort.
+    expect(withSuggestion.map((c) => c.path)).toEqual(["k8s/metrics.yaml", "k8s/web.yaml"]);
+    for (const comment of withSuggestion) expect(comment.body).toContain("```suggestion\n  type: ClusterIP\n```");
     // The ingress fix edits spec.tls (line 10), which the diff does not touch: a comment without a suggestion.
     expect(h.fake.reviewComments[0]!.body).toContain("<!-- exposure-review:public-without-tls:Ingress/shop/shop:23 -->");
     // api.yaml's type line (12) is 3+ lines from the removed annotation: listed in the body instead.
