@@ -25,6 +25,7 @@ describe("parseConfigText: good files", () => {
       rules: { nodeport: "failure", "ingress-class-missing": "off" },
       conclusion: { warnings: "neutral", preexisting: "ignore" },
       ingress: { internalClasses: ["nginx-internal"] },
+      gateway: { internalClasses: [], gateways: {} },
       paths: { include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: ["charts/**/templates/**"] },
       render: { enabled: true, helm: [], kustomize: [], repositories: [], remoteBases: false, timeoutSeconds: 20 },
       drafts: true,
@@ -108,7 +109,7 @@ describe("parseConfigText: bad files name the file, the field, the line and what
         {
           path: "colour",
           line: 6,
-          message: 'unknown key "colour". Valid keys: rules, conclusion, ingress, paths, render, drafts, suppressions.',
+          message: 'unknown key "colour". Valid keys: rules, conclusion, ingress, gateway, paths, render, drafts, suppressions.',
         },
       ],
     },
@@ -173,7 +174,7 @@ describe("parseConfigText: bad files name the file, the field, the line and what
         {
           path: "__proto__",
           line: 2,
-          message: 'unknown key "__proto__". Valid keys: rules, conclusion, ingress, paths, render, drafts, suppressions.',
+          message: 'unknown key "__proto__". Valid keys: rules, conclusion, ingress, gateway, paths, render, drafts, suppressions.',
         },
       ],
     },
