@@ -53,13 +53,19 @@ export interface EngineOptions {
 
 type Located = { path: string } | { unavailable: string };
 
-/** The folder `scripts/install-engines.js` unpacks the bundled binaries into, when it exists. */
+/**
+ * The folder `scripts/install-engines.js` unpacks the bundled binaries into: `EXPOSURE_REVIEW_ENGINES_DIR`
+ * when set, else the nearest `.engines/linux-x64` above this module (the package root in a checkout or
+ * an install; the function's root when a deploy bundles the folder beside it).
+ */
 export function bundledEnginesDir(): string | undefined {
+  const configured = process.env.EXPOSURE_REVIEW_ENGINES_DIR;
+  if (configured) return configured;
   if (process.platform !== "linux" || process.arch !== "x64") return undefined;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(dir, ".engines", "linux-x64");
-    if (existsSync(join(dir, "package.json")) && existsSync(candidate)) return candidate;
+    if (existsSync(join(candidate, "helm")) || existsSync(join(candidate, "kubectl"))) return candidate;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
