@@ -40,8 +40,11 @@ export const RULE_IDS = [
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
-/** The kinds whose reach the core reads. Later: Gateway, HTTPRoute, Route, NetworkPolicy. */
-export const EXPOSURE_KINDS = ["Service", "Ingress"] as const;
+/**
+ * The kinds whose reach the core reads (each in the API groups `EXPOSURE_API_VERSIONS` lists). Later:
+ * NetworkPolicy.
+ */
+export const EXPOSURE_KINDS = ["Service", "Ingress", "Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"] as const;
 export type ExposureKind = (typeof EXPOSURE_KINDS)[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -95,11 +98,15 @@ export interface SourceRange {
  * `body` is the plain JSON value, merge keys resolved, as kubectl would see it.
  */
 export interface ManifestObject {
+  /** As written, e.g. `gateway.networking.k8s.io/v1`; the group tells same-named kinds apart. */
   apiVersion: string;
   kind: string;
   namespace: string;
   name: string;
-  /** `kind/namespace/name`: the identity used to match base and head. */
+  /**
+   * `kind/namespace/name`: the identity used to match base and head (`Gateway.<group>/namespace/name`
+   * for a kind several API groups define; see objectId).
+   */
   id: string;
   file: string;
   /** Line where the object's document (or List item) starts. */
@@ -119,11 +126,20 @@ export interface ParsedFile {
   objects: ManifestObject[];
   errors: ReviewError[];
   /**
-   * The text of each piece (document) that could not be read, when the rest of the file was. Absent
-   * when the file as a whole was not read (template, binary, too large). Lets the review treat as
-   * unknown only the objects a broken piece could have held.
+   * Each piece (document) that could not be read, when the rest of the file was. Absent when the
+   * file as a whole was not read (binary, too large). Lets the review treat as unknown only the
+   * objects a broken piece could have held, and say which ones on the error entry.
    */
-  unreadablePieces?: string[];
+  unreadablePieces?: UnreadablePiece[];
+}
+
+/** A document that could not be read on one side, with the error entry that reports it. */
+export interface UnreadablePiece {
+  text: string;
+  /** The entry in `errors` for this piece; the review adds the ids of the objects it hides. */
+  error: ReviewError;
+  /** A template's names are not literal: it could hold any object of a kind it spells out. */
+  template: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,6 +236,8 @@ export interface ObjectSide {
 
 export interface ObjectReport {
   kind: string;
+  /** The shown side's apiVersion (head, else base). */
+  apiVersion: string;
   namespace: string;
   name: string;
   id: string;
