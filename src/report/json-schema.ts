@@ -21,6 +21,7 @@ export const jsonFindingSchema = z.strictObject({
 
 export const jsonObjectSchema = z.strictObject({
   kind: z.string(),
+  apiVersion: z.string().describe("As written in the manifest; tells same-named kinds of two API groups apart (Gateway API and Istio Gateway)."),
   namespace: z.string(),
   name: z.string(),
   file: z.string().describe("Relative to the compared tree's root, with `/`; the base side's for a removed object."),

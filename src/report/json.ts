@@ -25,6 +25,8 @@ export interface JsonFinding {
 
 export interface JsonObject {
   kind: string;
+  /** Tells same-named kinds apart (a Gateway API `Gateway` and an Istio `Gateway`); additive to version 1. */
+  apiVersion: string;
   namespace: string;
   name: string;
   file: string;
@@ -58,6 +60,7 @@ export function toJsonReport(report: Report): JsonReport {
     conclusion: report.conclusion,
     objects: report.objects.map((object) => ({
       kind: object.kind,
+      apiVersion: object.apiVersion,
       namespace: object.namespace,
       name: object.name,
       file: object.file,

@@ -25,6 +25,7 @@ describe("parseConfigText: good files", () => {
       rules: { nodeport: "failure", "ingress-class-missing": "off" },
       conclusion: { warnings: "neutral", preexisting: "ignore" },
       ingress: { internalClasses: ["nginx-internal"] },
+      gateway: { internalClasses: [], gateways: {} },
       paths: { include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: ["charts/**/templates/**"] },
       drafts: true,
       suppressions: [
@@ -96,7 +97,7 @@ describe("parseConfigText: bad files name the file, the field, the line and what
         {
           path: "colour",
           line: 6,
-          message: 'unknown key "colour". Valid keys: rules, conclusion, ingress, paths, drafts, suppressions.',
+          message: 'unknown key "colour". Valid keys: rules, conclusion, ingress, gateway, paths, drafts, suppressions.',
         },
       ],
     },
@@ -153,7 +154,7 @@ describe("parseConfigText: bad files name the file, the field, the line and what
         {
           path: "__proto__",
           line: 2,
-          message: 'unknown key "__proto__". Valid keys: rules, conclusion, ingress, paths, drafts, suppressions.',
+          message: 'unknown key "__proto__". Valid keys: rules, conclusion, ingress, gateway, paths, drafts, suppressions.',
         },
       ],
     },

@@ -43,6 +43,7 @@ describe("the committed schemas", () => {
     expect(validateReport({ ...report, extra: true })).toBe(false);
     const object = {
       kind: "Service",
+      apiVersion: "v1",
       namespace: "default",
       name: "web",
       file: "web.yaml",
