@@ -95,7 +95,7 @@ const EXPECTED_ANNOTATIONS = [
   "k8s/web.yaml:7 warning",
 ];
 
-describe("the Action with a token that may write (a pull request from a branch of the repository)", () => {
+describe("the Action with a token that may write (a pull request from a branch of the repository)", { timeout: 120_000 }, () => {
   it("publishes the App's check run and review, writes SARIF and the job summary, and fails the step on a failure", async () => {
     const repository = shopRepository();
     const github = await startFake(repository);
@@ -168,7 +168,7 @@ describe("the Action with a token that may write (a pull request from a branch o
   });
 });
 
-describe("the Action with a read-only token (a pull request from a fork)", () => {
+describe("the Action with a read-only token (a pull request from a fork)", { timeout: 120_000 }, () => {
   it("falls back to workflow annotations on each finding's line and the job summary, and still fails the step", async () => {
     const repository = shopRepository();
     const github = await startFake(repository);
@@ -198,7 +198,7 @@ describe("the Action with a read-only token (a pull request from a fork)", () =>
   });
 });
 
-describe("action.yml and its bundle", () => {
+describe("action.yml and its bundle", { timeout: 120_000 }, () => {
   it("declares a node20 action whose main is the committed bundle, with the documented inputs", () => {
     const action = parse(readFileSync(new URL("../../action.yml", import.meta.url), "utf8")) as {
       runs: { using: string; main: string };
