@@ -25,11 +25,10 @@ import { configFailureOutput } from "./report/check-output.js";
 import { renderSarif } from "./report/sarif.js";
 import { renderText } from "./report/text.js";
 import { findCheckRun, openCheckRun, type OpenRun } from "./github/check-run.js";
-import { publishResults, type PipelineLog, type ReviewedChanges, reviewChanges } from "./github/pipeline.js";
+import { DEFAULT_CONFIG_PATH, publishResults, type PipelineLog, type ReviewedChanges, reviewChanges } from "./github/pipeline.js";
 import { type GitHub, listChangedFiles, type PullRequestRef } from "./github/pull-request.js";
 import { annotate, appendSummary, getInput, type Runner, setOutput, writeUntrusted } from "./action/runner.js";
 
-export const DEFAULT_CONFIG_PATH = ".github/exposure.yml";
 const REVIEWED_EVENTS = new Set(["pull_request", "pull_request_target"]);
 const EXIT = { ok: 0, failure: 1, config: 2, internal: 3 } as const;
 
@@ -97,8 +96,9 @@ async function review(runner: Runner): Promise<number> {
   const configInput = getInput(env, "config");
   const configPath = configInput || DEFAULT_CONFIG_PATH;
   let config: Config;
+  let configRead: boolean;
   try {
-    config = await readConfig(octokit, target, configPath, configInput !== "");
+    ({ config, read: configRead } = await readConfig(octokit, target, configPath, configInput !== ""));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const result = configFailureOutput({ configPath, issues: error.issues, message: error.message });
@@ -110,7 +110,7 @@ async function review(runner: Runner): Promise<number> {
     return EXIT.ok;
   }
 
-  const reviewed = await reviewChanges(octokit, target, config, await listChangedFiles(octokit, target), configPath);
+  const reviewed = await reviewChanges(octokit, target, config, await listChangedFiles(octokit, target), configRead ? configPath : undefined);
   if (reviewed.report) writeUntrusted(runner, renderText(reviewed.report));
   await publish(runner, octokit, target, reviewed, log);
 
@@ -173,17 +173,17 @@ async function publish(runner: Runner, octokit: GitHub, target: PullRequestRef, 
  * path may be absent (defaults apply).
  * see: https://docs.github.com/en/rest/repos/contents#get-repository-content
  */
-async function readConfig(octokit: GitHub, target: PullRequestRef, path: string, explicit: boolean): Promise<Config> {
+async function readConfig(octokit: GitHub, target: PullRequestRef, path: string, explicit: boolean): Promise<{ config: Config; read: boolean }> {
   let text: string;
   try {
     const { data } = await octokit.rest.repos.getContent({ owner: target.owner, repo: target.repo, path, ref: target.baseSha, mediaType: { format: "raw" } });
     text = String(data);
   } catch (error) {
     if ((error as { status?: unknown }).status !== 404) throw error;
-    if (!explicit) return DEFAULT_CONFIG;
+    if (!explicit) return { config: DEFAULT_CONFIG, read: false };
     throw new ConfigError(path, [{ path: "", message: `the config file does not exist on the base commit ${target.baseSha.slice(0, 12)}` }]);
   }
-  return parseConfigText(text, path);
+  return { config: parseConfigText(text, path), read: true };
 }
 
 function isForbidden(error: unknown): boolean {

@@ -138,7 +138,7 @@ async function reviewPullRequest(context: Context, options: AppOptions, trigger:
       reviewed = { result: configFailureOutput(configProblem(loaded.error)) };
       log.info({ error: loaded.error?.message }, "invalid config: check run failed");
     } else {
-      const changes = await reviewChanges(octokit, target, loaded.config, await changedFiles, CONFIG_PATH);
+      const changes = await reviewChanges(octokit, target, loaded.config, await changedFiles, loaded.read ? CONFIG_PATH : undefined);
       if (!changes.plan) log.info({ files: changes.files }, "no manifest changed");
       reviewed = changes;
     }
@@ -149,11 +149,13 @@ async function reviewPullRequest(context: Context, options: AppOptions, trigger:
   await publishResults(octokit, target, open, reviewed, log);
 }
 
-type LoadedConfig = { config: Config; error?: undefined } | { config?: undefined; error: Error };
+/** `read`: a config file exists (on the repository or through `_extends`), so the summary names it. */
+type LoadedConfig = { config: Config; read: boolean; error?: undefined } | { config?: undefined; error: Error };
 
 async function loadConfig(context: Context): Promise<LoadedConfig> {
   try {
-    return { config: validateConfig(await context.config(CONFIG_FILE), CONFIG_PATH) };
+    const raw = await context.config(CONFIG_FILE);
+    return { config: validateConfig(raw, CONFIG_PATH), read: raw !== null && raw !== undefined };
   } catch (error) {
     // A failed request (after retries) is GitHub's problem, not the file's: let it surface as an error.
     if (typeof (error as { status?: unknown }).status === "number") throw error;

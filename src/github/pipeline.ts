@@ -17,9 +17,12 @@ import { toAnnotations } from "../report/annotations.js";
 import { noManifestsOutput, reviewOutput } from "../report/check-output.js";
 import { planReview, type ReviewPlan } from "../report/comments.js";
 import { type CheckResult, type CheckRun, failCheckRun, type OpenRun, publishCheckRun } from "./check-run.js";
-import { commentableLines } from "./patch.js";
+import { diffLines } from "./patch.js";
 import { type ChangedFiles, type GitHub, type PullRequestRef, readManifests, type RepoRef } from "./pull-request.js";
 import { publishReview } from "./review.js";
+
+/** Where the config is looked for when none is named (the App's, and the Action's default). */
+export const DEFAULT_CONFIG_PATH = ".github/exposure.yml";
 
 /** What the pipeline logs through: Probot's pino logger, or the Action's log lines. */
 export interface PipelineLog {
@@ -38,29 +41,39 @@ export interface ReviewedChanges {
   files: number;
 }
 
-/** Reads the manifests among `changed`, reviews them, and prepares the check run's result and the review. */
+/**
+ * Reads the manifests among `changed`, reviews them, and prepares the check run's result and the review.
+ * `configPath` names the config file that was read, for the summary; undefined when none was.
+ */
 export async function reviewChanges(
   octokit: GitHub,
   target: PullRequestRef,
   config: Config,
   { mergeBaseSha, files }: ChangedFiles,
-  configPath: string,
+  configPath: string | undefined,
 ): Promise<ReviewedChanges> {
   const repo = { owner: target.owner, repo: target.repo };
   const isManifest = manifestPathFilter(config.paths);
   const manifests = files.filter((file) => isManifest(file.path) || (file.previousPath !== undefined && isManifest(file.previousPath)));
   if (manifests.length === 0) {
-    return { result: noManifestsOutput({ configPath, changedFiles: files.length, include: config.paths.include }), files: files.length };
+    return {
+      result: noManifestsOutput({ configPath: configPath ?? DEFAULT_CONFIG_PATH, changedFiles: files.length, include: config.paths.include }),
+      files: files.length,
+    };
   }
   const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
   const report = review({ base, head, config });
-  const commentable = new Map(manifests.map((file) => [file.path, commentableLines(file.patch)]));
+  const plan = planReview(
+    report,
+    manifests.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
+  );
   return {
     result: {
-      ...reviewOutput(report, { configPath, baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
-      annotations: toAnnotations(report, { preexisting: config.conclusion.preexisting }),
+      ...reviewOutput(report, { ...(configPath ? { configPath } : {}), baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
+      // What an inline comment shows is not annotated again (placement.ts).
+      annotations: toAnnotations(report, { preexisting: config.conclusion.preexisting, covered: plan.covered }),
     },
-    plan: planReview(report, commentable),
+    plan,
     report,
     files: files.length,
   };
