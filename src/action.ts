@@ -21,6 +21,7 @@ import { ConfigError, parseConfigText } from "./config/load.js";
 import { DEFAULT_CONFIG, type Config } from "./config/schema.js";
 import { FAIL_ON, failsOn, type FailOn } from "./core/fail-on.js";
 import type { Report } from "./core/model.js";
+import { type CheckAnnotation, toAnnotations } from "./report/annotations.js";
 import { configFailureOutput } from "./report/check-output.js";
 import { renderSarif } from "./report/sarif.js";
 import { renderText } from "./report/text.js";
@@ -102,7 +103,7 @@ async function review(runner: Runner): Promise<number> {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const result = configFailureOutput({ configPath, issues: error.issues, message: error.message });
-    await publish(runner, octokit, target, { result }, log);
+    await publish(runner, octokit, target, { result }, [], log);
     return EXIT.config;
   }
   if (pr.draft && !config.drafts) {
@@ -112,7 +113,9 @@ async function review(runner: Runner): Promise<number> {
 
   const reviewed = await reviewChanges(octokit, target, config, await listChangedFiles(octokit, target), configRead ? configPath : undefined);
   if (reviewed.report) writeUntrusted(runner, renderText(reviewed.report));
-  await publish(runner, octokit, target, reviewed, log);
+  // Without a check run there is no review either: every finding becomes an annotation, none left to comments.
+  const everyFinding = reviewed.report ? toAnnotations(reviewed.report, { preexisting: config.conclusion.preexisting }) : [];
+  await publish(runner, octokit, target, reviewed, everyFinding, log);
 
   const conclusion = reviewed.result.conclusion;
   setOutput(runner, "conclusion", conclusion);
@@ -134,7 +137,14 @@ async function review(runner: Runner): Promise<number> {
  * or `permissions:` without `checks: write`), shows the same result as workflow annotations instead. The
  * job summary always gets it.
  */
-async function publish(runner: Runner, octokit: GitHub, target: PullRequestRef, reviewed: Pick<ReviewedChanges, "result" | "plan">, log: PipelineLog): Promise<void> {
+async function publish(
+  runner: Runner,
+  octokit: GitHub,
+  target: PullRequestRef,
+  reviewed: Pick<ReviewedChanges, "result" | "plan">,
+  fallbackAnnotations: readonly CheckAnnotation[],
+  log: PipelineLog,
+): Promise<void> {
   appendSummary(runner, `## ${reviewed.result.title}\n\n${reviewed.result.summary}\n`);
   let open: OpenRun;
   try {
@@ -148,7 +158,7 @@ async function publish(runner: Runner, octokit: GitHub, target: PullRequestRef, 
       "The token cannot create check runs (a pull request from a fork gets a read-only token, or the workflow lacks `permissions: checks: write`): the findings are shown as annotations and in the job summary.",
       { title: "Exposure review" },
     );
-    for (const annotation of reviewed.result.annotations ?? []) {
+    for (const annotation of fallbackAnnotations) {
       annotate(runner, annotation.annotation_level === "failure" ? "error" : annotation.annotation_level, annotation.message, {
         title: annotation.title,
         file: annotation.path,
