@@ -11,15 +11,10 @@
  * A bad config completes the run as `failure` naming the field; an error from GitHub (after Octokit's
  * retries) completes it as `failure` with the message, then is rethrown for Probot to log.
  */
-import { randomBytes } from "node:crypto";
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { ConfigError } from "./config/load.js";
 import type { Config } from "./config/schema.js";
-import { manifestPathFilter } from "./core/paths.js";
-import { review } from "./core/review.js";
-import { toAnnotations } from "./report/annotations.js";
-import { configFailureOutput, ERROR_TITLE, noManifestsOutput, RERUN_ACTION, reviewOutput, supersededText } from "./report/check-output.js";
-import { planReview, type ReviewPlan } from "./report/comments.js";
+import { configFailureOutput, ERROR_TITLE, RERUN_ACTION, supersededText } from "./report/check-output.js";
 import {
   CHECK_NAME,
   type CheckResult,
@@ -29,15 +24,15 @@ import {
   failCheckRun,
   findCheckRun,
   listOurRuns,
+  newWriter,
   openCheckRun,
   type OpenRun,
   settleRuns,
   type Writer,
 } from "./github/check-run.js";
 import { CONFIG_FILE, CONFIG_PATH, ConfigCache, type LoadedConfig, loadRepoConfig } from "./github/config.js";
-import { fitAnnotations, fitComments, lineCount, omittedAnnotationsNote } from "./github/limits.js";
-import { diffLines } from "./github/patch.js";
-import { type GitHub, listChangedFiles, type PullRequestRef, readManifests } from "./github/pull-request.js";
+import { reviewChanges } from "./github/pipeline.js";
+import { type GitHub, listChangedFiles, type PullRequestRef } from "./github/pull-request.js";
 import { publish } from "./github/publish.js";
 
 export { CONFIG_FILE };
@@ -137,7 +132,7 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
   const octokit = context.octokit;
   const repo = { owner: target.owner, repo: target.repo };
   // Recognises this delivery's own run after a create whose answer was lost.
-  const who: Writer = { token: randomBytes(5).toString("hex"), ...(options.appId ? { appId: options.appId } : {}), ...(options.retryWaitMs === undefined ? {} : { waitBaseMs: options.retryWaitMs }) };
+  const who: Writer = newWriter({ ...(options.appId ? { appId: options.appId } : {}), ...(options.retryWaitMs === undefined ? {} : { waitBaseMs: options.retryWaitMs }) });
   const log = context.log.child({ pull: target.number, sha: target.headSha, trigger: trigger.kind });
 
   // Independent reads run together: every round trip counts against GitHub's 10 s.
@@ -163,7 +158,7 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
     }
     open = claim.open;
   } else {
-    open = await openCheckRun(octokit, repo, target.headSha, target.number, who, trigger.kind === "rerun" ? trigger.run : undefined);
+    open = await openCheckRun(octokit, repo, target.headSha, target.number, trigger.kind === "rerun" ? trigger.run : undefined, who);
   }
 
   let leader = open.run.id;
@@ -178,7 +173,7 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
       return;
     }
     const changedFiles = await (early ?? listChangedFiles(octokit, target));
-    const { result, plan, files } = await reviewChanges(octokit, target, loaded, changedFiles);
+    const { result, plan, files } = await reviewChanges(octokit, target, loaded.config, changedFiles, loaded.read ? loaded.file : undefined);
     const published = await publish(octokit, target, open, plan ? { result, review: plan } : { result }, who);
     completed = true;
     leader = published.run.id;
@@ -219,42 +214,6 @@ async function loadConfig(context: Context, options: InstanceOptions): Promise<L
 function configProblem(loaded: LoadedConfig) {
   const found = loaded.error ?? new ConfigError(loaded.file, []);
   return { configPath: found.file, issues: found.issues, message: found.message };
-}
-
-/** Reads the manifests and reviews them; `plan` is absent when no manifest changed. */
-async function reviewChanges(
-  octokit: GitHub,
-  target: ReviewTarget,
-  { config, read, file: configPath }: { config: Config; read: boolean; file: string },
-  { mergeBaseSha, files }: Awaited<ReturnType<typeof listChangedFiles>>,
-): Promise<{ result: CheckResult; plan?: ReviewPlan; files: number }> {
-  const repo = { owner: target.owner, repo: target.repo };
-  const isManifest = manifestPathFilter(config.paths);
-  const manifests = files.filter((file) => isManifest(file.path) || (file.previousPath !== undefined && isManifest(file.previousPath)));
-  if (manifests.length === 0) {
-    return { result: noManifestsOutput({ configPath, changedFiles: files.length, include: config.paths.include }), files: files.length };
-  }
-  const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
-  const report = review({ base, head, config });
-  const plan = planReview(
-    report,
-    manifests.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
-  );
-  const lineCounts = new Map(head.filter((file) => file.text !== undefined).map((file) => [file.path, lineCount(file.text!)]));
-  // What an inline comment shows is not annotated again (placement.ts); but when the review cannot carry
-  // every comment (too many, or one too long), the run annotates everything rather than lose some.
-  const allCommented = fitComments(plan.comments).omitted === 0;
-  const produced = toAnnotations(report, { preexisting: config.conclusion.preexisting, ...(allCommented ? { covered: plan.covered } : {}) });
-  const { annotations, omitted } = fitAnnotations(produced, lineCounts);
-  return {
-    result: {
-      ...reviewOutput(report, { ...(read ? { configPath } : {}), baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
-      annotations,
-      ...(omitted > 0 ? { text: omittedAnnotationsNote(omitted) } : {}),
-    },
-    plan,
-    files: files.length,
-  };
 }
 
 export default exposureReviewApp();

@@ -3,6 +3,7 @@
  * conclusion, the markdown summary and the annotations it does not show yet (50 per request, GitHub's limit).
  * see: https://docs.github.com/en/rest/checks/runs
  */
+import { randomBytes } from "node:crypto";
 import type { Conclusion } from "../core/model.js";
 import { annotationDelta, type CheckAnnotation, type PostedAnnotation } from "../report/annotations.js";
 import { type CheckText, errorOutput, RERUN_ACTION, RERUNNING_TEXT, supersededText } from "../report/check-output.js";
@@ -117,6 +118,11 @@ export interface Writer {
   waitBaseMs?: number;
 }
 
+/** A writer with a fresh token: one per delivery (or Action run). */
+export function newWriter(options: { appId?: number; waitBaseMs?: number } = {}): Writer {
+  return { token: randomBytes(5).toString("hex"), ...options };
+}
+
 /** A run from an API answer or a `check_run` webhook payload. */
 export function checkRunFrom(run: CheckRunData): CheckRun {
   const external = EXTERNAL_ID.exec(run.external_id ?? "");
@@ -202,7 +208,7 @@ export async function claimRun(
     return { kind: "follow", reason: "done", leader: lead };
   }
   if (lead.status !== "completed" && !isStale(lead, options.now ?? Date.now())) return { kind: "follow", reason: "busy", leader: lead };
-  return { kind: "lead", open: await openCheckRun(octokit, repo, target.headSha, target.number, who, lead) };
+  return { kind: "lead", open: await openCheckRun(octokit, repo, target.headSha, target.number, lead, who) };
 }
 
 /**
@@ -236,7 +242,7 @@ export interface OpenRun {
  * (github.community/t/120566; lyft/atlantis#265 hit it): if GitHub answers 422 or leaves the run
  * completed, the result goes to a new run instead.
  */
-export async function openCheckRun(octokit: GitHub, repo: RepoRef, sha: string, pullNumber: number, who: Writer, previous?: CheckRun): Promise<OpenRun> {
+export async function openCheckRun(octokit: GitHub, repo: RepoRef, sha: string, pullNumber: number, previous?: CheckRun, who: Writer = newWriter()): Promise<OpenRun> {
   if (!previous) return { run: await createCheckRun(octokit, repo, sha, pullNumber, who), posted: [] };
   if (previous.status !== "completed") {
     return { run: previous, posted: previous.annotationsCount === 0 ? [] : await listPostedAnnotations(octokit, repo, previous.id) };

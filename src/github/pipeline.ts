@@ -1,0 +1,121 @@
+/**
+ * The review of a pull request on GitHub, in the two halves every face runs the same way: the GitHub App
+ * (src/app.ts) and the GitHub Action (src/action.ts).
+ *
+ * 1. `reviewChanges`: read the changed manifests on both sides, review them, and build what is published
+ *    (the check run's text and annotations, the review's comments).
+ * 2. `publishResults`: complete the check run and post the review, together; the run always ends, never
+ *    "in progress", even when publishing fails.
+ *
+ * What starts a review, where the config comes from and whether a commit is skipped stay with each face.
+ */
+import type { Config } from "../config/schema.js";
+import type { Report } from "../core/model.js";
+import { manifestPathFilter } from "../core/paths.js";
+import { review } from "../core/review.js";
+import { toAnnotations } from "../report/annotations.js";
+import { noManifestsOutput, reviewOutput } from "../report/check-output.js";
+import { planReview, type ReviewPlan } from "../report/comments.js";
+import { type CheckResult, type CheckRun, failCheckRun, newWriter, type OpenRun, type Writer } from "./check-run.js";
+import { fitAnnotations, fitComments, lineCount, omittedAnnotationsNote } from "./limits.js";
+import { publish, type PublishOutcome } from "./publish.js";
+import { diffLines } from "./patch.js";
+import { type ChangedFiles, type GitHub, type PullRequestRef, readManifests, type RepoRef } from "./pull-request.js";
+
+/** Where the config is looked for when none is named (the App's, and the Action's default). */
+export const DEFAULT_CONFIG_PATH = ".github/exposure.yml";
+
+/** What the pipeline logs through: Probot's pino logger, or the Action's log lines. */
+export interface PipelineLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface ReviewedChanges {
+  result: CheckResult;
+  /** Absent when no manifest changed: then there is nothing to comment on. */
+  plan?: ReviewPlan;
+  /** The review itself; absent when no manifest changed. */
+  report?: Report;
+  /** How many files the pull request changed. */
+  files: number;
+}
+
+/**
+ * Reads the manifests among `changed`, reviews them, and prepares the check run's result and the review.
+ * `configPath` names the config file that was read, for the summary; undefined when none was.
+ */
+export async function reviewChanges(
+  octokit: GitHub,
+  target: PullRequestRef,
+  config: Config,
+  { mergeBaseSha, files }: ChangedFiles,
+  configPath: string | undefined,
+): Promise<ReviewedChanges> {
+  const repo = { owner: target.owner, repo: target.repo };
+  const isManifest = manifestPathFilter(config.paths);
+  const manifests = files.filter((file) => isManifest(file.path) || (file.previousPath !== undefined && isManifest(file.previousPath)));
+  if (manifests.length === 0) {
+    return {
+      result: noManifestsOutput({ configPath: configPath ?? DEFAULT_CONFIG_PATH, changedFiles: files.length, include: config.paths.include }),
+      files: files.length,
+    };
+  }
+  const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
+  const report = review({ base, head, config });
+  const plan = planReview(
+    report,
+    manifests.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
+  );
+  const lineCounts = new Map(head.filter((file) => file.text !== undefined).map((file) => [file.path, lineCount(file.text!)]));
+  // What an inline comment shows is not annotated again (placement.ts); but when the review cannot carry
+  // every comment (too many, or one too long), the run annotates everything rather than lose some.
+  const allCommented = fitComments(plan.comments).omitted === 0;
+  const produced = toAnnotations(report, { preexisting: config.conclusion.preexisting, ...(allCommented ? { covered: plan.covered } : {}) });
+  const { annotations, omitted } = fitAnnotations(produced, lineCounts);
+  return {
+    result: {
+      ...reviewOutput(report, { ...(configPath ? { configPath } : {}), baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
+      annotations,
+      ...(omitted > 0 ? { text: omittedAnnotationsNote(omitted) } : {}),
+    },
+    plan,
+    report,
+    files: files.length,
+  };
+}
+
+/**
+ * Posts the review, then completes the open run (src/github/publish.ts: a completed run means the commit
+ * is done). A run that could not be completed is ended as failed; a review that could not be posted leaves
+ * the run's result in place, marked for the next delivery. Either error is rethrown.
+ */
+export async function publishResults(
+  octokit: GitHub,
+  target: PullRequestRef,
+  open: OpenRun,
+  { result, plan }: Pick<ReviewedChanges, "result" | "plan">,
+  log: PipelineLog,
+  who: Writer = newWriter(),
+): Promise<CheckRun> {
+  let published: PublishOutcome;
+  try {
+    published = await publish(octokit, target, open, plan ? { result, review: plan } : { result }, who);
+  } catch (error) {
+    await endRunAfterError(octokit, target, open.run.id, error, log);
+    throw error;
+  }
+  for (const warning of published.warnings) log.warn({ err: warning.error }, warning.message);
+  if (published.run.id !== open.run.id) log.info({ replaced: open.run.id, run: published.run.id }, "findings changed since the last run: result in a new check run");
+  if (published.reviewError !== undefined) throw published.reviewError;
+  log.info({ conclusion: result.conclusion, run: published.run.id, review: published.review }, "review published");
+  return published.run;
+}
+
+/** Ends a run as failed after an error, so it never stays "in progress"; a failure to do so is logged. */
+export async function endRunAfterError(octokit: GitHub, repo: RepoRef, runId: number, error: unknown, log: PipelineLog): Promise<void> {
+  await failCheckRun(octokit, { owner: repo.owner, repo: repo.repo }, runId, error).catch((failError: unknown) => {
+    log.error({ err: failError }, "could not complete the check run after an error");
+  });
+}
