@@ -1,6 +1,6 @@
 import type { RawFinding } from "../model.js";
 import { defineRule, docsUrlFor } from "./rule.js";
-import { entryPointLabel, objectLabel, reachPhrase } from "./helpers.js";
+import { entryLevel, entryPointLabel, objectLabel, reachPhrase } from "./helpers.js";
 import { sensitiveService } from "./ports.js";
 
 export const messages = {
@@ -24,7 +24,10 @@ export const messages = {
 };
 
 const recommendation =
-  "Keep databases, caches, queues and admin APIs inside the cluster: use type ClusterIP and reach them from workloads, or through a VPN, bastion or `kubectl port-forward` for administration. Never route an Ingress to them.";
+  "Keep databases, caches, queues and admin APIs inside the cluster: use type ClusterIP and reach them from workloads, or through a VPN, bastion or `kubectl port-forward` for administration. Never route an Ingress, a Gateway listener or a route to them.";
+
+/** Protocols whose port is the service itself (a Service port, a Gateway TCP or UDP listener). */
+const TRANSPORT_PROTOCOLS: ReadonlySet<string> = new Set(["TCP", "UDP", "SCTP"]);
 
 export default defineRule({
   id: "sensitive-port-exposed",
@@ -34,38 +37,36 @@ export default defineRule({
   docsUrl: docsUrlFor("sensitive-port-exposed"),
   scope: "state",
   check({ head: { object, reach } }) {
-    if (reach.level !== "node" && reach.level !== "public") return [];
     const label = objectLabel(object);
     const findings: RawFinding[] = [];
     for (const entryPoint of reach.entryPoints) {
-      if (entryPoint.kind === "port") {
-        const port = entryPoint.servicePort ?? entryPoint.port;
-        const product = sensitiveService(port);
-        if (!product || port === undefined) continue;
-        findings.push({
-          rule: "sensitive-port-exposed",
-          line: entryPoint.line,
-          message: messages.servicePort({ object: label, product, port, where: reachPhrase(reach.level) }),
-          recommendation,
-        });
-      } else {
-        const port = entryPoint.backend?.port;
-        const product = sensitiveService(port);
-        if (!product || typeof port !== "number") continue;
-        findings.push({
-          rule: "sensitive-port-exposed",
-          line: entryPoint.line,
-          message: messages.ingressBackend({
-            object: label,
-            entryPoint: entryPointLabel(entryPoint),
-            product,
-            port,
-            backend: entryPoint.backend?.service ?? "(unnamed)",
-            where: reachPhrase(reach.level),
-          }),
-          recommendation,
-        });
+      const level = entryLevel(entryPoint, reach.level);
+      if (level !== "node" && level !== "public") continue;
+      const where = reachPhrase(level);
+      // The port itself names the product only where the entry point is that port (a Service port, a
+      // TCP or UDP listener); an HTTP listener or route says it through its backend.
+      const port = entryPoint.kind === "port" && TRANSPORT_PROTOCOLS.has(entryPoint.protocol ?? "TCP") ? (entryPoint.servicePort ?? entryPoint.port) : undefined;
+      const product = sensitiveService(port);
+      if (product && port !== undefined) {
+        findings.push({ rule: "sensitive-port-exposed", line: entryPoint.line, message: messages.servicePort({ object: label, product, port, where }), recommendation });
+        continue;
       }
+      const backendPort = entryPoint.backend?.port;
+      const backendProduct = sensitiveService(backendPort);
+      if (!backendProduct || typeof backendPort !== "number") continue;
+      findings.push({
+        rule: "sensitive-port-exposed",
+        line: entryPoint.line,
+        message: messages.ingressBackend({
+          object: label,
+          entryPoint: entryPointLabel(entryPoint),
+          product: backendProduct,
+          port: backendPort,
+          backend: entryPoint.backend?.service ?? "(unnamed)",
+          where,
+        }),
+        recommendation,
+      });
     }
     return findings;
   },
