@@ -14,6 +14,7 @@
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { ConfigError, validateConfig } from "./config/load.js";
 import type { Config } from "./config/schema.js";
+import type { ManifestFile } from "./core/model.js";
 import { manifestPathFilter } from "./core/paths.js";
 import { review } from "./core/review.js";
 import { toAnnotations } from "./report/annotations.js";
@@ -31,7 +32,9 @@ import {
   publishCheckRun,
 } from "./github/check-run.js";
 import { commentableLines } from "./github/patch.js";
-import { type GitHub, listChangedFiles, type PullRequestRef, readManifests } from "./github/pull-request.js";
+import { needsContext, readContextFiles } from "./github/context.js";
+import { type ChangedFile, type GitHub, listChangedFiles, type PullRequestRef, readManifests, type RepoRef } from "./github/pull-request.js";
+import { githubTree, TreeTooLarge } from "./github/tree.js";
 import { publishReview } from "./github/review.js";
 
 export const CONFIG_FILE = "exposure.yml";
@@ -217,7 +220,8 @@ async function reviewChanges(
     return { result: noManifestsOutput({ configPath: CONFIG_PATH, changedFiles: files.length, include: config.paths.include }), files: files.length };
   }
   const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
-  const report = review({ base, head, config });
+  const context = await reviewContext(octokit, repo, target.headSha, files, [...base, ...head], isManifest);
+  const report = review(context ? { base, head, config, context: { base: context, head: context } } : { base, head, config });
   const commentable = new Map(manifests.map((file) => [file.path, commentableLines(file.patch)]));
   return {
     result: {
@@ -227,6 +231,30 @@ async function reviewChanges(
     plan: planReview(report, commentable),
     files: files.length,
   };
+}
+
+/**
+ * The unchanged manifests, when the change holds a route or Gateway whose level depends on other files;
+ * undefined when it needs none, or when the tree is too large to read (the review then assumes, and says).
+ */
+async function reviewContext(
+  octokit: GitHub,
+  repo: RepoRef,
+  headSha: string,
+  changed: readonly ChangedFile[],
+  texts: readonly ManifestFile[],
+  isManifest: (path: string) => boolean,
+): Promise<ManifestFile[] | undefined> {
+  if (!needsContext(texts)) return undefined;
+  const changedPaths = new Set(changed.flatMap((file) => (file.previousPath === undefined ? [file.path] : [file.path, file.previousPath])));
+  try {
+    const result = await readContextFiles(githubTree(octokit, repo, headSha, "head"), changedPaths, isManifest);
+    return "files" in result ? result.files : undefined;
+  } catch (error) {
+    // A tree GitHub will not list whole leaves the Gateways unknown: assumed public, as the findings say.
+    if (error instanceof TreeTooLarge) return undefined;
+    throw error;
+  }
 }
 
 export default exposureReviewApp();
