@@ -31,8 +31,8 @@ import {
   type OpenRun,
   publishCheckRun,
 } from "./github/check-run.js";
-import { commentableLines } from "./github/patch.js";
 import { needsContext, readContextFiles } from "./github/context.js";
+import { diffLines } from "./github/patch.js";
 import { type ChangedFile, type GitHub, listChangedFiles, type PullRequestRef, readManifests, type RepoRef } from "./github/pull-request.js";
 import { githubTree, TreeTooLarge } from "./github/tree.js";
 import { publishReview } from "./github/review.js";
@@ -155,7 +155,7 @@ async function reviewPullRequest(context: Context, options: AppOptions, trigger:
       log.info({ error: loaded.error?.message }, "invalid config: check run failed");
       return;
     }
-    const { result, plan, files } = await reviewChanges(octokit, target, loaded.config, await changedFiles);
+    const { result, plan, files } = await reviewChanges(octokit, target, loaded, await changedFiles);
     if (!plan) {
       await publishRun(octokit, target, open, result, log);
       log.info({ files }, "no manifest changed");
@@ -189,11 +189,13 @@ async function publishRun(octokit: GitHub, target: ReviewTarget, open: OpenRun, 
   return run;
 }
 
-type LoadedConfig = { config: Config; error?: undefined } | { config?: undefined; error: Error };
+/** `read`: a config file exists (on the repository or through `_extends`), so the summary names it. */
+type LoadedConfig = { config: Config; read: boolean; error?: undefined } | { config?: undefined; error: Error };
 
 async function loadConfig(context: Context): Promise<LoadedConfig> {
   try {
-    return { config: validateConfig(await context.config(CONFIG_FILE), CONFIG_PATH) };
+    const raw = await context.config(CONFIG_FILE);
+    return { config: validateConfig(raw, CONFIG_PATH), read: raw !== null && raw !== undefined };
   } catch (error) {
     // A failed request (after retries) is GitHub's problem, not the file's: let it surface as an error.
     if (typeof (error as { status?: unknown }).status === "number") throw error;
@@ -210,7 +212,7 @@ function configProblem(error: Error | undefined) {
 async function reviewChanges(
   octokit: GitHub,
   target: ReviewTarget,
-  config: Config,
+  { config, read }: { config: Config; read: boolean },
   { mergeBaseSha, files }: Awaited<ReturnType<typeof listChangedFiles>>,
 ): Promise<{ result: CheckResult; plan?: ReviewPlan; files: number }> {
   const repo = { owner: target.owner, repo: target.repo };
@@ -222,13 +224,17 @@ async function reviewChanges(
   const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
   const context = await reviewContext(octokit, repo, target.headSha, files, [...base, ...head], isManifest);
   const report = review(context ? { base, head, config, context: { base: context, head: context } } : { base, head, config });
-  const commentable = new Map(manifests.map((file) => [file.path, commentableLines(file.patch)]));
+  const plan = planReview(
+    report,
+    manifests.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
+  );
   return {
     result: {
-      ...reviewOutput(report, { configPath: CONFIG_PATH, baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
-      annotations: toAnnotations(report, { preexisting: config.conclusion.preexisting }),
+      ...reviewOutput(report, { ...(read ? { configPath: CONFIG_PATH } : {}), baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
+      // What an inline comment shows is not annotated again (placement.ts).
+      annotations: toAnnotations(report, { preexisting: config.conclusion.preexisting, covered: plan.covered }),
     },
-    plan: planReview(report, commentable),
+    plan,
     files: files.length,
   };
 }

@@ -127,11 +127,20 @@ export interface ParsedFile {
   objects: ManifestObject[];
   errors: ReviewError[];
   /**
-   * The text of each piece (document) that could not be read, when the rest of the file was. Absent
-   * when the file as a whole was not read (template, binary, too large). Lets the review treat as
-   * unknown only the objects a broken piece could have held.
+   * Each piece (document) that could not be read, when the rest of the file was. Absent when the
+   * file as a whole was not read (binary, too large). Lets the review treat as unknown only the
+   * objects a broken piece could have held, and say which ones on the error entry.
    */
-  unreadablePieces?: string[];
+  unreadablePieces?: UnreadablePiece[];
+}
+
+/** A document that could not be read on one side, with the error entry that reports it. */
+export interface UnreadablePiece {
+  text: string;
+  /** The entry in `errors` for this piece; the review adds the ids of the objects it hides. */
+  error: ReviewError;
+  /** A template's names are not literal: it could hold any object of a kind it spells out. */
+  template: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,7 +233,17 @@ export interface Fix {
 export interface RawFinding {
   rule: RuleId;
   line: number;
+  /**
+   * Set when `line` is a line of the base side's file (a deleted certificate annotation or `spec.tls`
+   * entry): the cause of the finding is a line the change removed. Faces comment on the LEFT side.
+   */
+  side?: "base";
   message: string;
+  /**
+   * The risk in a few words, for titles: "Redis 6379 public via a new LoadBalancer". Names the object's
+   * own facts (product, port, host); the object itself is named by whoever shows it.
+   */
+  headline?: string;
   recommendation: string;
   fix?: Fix;
 }
@@ -244,6 +263,13 @@ export interface SuppressedFinding extends Finding {
    * a pull request silencing its own finding, which a reviewer should see as such.
    */
   addedByChange?: boolean;
+  /** The head line of the annotation that suppresses it (annotation suppressions only). */
+  suppressedAt?: number;
+  /**
+   * A suppression the change adds while `conclusion.addedSuppressions` is `count`: listed as suppressed,
+   * but it still decides the conclusion as if it were not.
+   */
+  counted?: boolean;
 }
 
 /** One side of an object, as rules see it. */
@@ -278,6 +304,17 @@ export interface ObjectReport {
    * from a jsondiffpatch delta (src/core/delta.ts). Empty for added and removed objects.
    */
   changes: string[];
+  /**
+   * The lines its document spans on each side (the base side's in `baseFile ?? file`), so a face can tell
+   * whether a change touched the object at all.
+   */
+  span?: { base?: LineSpan; head?: LineSpan };
+}
+
+/** First and last line of a piece of a file, 1-based, inclusive. */
+export interface LineSpan {
+  line: number;
+  endLine: number;
 }
 
 export interface Report {

@@ -9,6 +9,7 @@ import { parseManifestFile } from "./manifest.js";
 import type {
   Conclusion,
   Finding,
+  LineSpan,
   ManifestFile,
   ManifestObject,
   ObjectReport,
@@ -18,6 +19,7 @@ import type {
   Report,
   ReviewError,
   Side,
+  UnreadablePiece,
 } from "./model.js";
 import { asRecord } from "./fields.js";
 import { buildObjectIndex, type ObjectIndex } from "./graph.js";
@@ -124,7 +126,7 @@ interface SideObjects {
    * Files with a parse error: the text of their unreadable pieces, or undefined when the whole file
    * could not be read. Objects missing there are unknown rather than gone (see couldBeUnreadable).
    */
-  unreadableFiles: Map<string, readonly string[] | undefined>;
+  unreadableFiles: Map<string, readonly UnreadablePiece[] | undefined>;
   fileCount: number;
 }
 
@@ -133,7 +135,7 @@ function readSide(files: ManifestFile[], side: Side, parse: (file: ManifestFile)
   const objects: ManifestObject[] = [];
   const allObjects: ManifestObject[] = [];
   const errors: ReviewError[] = [];
-  const unreadableFiles = new Map<string, readonly string[] | undefined>();
+  const unreadableFiles = new Map<string, readonly UnreadablePiece[] | undefined>();
   const firstById = new Map<string, ManifestObject>();
   for (const file of parsed) {
     errors.push(...file.errors);
@@ -189,7 +191,7 @@ interface SideIndexes {
 function couldBeUnreadable(side: SideObjects, object: ManifestObject): boolean {
   if (!side.unreadableFiles.has(object.file)) return false;
   const pieces = side.unreadableFiles.get(object.file);
-  return pieces === undefined || pieces.some((text) => mentionsWord(text, object.kind) && mentionsWord(text, object.name));
+  return pieces === undefined || pieces.some(({ text, template }) => mentionsWord(text, object.kind) && (template || mentionsWord(text, object.name)));
 }
 
 /** `word` in `text` not run on into a longer name (`db` is not in `db-replica` or `ServiceAccount`). */
@@ -269,6 +271,7 @@ function reviewObject(
     changes: baseObject && headObject ? exposureChanges(baseObject, headObject) : [],
   };
   if (baseObject && headObject && baseObject.file !== headObject.file) report.baseFile = baseObject.file;
+  report.span = spanOf(baseObject, headObject);
   // Rules judge what the change leaves behind: a removed object has no head side to judge.
   if (headSide) {
     const raw = withAssumptions(runRules(headSide, baseSide, config), headSide.reach);
@@ -277,6 +280,14 @@ function reviewObject(
     report.suppressed = suppressed;
   }
   return report;
+}
+
+function spanOf(base: ManifestObject | undefined, head: ManifestObject | undefined): NonNullable<ObjectReport["span"]> {
+  const lines = (object: ManifestObject): LineSpan => {
+    const { line, endLine } = object.rangeOf([]);
+    return { line, endLine: Math.max(line, endLine) };
+  };
+  return { ...(base ? { base: lines(base) } : {}), ...(head ? { head: lines(head) } : {}) };
 }
 
 function sideOf(object: ManifestObject | undefined, reachOptions: ReachOptions, index: ObjectIndex): ObjectSide | undefined {
@@ -325,7 +336,8 @@ export function decideConclusion(objects: ObjectReport[], errors: ReviewError[],
     if (to === "failure" || (to === "neutral" && worst === "success")) worst = to;
   };
   for (const object of objects) {
-    for (const finding of object.findings) {
+    // `counted`: a suppression the change adds to itself while `conclusion.addedSuppressions` is `count`.
+    for (const finding of [...object.findings, ...object.suppressed.filter((suppressed) => suppressed.counted)]) {
       if (!finding.new && config.conclusion.preexisting === "ignore") continue;
       if (finding.severity === "failure") raise("failure");
       else if (finding.severity === "warning") raise(config.conclusion.warnings);

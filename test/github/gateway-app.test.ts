@@ -121,12 +121,12 @@ describe("an Ingress migrated to an HTTPRoute on a Gateway in another file", () 
     expect(h.fake.invalidBodies).toEqual([]);
     const run = h.fake.checkRuns[0]!;
     expect(run.conclusion).toBe("failure");
-    expect(run.annotations.map((a) => `${a.path}:${a.start_line} ${a.annotation_level} ${a.title}`)).toEqual([
-      "shop/store0.yaml:11 failure Public entry point without TLS (public-without-tls)",
-    ]);
-    expect(String(run.annotations[0]?.message)).toContain("store0.example.com/ (Gateway infra/public, listener http)");
+    // The finding is an inline comment on the route's host line (so not an annotation as well).
     expect(h.fake.reviewComments.map((comment) => `${comment.path}:${comment.line}`)).toEqual(["shop/store0.yaml:11"]);
+    expect(h.fake.reviewComments[0]?.body).toContain("public-without-tls");
+    expect(h.fake.reviewComments[0]?.body).toContain("store0.example.com/ (Gateway infra/public, listener http)");
     expect(h.fake.reviewComments[0]?.body).toContain("sectionName: https");
+    expect(run.annotations).toEqual([]);
     // The unchanged Gateway was read from the head commit's tree, once.
     expect(calls(h.fake).filter((call) => call.includes("/git/trees/"))).toHaveLength(1);
   });

@@ -11,6 +11,8 @@ export const messages = {
     `${object} serves ${entryPoint} to the internet without TLS: that listener speaks plain HTTP.`,
   plainHttpListener: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
     `${object} has ${entryPoint} open to the internet in plain HTTP: every route attached to it serves content without TLS.`,
+  routeHeadline: ({ entryPoint }: { entryPoint: string }) => `${entryPoint} public without TLS`,
+  portHeadline: ({ entryPoint }: { entryPoint: string }) => `plain HTTP on ${entryPoint} public`,
 };
 
 const routeRecommendation =
@@ -75,14 +77,16 @@ export default defineRule({
     for (const entryPoint of reach.entryPoints) {
       if (entryLevel(entryPoint, reach.level) !== "public" || !servesPlainHttp(entryPoint, reach)) continue;
       const where = { object: label, entryPoint: entryPointLabel(entryPoint) };
+      const headline = entryPoint.kind === "route" ? messages.routeHeadline(where) : messages.portHeadline(where);
+      const at = { rule: "public-without-tls" as const, line: entryPoint.line, headline };
       if (entryPoint.gateway !== undefined) {
-        findings.push({ rule: "public-without-tls", line: entryPoint.line, message: messages.gatewayRouteWithoutTls(where), recommendation: gatewayRouteRecommendation });
+        findings.push({ ...at, message: messages.gatewayRouteWithoutTls(where), recommendation: gatewayRouteRecommendation });
       } else if (entryPoint.listener !== undefined) {
-        findings.push({ rule: "public-without-tls", line: entryPoint.line, message: messages.plainHttpListener(where), recommendation: listenerRecommendation });
+        findings.push({ ...at, message: messages.plainHttpListener(where), recommendation: listenerRecommendation });
       } else if (entryPoint.kind === "port") {
-        findings.push({ rule: "public-without-tls", line: entryPoint.line, message: messages.plainHttpPort(where), recommendation: loadBalancerRecommendation });
+        findings.push({ ...at, message: messages.plainHttpPort(where), recommendation: loadBalancerRecommendation });
       } else {
-        const finding: RawFinding = { rule: "public-without-tls", line: entryPoint.line, message: messages.routeWithoutTls(where), recommendation: routeRecommendation };
+        const finding: RawFinding = { ...at, message: messages.routeWithoutTls(where), recommendation: routeRecommendation };
         // The catch-all cannot be listed in spec.tls by name; and one suggestion per host is
         // enough (several paths of one host share the same fix).
         const host = entryPoint.host;

@@ -1,4 +1,4 @@
-import type { RawFinding } from "../model.js";
+import type { EntryPoint, ObjectSide, RawFinding } from "../model.js";
 import { defineRule, docsUrlFor } from "./rule.js";
 import { entryLevel, entryPointLabel, objectLabel, reachPhrase } from "./helpers.js";
 import { sensitiveService } from "./ports.js";
@@ -21,7 +21,22 @@ export const messages = {
     backend: string;
     where: string;
   }) => `${object} routes ${entryPoint} ${where} to ${product} (port ${port} of Service ${backend}).`,
+  headline: ({ product, port, level, via }: { product: string; port: number; level: "node" | "public"; via: string }) =>
+    `${product} ${port} ${level === "public" ? "public" : "open on every node"} via ${via}`,
 };
+
+/**
+ * How the port is reached, in the object's own terms: "a new LoadBalancer", "NodePort", "Ingress
+ * shop.example.com/", "Gateway listener postgres", "TCPRoute TCP/5432 (Gateway infra/edge, ...)".
+ */
+function viaPhrase(head: ObjectSide, base: ObjectSide | undefined, entryPoint: EntryPoint): string {
+  if (entryPoint.kind === "route" || entryPoint.gateway !== undefined) return `${head.object.kind} ${entryPointLabel(entryPoint)}`;
+  if (entryPoint.listener !== undefined) return `Gateway listener ${entryPoint.listener}`;
+  const type = head.reach.serviceType ?? "its Service type";
+  const isNew = base === undefined || base.reach.serviceType !== head.reach.serviceType || base.reach.level !== head.reach.level;
+  if (type === "LoadBalancer") return isNew ? "a new LoadBalancer" : "its LoadBalancer";
+  return isNew ? `a new ${type}` : type;
+}
 
 const recommendation =
   "Keep databases, caches, queues and admin APIs inside the cluster: use type ClusterIP and reach them from workloads, or through a VPN, bastion or `kubectl port-forward` for administration. Never route an Ingress, a Gateway listener or a route to them.";
@@ -36,7 +51,8 @@ export default defineRule({
   recommendation,
   docsUrl: docsUrlFor("sensitive-port-exposed"),
   scope: "state",
-  check({ head: { object, reach } }) {
+  check({ head, base }) {
+    const { object, reach } = head;
     const label = objectLabel(object);
     const findings: RawFinding[] = [];
     for (const entryPoint of reach.entryPoints) {
@@ -48,7 +64,13 @@ export default defineRule({
       const port = entryPoint.kind === "port" && TRANSPORT_PROTOCOLS.has(entryPoint.protocol ?? "TCP") ? (entryPoint.servicePort ?? entryPoint.port) : undefined;
       const product = sensitiveService(port);
       if (product && port !== undefined) {
-        findings.push({ rule: "sensitive-port-exposed", line: entryPoint.line, message: messages.servicePort({ object: label, product, port, where }), recommendation });
+        findings.push({
+          rule: "sensitive-port-exposed",
+          line: entryPoint.line,
+          message: messages.servicePort({ object: label, product, port, where }),
+          headline: messages.headline({ product, port, level, via: viaPhrase(head, base, entryPoint) }),
+          recommendation,
+        });
         continue;
       }
       const backendPort = entryPoint.backend?.port;
@@ -65,6 +87,7 @@ export default defineRule({
           backend: entryPoint.backend?.service ?? "(unnamed)",
           where,
         }),
+        headline: messages.headline({ product: backendProduct, port: backendPort, level, via: viaPhrase(head, base, entryPoint) }),
         recommendation,
       });
     }
