@@ -11,6 +11,8 @@
  */
 import type { ManifestFile } from "../core/model.js";
 import type { TreeView } from "../render/types.js";
+import type { ChangedFile, GitHub, RepoRef } from "./pull-request.js";
+import { githubTree, TreeTooLarge } from "./tree.js";
 
 /** Kinds whose reach is resolved against other objects of the tree (their Gateways, their routes). */
 export const CONTEXT_KINDS: readonly string[] = ["Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
@@ -46,4 +48,29 @@ export async function readContextFiles(
     return { skipped: `${paths.length} unchanged manifests, over the ${MAX_CONTEXT_FILES} read for context` };
   }
   return { files: await tree.readFiles(paths) };
+}
+
+/**
+ * The unchanged manifests of the head commit `headSha`, when the changed texts hold a kind whose level
+ * depends on other files; undefined when they need none, or when the tree is too large to read (the
+ * review then assumes, and says so in the findings).
+ */
+export async function readReviewContext(
+  octokit: GitHub,
+  repo: RepoRef,
+  headSha: string,
+  changed: readonly ChangedFile[],
+  texts: readonly ManifestFile[],
+  isManifest: (path: string) => boolean,
+): Promise<ManifestFile[] | undefined> {
+  if (!needsContext(texts)) return undefined;
+  const changedPaths = new Set(changed.flatMap((file) => (file.previousPath === undefined ? [file.path] : [file.path, file.previousPath])));
+  try {
+    const result = await readContextFiles(githubTree(octokit, repo, headSha, "head"), changedPaths, isManifest);
+    return "files" in result ? result.files : undefined;
+  } catch (error) {
+    // A tree GitHub will not list whole leaves the Gateways unknown: assumed public, as the findings say.
+    if (error instanceof TreeTooLarge) return undefined;
+    throw error;
+  }
 }
