@@ -17,6 +17,7 @@ import { toAnnotations } from "../report/annotations.js";
 import { noManifestsOutput, reviewOutput } from "../report/check-output.js";
 import { planReview, type ReviewPlan } from "../report/comments.js";
 import { type CheckResult, type CheckRun, failCheckRun, newWriter, type OpenRun, type Writer } from "./check-run.js";
+import { readReviewContext } from "./context.js";
 import { fitAnnotations, fitComments, lineCount, omittedAnnotationsNote } from "./limits.js";
 import { publish, type PublishOutcome } from "./publish.js";
 import { diffLines } from "./patch.js";
@@ -63,7 +64,9 @@ export async function reviewChanges(
     };
   }
   const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
-  const report = review({ base, head, config });
+  // A route's Gateway usually sits in a file the change does not touch (src/github/context.ts).
+  const context = await readReviewContext(octokit, repo, target.headSha, files, [...base, ...head], isManifest);
+  const report = review(context ? { base, head, config, context: { base: context, head: context } } : { base, head, config });
   const plan = planReview(
     report,
     manifests.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
