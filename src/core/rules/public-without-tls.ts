@@ -13,6 +13,9 @@ export const messages = {
 
 const routeRecommendation =
   "Terminate TLS for every public host: list the host under a spec.tls entry with a certificate secret (cert-manager can issue it), and redirect plain HTTP to HTTPS.";
+/** A rule without host (or the default backend) has no name to list under spec.tls. */
+const catchAllRecommendation =
+  "Terminate TLS on the catch-all too: add a spec.tls entry without hosts and with a certificate secret (it serves every name the rules do not list), or give this rule a host and list that host under spec.tls. Redirect plain HTTP to HTTPS.";
 const loadBalancerRecommendation =
   "Serve HTTPS on 443 with your cloud's certificate annotation (e.g. aws-load-balancer-ssl-cert), or make this Service ClusterIP behind an Ingress that terminates TLS.";
 const recommendation = `${routeRecommendation} For a LoadBalancer: ${loadBalancerRecommendation}`;
@@ -63,7 +66,7 @@ export default defineRule({
           line: entryPoint.line,
           message: messages.routeWithoutTls({ object: label, entryPoint: entryPointLabel(entryPoint) }),
           headline: messages.routeHeadline({ entryPoint: entryPointLabel(entryPoint) }),
-          recommendation: routeRecommendation,
+          recommendation: entryPoint.host === undefined || entryPoint.host === "*" ? catchAllRecommendation : routeRecommendation,
         };
         // The catch-all cannot be listed in spec.tls by name; and one suggestion per host is
         // enough (several paths of one host share the same fix).
