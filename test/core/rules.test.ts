@@ -467,6 +467,7 @@ spec:
             new: false,
             severity: "warning",
             message: publicLoadBalancer.publicLoadBalancer({ object, why: ["type: LoadBalancer without an internal-LB annotation"] }),
+            fix: { startLine: 10, endLine: 10, fixed: (await readFixture("lb-ssl-cert-removed-fires")).head[0]!.text!.replace("type: LoadBalancer", "type: ClusterIP") },
           },
         ],
       },
