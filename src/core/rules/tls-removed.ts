@@ -25,6 +25,10 @@ const ingressRecommendation =
   "Keep TLS on every entry point that had it: restore the host in spec.tls as it was. If plain HTTP is intended, say why in the pull request and suppress this finding with a reason.";
 const serviceRecommendation =
   "Keep TLS on every port that had it: restore the load balancer's certificate annotation as it was, or list the port in its TLS ports again. If plain text is intended, say why in the pull request and suppress this finding with a reason.";
+const listenerRecommendation =
+  "Keep the listener `protocol: HTTPS` with its `tls.certificateRefs` (or `TLS` for passthrough). If plain HTTP is intended, say why in the pull request and suppress this finding with a reason.";
+const gatewayRouteRecommendation =
+  "Keep the route on the Gateway's HTTPS listener (`sectionName: https` in its parentRefs), and answer plain HTTP only with a route that redirects (`RequestRedirect` with `scheme: https`).";
 const recommendation = `${ingressRecommendation} For a LoadBalancer Service: ${serviceRecommendation}`;
 
 /** The Service annotations that give a load-balancer port its TLS, in the order a reviewer would restore them. */
@@ -78,15 +82,25 @@ function deletedIngressTls(head: ObjectSide, base: ObjectSide, host: string): { 
 function finding(head: ObjectSide, base: ObjectSide, entryPoint: EntryPoint): RawFinding {
   const label = objectLabel(head.object);
   const isService = head.object.kind === "Service";
-  const deleted =
-    isService ? deletedServiceTls(head, base) : entryPoint.host === undefined ? undefined : deletedIngressTls(head, base, entryPoint.host);
+  const deleted = isService
+    ? deletedServiceTls(head, base)
+    : head.object.kind === "Ingress" && entryPoint.host !== undefined
+      ? deletedIngressTls(head, base, entryPoint.host)
+      : undefined;
   const message = messages.tlsRemoved({ object: label, entryPoint: entryPointLabel(entryPoint) });
   const result: RawFinding = {
     rule: "tls-removed",
     line: entryPoint.line,
     message: deleted ? `${message} ${messages.deleted({ what: deleted.what })}` : message,
     headline: messages.headline({ entryPoint: entryPointLabel(entryPoint) }),
-    recommendation: isService ? serviceRecommendation : ingressRecommendation,
+    recommendation:
+      entryPoint.gateway !== undefined
+        ? gatewayRouteRecommendation
+        : entryPoint.listener !== undefined
+          ? listenerRecommendation
+          : isService
+            ? serviceRecommendation
+            : ingressRecommendation,
   };
   if (deleted) {
     // The cause is a line the change deleted: the finding points at it, on the base side.
