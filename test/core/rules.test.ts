@@ -37,6 +37,8 @@ interface ExpectedFinding {
   new: boolean;
   severity: Severity;
   message: string;
+  /** "base" when `line` is a line of the base file that the change deleted. */
+  side?: "base";
   /** Required when the finding carries a fix: the replaced range and the whole head file after applying it. */
   fix?: { startLine: number; endLine: number; fixed: string };
 }
@@ -72,7 +74,7 @@ async function expectReview(caseName: string, expected: ExpectedObject[], option
       id: object.id,
       classification: object.classification,
       level: [object.level.base, object.level.head],
-      findings: object.findings.map(({ rule, line, new: isNew, severity, message }) => ({ rule, line, new: isNew, severity, message })),
+      findings: object.findings.map(({ rule, line, side, new: isNew, severity, message }) => ({ rule, line, ...(side ? { side } : {}), new: isNew, severity, message })),
       suppressed: object.suppressed.map(({ rule, reason, by }) => ({ rule, reason, by })),
     })),
   ).toEqual(
@@ -413,6 +415,7 @@ spec:
 
   it("ingress-tls-removed-fires: dropping spec.tls is both a TLS loss and a public host without TLS", async () => {
     const object = "Ingress identity/account";
+    const base = (await readFixture("ingress-tls-removed-fires")).base[0]!.text!;
     await expectReview("ingress-tls-removed-fires", [
       {
         id: "Ingress/identity/account",
@@ -420,18 +423,52 @@ spec:
         level: ["public", "public"],
         findings: [
           {
+            // The cause is the deleted spec.tls (base line 8); the fix puts it back verbatim.
+            rule: "tls-removed",
+            line: 8,
+            side: "base",
+            new: true,
+            severity: "failure",
+            message: `${tlsRemoved.tlsRemoved({ object, entryPoint: "account.example.com/" })} ${tlsRemoved.deleted({ what: "spec.tls" })}`,
+            fix: { startLine: 7, endLine: 7, fixed: base },
+          },
+          {
             rule: "public-without-tls",
             line: 9,
             new: true,
             severity: "failure",
             message: publicWithoutTls.routeWithoutTls({ object, entryPoint: "account.example.com/" }),
           },
+        ],
+      },
+    ]);
+  });
+
+  it("lb-ssl-cert-removed-fires: deleting the certificate annotation points at the deleted line and restores it", async () => {
+    const object = "Service shop/checkout";
+    const base = (await readFixture("lb-ssl-cert-removed-fires")).base[0]!.text!;
+    await expectReview("lb-ssl-cert-removed-fires", [
+      {
+        id: "Service/shop/checkout",
+        classification: "widened",
+        level: ["public", "public"],
+        findings: [
           {
             rule: "tls-removed",
-            line: 9,
+            line: 8,
+            side: "base",
             new: true,
             severity: "failure",
-            message: tlsRemoved.tlsRemoved({ object, entryPoint: "account.example.com/" }),
+            message: `${tlsRemoved.tlsRemoved({ object, entryPoint: "TCP/443" })} ${tlsRemoved.deleted({ what: "the annotation service.beta.kubernetes.io/aws-load-balancer-ssl-cert" })}`,
+            fix: { startLine: 7, endLine: 7, fixed: base },
+          },
+          {
+            rule: "public-loadbalancer",
+            line: 10,
+            new: false,
+            severity: "warning",
+            message: publicLoadBalancer.publicLoadBalancer({ object, why: ["type: LoadBalancer without an internal-LB annotation"] }),
+            fix: { startLine: 10, endLine: 10, fixed: (await readFixture("lb-ssl-cert-removed-fires")).head[0]!.text!.replace("type: LoadBalancer", "type: ClusterIP") },
           },
         ],
       },

@@ -17,6 +17,9 @@ export const messages = {
 
 const routeRecommendation =
   "Terminate TLS for every public host: list the host under a spec.tls entry with a certificate secret (cert-manager can issue it), and redirect plain HTTP to HTTPS.";
+/** A rule without host (or the default backend) has no name to list under spec.tls. */
+const catchAllRecommendation =
+  "Terminate TLS on the catch-all too: add a spec.tls entry without hosts and with a certificate secret (it serves every name the rules do not list), or give this rule a host and list that host under spec.tls. Redirect plain HTTP to HTTPS.";
 const loadBalancerRecommendation =
   "Serve HTTPS on 443 with your cloud's certificate annotation (e.g. aws-load-balancer-ssl-cert), or make this Service ClusterIP behind an Ingress that terminates TLS.";
 const gatewayRouteRecommendation =
@@ -86,7 +89,8 @@ export default defineRule({
       } else if (entryPoint.kind === "port") {
         findings.push({ ...at, message: messages.plainHttpPort(where), recommendation: loadBalancerRecommendation });
       } else {
-        const finding: RawFinding = { ...at, message: messages.routeWithoutTls(where), recommendation: routeRecommendation };
+        const catchAll = entryPoint.host === undefined || entryPoint.host === "*";
+        const finding: RawFinding = { ...at, message: messages.routeWithoutTls(where), recommendation: catchAll ? catchAllRecommendation : routeRecommendation };
         // The catch-all cannot be listed in spec.tls by name; and one suggestion per host is
         // enough (several paths of one host share the same fix).
         const host = entryPoint.host;
