@@ -28,6 +28,7 @@ export const HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+
 export const HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json";
 const MANIFEST_ACCEPT = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"].join(", ");
 const MAX_REDIRECTS = 5;
+const TIME_LIMIT = "the render time limit was reached";
 
 export interface ResolvedAddress {
   address: string;
@@ -162,11 +163,11 @@ export function createChartFetcher(options: ChartFetcherOptions = {}): ChartFetc
       );
     };
     const remaining = policy.deadline - Date.now();
-    if (remaining <= 0) return Promise.reject(new FetchRefused("the render time limit was reached"));
+    if (remaining <= 0) return Promise.reject(new FetchRefused(TIME_LIMIT));
     return new Promise<Response>((resolveResponse, reject) => {
       const requestFn = url.protocol === "https:" ? httpsRequest : httpRequest;
       const req = requestFn(url, { method: "GET", headers: { "user-agent": "exposure-review", ...headers }, lookup, agent: false });
-      const timer = setTimeout(() => req.destroy(new FetchRefused("the render time limit was reached")), remaining);
+      const timer = setTimeout(() => req.destroy(new FetchRefused(TIME_LIMIT)), remaining);
       req.on("error", (error) => {
         clearTimeout(timer);
         reject(error instanceof FetchRefused ? error : new FetchRefused(`${url.host}: ${error.message}`));
@@ -425,11 +426,20 @@ export function createChartFetcher(options: ChartFetcherOptions = {}): ChartFetc
       const policy: Policy = { allowedPrefixes, deadline, insecure: chart.insecure === true };
       // A chart fetched under a prefix one configuration allows is not handed to another that does not.
       const scope = allowedPrefixFor(chart.repository, allowedPrefixes, policy.insecure) ?? "public";
-      try {
+      const attempt = async (): Promise<ChartResult> => {
         const protocol = new URL(chart.repository).protocol;
         if (protocol === "oci:") return await fromRegistry(chart, policy, scope);
         if (protocol === "https:" || protocol === "http:") return await fromRepository(chart, policy, scope);
         throw new FetchRefused(`${protocol.replace(":", "")} repositories are not fetched (https, oci, or a render.repositories prefix)`);
+      };
+      try {
+        try {
+          return await attempt();
+        } catch (error) {
+          // A fetch shared with an earlier caller ran out of that caller's time; ours may not be up.
+          if (error instanceof FetchRefused && error.message === TIME_LIMIT && Date.now() < deadline) return await attempt();
+          throw error;
+        }
       } catch (error) {
         const reason = error instanceof FetchRefused ? error.message : error instanceof TypeError ? `not a URL` : String(error);
         return { ok: false, reason: "chart-unavailable", message: `chart ${chart.chart} ${chart.version} from ${chart.repository}: ${reason}` };

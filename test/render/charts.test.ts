@@ -214,6 +214,21 @@ describe("archives that are refused", () => {
     expect(streamed).toBeLessThan(50);
   });
 
+  it("a fetch shared with a caller whose time ran out is made again for a caller with time left", async () => {
+    const index = indexYaml([{ name: "web", version: "0.1.0", url: "/hand/web-0.1.0.tgz", digest: sha256Hex(web010) }]);
+    repo.setRoute("/slow/index.yaml", (_request, response) => {
+      setTimeout(() => response.end(index), 1500);
+    });
+    const fetcher = createChartFetcher();
+    const ref = { repository: `${repo.url}/slow`, chart: "web", version: "0.1.0" };
+    const [hurried, patient] = await Promise.all([
+      fetcher.fetch(ref, { allowedPrefixes: allowed, deadline: soon(0.5) }),
+      fetcher.fetch(ref, { allowedPrefixes: allowed, deadline: soon(30) }),
+    ]);
+    expect(unavailable(hurried)).toBe(`chart web 0.1.0 from ${repo.url}/slow: the render time limit was reached`);
+    expect(fetched(patient).version).toBe("0.1.0");
+  });
+
   it("a server that never answers ends at the deadline", async () => {
     repo.setRoute("/silent/index.yaml", () => undefined);
     const started = Date.now();
