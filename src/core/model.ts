@@ -78,6 +78,16 @@ export interface ReviewError {
   message: string;
   /** Which tree the file belongs to. Only head-side syntax/size/binary errors affect the conclusion. */
   side: Side;
+  /**
+   * Head side: false when the base side's copy of the file was unreadable the same way (the same
+   * broken document, or the same whole-file reason), so the change did not introduce it.
+   */
+  new?: boolean;
+  /**
+   * The objects (ids) this unreadable piece hides: present on the other side, in this file, and
+   * spelled out by the broken piece, so they are neither added nor removed but unknown here.
+   */
+  hides?: string[];
 }
 
 export type Side = "base" | "head";
