@@ -9,6 +9,7 @@ import { parseManifestFile } from "./manifest.js";
 import type {
   Conclusion,
   Finding,
+  LineSpan,
   ManifestFile,
   ManifestObject,
   ObjectReport,
@@ -407,6 +408,7 @@ function reviewObject(
     changes: baseObject && headObject ? exposureChanges(baseObject, headObject) : [],
   };
   if (baseObject && headObject && baseObject.file !== headObject.file) report.baseFile = baseObject.file;
+  report.span = spanOf(baseObject, headObject);
   // Rules judge what the change leaves behind: a removed object has no head side to judge.
   if (headSide) {
     const { findings, suppressed } = applyPolicy(runRules(headSide, baseSide, config), headSide.object, config, baseObject);
@@ -414,6 +416,14 @@ function reviewObject(
     report.suppressed = suppressed;
   }
   return report;
+}
+
+function spanOf(base: ManifestObject | undefined, head: ManifestObject | undefined): NonNullable<ObjectReport["span"]> {
+  const lines = (object: ManifestObject): LineSpan => {
+    const { line, endLine } = object.rangeOf([]);
+    return { line, endLine: Math.max(line, endLine) };
+  };
+  return { ...(base ? { base: lines(base) } : {}), ...(head ? { head: lines(head) } : {}) };
 }
 
 function sideOf(object: ManifestObject | undefined, reachOptions: ReachOptions, index: ObjectIndex): ObjectSide | undefined {
@@ -455,7 +465,8 @@ export function decideConclusion(objects: ObjectReport[], errors: ReviewError[],
     if (to === "failure" || (to === "neutral" && worst === "success")) worst = to;
   };
   for (const object of objects) {
-    for (const finding of object.findings) {
+    // `counted`: a suppression the change adds to itself while `conclusion.addedSuppressions` is `count`.
+    for (const finding of [...object.findings, ...object.suppressed.filter((suppressed) => suppressed.counted)]) {
       if (!finding.new && config.conclusion.preexisting === "ignore") continue;
       if (finding.severity === "failure") raise("failure");
       else if (finding.severity === "warning") raise(config.conclusion.warnings);
