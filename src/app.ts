@@ -5,27 +5,47 @@
  * 1. Read `.github/exposure.yml` from the default branch (`context.config`: `_extends` and the org
  *    `.github` repository work; a pull request cannot switch its own review off).
  * 2. Open the "Exposure review" check run on the head commit: a new one, or ours again on a re-run.
- * 3. List the changed files against the merge base; src/github/pipeline.ts (shared with the Action) reads
- *    the manifests' base and head texts,
- *    reviews them, completes the check run (summary + the annotations it lacks) and posts one review.
+ * 3. List the changed files against the merge base, read the manifests' base and head texts.
+ * 4. `review()`, complete the check run (summary + the annotations it lacks), post one review of new comments.
  *
  * A bad config completes the run as `failure` naming the field; an error from GitHub (after Octokit's
  * retries) completes it as `failure` with the message, then is rethrown for Probot to log.
  */
 import type { ApplicationFunction, Context, Probot } from "probot";
-import { ConfigError, validateConfig } from "./config/load.js";
+import { ConfigError } from "./config/load.js";
 import type { Config } from "./config/schema.js";
-import { configFailureOutput, ERROR_TITLE, RERUN_ACTION } from "./report/check-output.js";
-import { CHECK_NAME, type CheckRun, checkRunFrom, findCheckRun, openCheckRun } from "./github/check-run.js";
-import { endRunAfterError, publishResults, type ReviewedChanges, reviewChanges } from "./github/pipeline.js";
+import { configFailureOutput, ERROR_TITLE, RERUN_ACTION, supersededText } from "./report/check-output.js";
+import {
+  CHECK_NAME,
+  type CheckResult,
+  type CheckRun,
+  checkRunFrom,
+  claimRun,
+  failCheckRun,
+  findCheckRun,
+  listOurRuns,
+  newWriter,
+  openCheckRun,
+  type OpenRun,
+  settleRuns,
+  type Writer,
+} from "./github/check-run.js";
+import { CONFIG_FILE, CONFIG_PATH, ConfigCache, type LoadedConfig, loadRepoConfig } from "./github/config.js";
+import { reviewChanges } from "./github/pipeline.js";
 import { type GitHub, listChangedFiles, type PullRequestRef } from "./github/pull-request.js";
+import { publish } from "./github/publish.js";
 
-export const CONFIG_FILE = "exposure.yml";
-const CONFIG_PATH = `.github/${CONFIG_FILE}`;
+export { CONFIG_FILE };
 
 export interface AppOptions {
   /** This app's id, to tell its check runs from another app's of the same name. */
   appId?: number;
+  /** Base of the wait between attempts of a write that must not land twice (1 s; tests shorten it). */
+  retryWaitMs?: number;
+}
+
+interface InstanceOptions extends AppOptions {
+  configCache: ConfigCache;
 }
 
 /**
@@ -38,8 +58,10 @@ interface ReviewTarget extends PullRequestRef {
   draft: boolean;
 }
 
-export function exposureReviewApp(options: AppOptions = {}): ApplicationFunction {
+export function exposureReviewApp(appOptions: AppOptions = {}): ApplicationFunction {
   return (app: Probot) => {
+    // One per app instance: parsed config files by installation and blob SHA.
+    const options: InstanceOptions = { ...appOptions, configCache: new ConfigCache() };
     const reviewedActions = ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review"] as const;
     app.on([...reviewedActions], async (context) => {
       const { pull_request: pr, repository } = context.payload;
@@ -76,7 +98,7 @@ export function exposureReviewApp(options: AppOptions = {}): ApplicationFunction
  * for a fork (GitHub leaves `pull_requests` empty) the commit's pull requests are looked up.
  * "Re-run all checks" names no run: ours is found by commit, name and app id.
  */
-async function rerun(context: Context, options: AppOptions, sha: string, number: number | undefined, run: CheckRun | "find"): Promise<void> {
+async function rerun(context: Context, options: InstanceOptions, sha: string, number: number | undefined, run: CheckRun | "find"): Promise<void> {
   const repo = context.repo();
   const octokit = context.octokit;
   const [found, pullNumber] = await Promise.all([
@@ -106,66 +128,92 @@ async function pullRequestOfCommit(octokit: GitHub, repo: { owner: string; repo:
   return (data.find((pr) => pr.state === "open") ?? data[0])?.number;
 }
 
-async function reviewPullRequest(context: Context, options: AppOptions, trigger: Trigger, target: ReviewTarget): Promise<void> {
+async function reviewPullRequest(context: Context, options: InstanceOptions, trigger: Trigger, target: ReviewTarget): Promise<void> {
   const octokit = context.octokit;
   const repo = { owner: target.owner, repo: target.repo };
+  // Recognises this delivery's own run after a create whose answer was lost.
+  const who: Writer = newWriter({ ...(options.appId ? { appId: options.appId } : {}), ...(options.retryWaitMs === undefined ? {} : { waitBaseMs: options.retryWaitMs }) });
   const log = context.log.child({ pull: target.number, sha: target.headSha, trigger: trigger.kind });
 
   // Independent reads run together: every round trip counts against GitHub's 10 s.
-  const [loaded, existing] = await Promise.all([
-    loadConfig(context),
-    trigger.kind === "pull_request" ? findCheckRun(octokit, repo, target.headSha, options.appId) : trigger.run,
+  const [loaded, runs] = await Promise.all([
+    loadConfig(context, options),
+    trigger.kind === "pull_request" ? listOurRuns(octokit, repo, target.headSha, options.appId) : undefined,
   ]);
-  if (trigger.kind === "pull_request") {
-    if (loaded.config && !loaded.config.drafts && target.draft) {
-      log.info("draft pull request and drafts: false: not reviewed until ready for review");
-      return;
-    }
-    if (existing?.status === "completed" && existing.title !== ERROR_TITLE) {
-      log.info("this commit already has a completed review: nothing to do (use Re-run to review again)");
-      return;
-    }
+  if (trigger.kind === "pull_request" && loaded.config && !loaded.config.drafts && target.draft) {
+    log.info("draft pull request and drafts: false: not reviewed until ready for review");
+    return;
   }
 
-  const changedFiles = loaded.config ? listChangedFiles(octokit, target) : undefined;
+  // With no run yet this delivery will most likely lead: read the changes while the run is created.
+  const early = loaded.config && runs?.length === 0 ? listChangedFiles(octokit, target) : undefined;
   // Observed here so that a failure while the run is being opened is not an unhandled rejection.
-  changedFiles?.catch(() => undefined);
-  const open = await openCheckRun(octokit, repo, target.headSha, target.number, existing);
-
-  let reviewed: Pick<ReviewedChanges, "result" | "plan">;
-  try {
-    if (!loaded.config || !changedFiles) {
-      reviewed = { result: configFailureOutput(configProblem(loaded.error)) };
-      log.info({ error: loaded.error?.message }, "invalid config: check run failed");
-    } else {
-      const changes = await reviewChanges(octokit, target, loaded.config, await changedFiles, loaded.read ? CONFIG_PATH : undefined);
-      if (!changes.plan) log.info({ files: changes.files }, "no manifest changed");
-      reviewed = changes;
+  early?.catch(() => undefined);
+  let open: OpenRun;
+  if (runs) {
+    const claim = await claimRun(octokit, repo, target, runs, who, { errorTitle: ERROR_TITLE, superseded: concurrentText });
+    if (claim.kind === "follow") {
+      log.info({ leader: claim.leader.id, reason: claim.reason }, "another delivery leads this commit's review: nothing to post");
+      return;
     }
-  } catch (error) {
-    await endRunAfterError(octokit, repo, open.run.id, error, log);
-    throw error;
+    open = claim.open;
+  } else {
+    open = await openCheckRun(octokit, repo, target.headSha, target.number, trigger.kind === "rerun" ? trigger.run : undefined, who);
   }
-  await publishResults(octokit, target, open, reviewed, log);
-}
 
-/** `read`: a config file exists (on the repository or through `_extends`), so the summary names it. */
-type LoadedConfig = { config: Config; read: boolean; error?: undefined } | { config?: undefined; error: Error };
-
-async function loadConfig(context: Context): Promise<LoadedConfig> {
+  let leader = open.run.id;
+  let completed = false;
   try {
-    const raw = await context.config(CONFIG_FILE);
-    return { config: validateConfig(raw, CONFIG_PATH), read: raw !== null && raw !== undefined };
+    if (!loaded.config) {
+      const published = await publish(octokit, target, open, { result: configFailureOutput(configProblem(loaded)) }, who);
+      completed = true;
+      leader = published.run.id;
+      logWarnings(log, published.warnings);
+      log.info({ error: loaded.error?.message }, "invalid config: check run failed");
+      return;
+    }
+    const changedFiles = await (early ?? listChangedFiles(octokit, target));
+    const { result, plan, files } = await reviewChanges(octokit, target, loaded.config, changedFiles, loaded.read ? loaded.file : undefined);
+    const published = await publish(octokit, target, open, plan ? { result, review: plan } : { result }, who);
+    completed = true;
+    leader = published.run.id;
+    logWarnings(log, published.warnings);
+    if (published.run.id !== open.run.id) log.info({ replaced: open.run.id, run: published.run.id }, "findings changed since the last run: result in a new check run");
+    if (published.reviewError !== undefined) throw published.reviewError;
+    log.info({ conclusion: result.conclusion, run: published.run.id, review: published.review, files }, "review published");
   } catch (error) {
-    // A failed request (after retries) is GitHub's problem, not the file's: let it surface as an error.
-    if (typeof (error as { status?: unknown }).status === "number") throw error;
-    return { error: error instanceof Error ? error : new Error(String(error)) };
+    // The run holds the findings when only the review failed (and says so); otherwise it ends as an error.
+    if (!completed) {
+      await failCheckRun(octokit, repo, open.run.id, error, options.retryWaitMs).catch((failError: unknown) => {
+        log.error({ err: failError }, "could not complete the check run after an error");
+      });
+    }
+    throw error;
+  } finally {
+    // Runs that concurrent deliveries created while this one worked take its conclusion.
+    for (const problem of await settleRuns(octokit, repo, target.headSha, leader, who, concurrentText)) {
+      log.warn({ err: problem }, "could not give a concurrent delivery's run this review's conclusion");
+    }
   }
 }
 
-function configProblem(error: Error | undefined) {
-  const found = error ?? new Error("no config");
-  return { configPath: CONFIG_PATH, issues: found instanceof ConfigError ? found.issues : [], message: found.message };
+/** The text on a run that lost the race to `leader`'s. */
+function concurrentText(leader: CheckRun) {
+  return supersededText({ reason: "concurrent", ...(leader.htmlUrl ? { runUrl: leader.htmlUrl } : {}) });
+}
+
+function logWarnings(log: Context["log"], warnings: readonly { message: string; error: unknown }[]): void {
+  for (const warning of warnings) log.warn({ err: warning.error }, warning.message);
+}
+
+async function loadConfig(context: Context, options: InstanceOptions): Promise<LoadedConfig> {
+  const installation = String((context.payload as { installation?: { id?: number } }).installation?.id ?? "none");
+  return loadRepoConfig(context.octokit, context.repo(), installation, options.configCache);
+}
+
+function configProblem(loaded: LoadedConfig) {
+  const found = loaded.error ?? new ConfigError(loaded.file, []);
+  return { configPath: found.file, issues: found.issues, message: found.message };
 }
 
 export default exposureReviewApp();

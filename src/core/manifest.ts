@@ -79,6 +79,8 @@ export const parseMessages = {
   tooLarge: (bytes: number | undefined) =>
     `${bytes === undefined ? "File is" : `File is ${formatSize(bytes)},`} over the ${formatSize(MAX_MANIFEST_BYTES)} limit for manifests; it was not reviewed.`,
   binary: () => "File is binary, not a manifest; it was not reviewed.",
+  unavailable: (detail: string | undefined) =>
+    `The file's text could not be read${detail ? ` (${detail})` : ""}; it was not reviewed, so the review is incomplete.`,
   template: (line: number) =>
     `Template marker ({{ … }}) at line ${line}: this is a Helm/Go template, not a manifest, so it was not reviewed. Review its rendered output instead.`,
   conflict: (line: number, marker: string) =>
@@ -115,6 +117,7 @@ export function parseManifestFile(file: ManifestFile, side: Side): ParsedFile {
 
   if (file.unreadable === "binary") return fail("binary", parseMessages.binary());
   if (file.unreadable === "too-large") return fail("too-large", parseMessages.tooLarge(file.size));
+  if (file.unreadable === "unavailable") return fail("unavailable", parseMessages.unavailable(file.unreadableDetail));
   let text = file.text ?? "";
   const bytes = utf8ByteLengthOver(text, MAX_MANIFEST_BYTES);
   if (bytes !== undefined) return fail("too-large", parseMessages.tooLarge(bytes));

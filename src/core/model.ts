@@ -37,6 +37,7 @@ export const RULE_IDS = [
   "wildcard-host",
   "ingress-class-missing",
   "externalname",
+  "gateway-routes-from-all-namespaces",
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -59,8 +60,14 @@ export interface ManifestFile {
   path: string;
   /** The file's text (UTF-8 decoded). Absent when the face already knows it cannot be read. */
   text?: string;
-  /** Set by a face that could not read the text (GitHub says binary; a blob too large to fetch). */
-  unreadable?: "binary" | "too-large";
+  /**
+   * Set by a face that could not read the text: GitHub says binary; a blob too large to fetch; or
+   * `unavailable`, a changed file the source could not give (GitHub answered `null` for the blob, a text
+   * cut short, a read that kept failing). `unreadableDetail` then says what happened.
+   */
+  unreadable?: "binary" | "too-large" | "unavailable";
+  /** What went wrong reading an `unavailable` file, for the error message. */
+  unreadableDetail?: string;
   /** Size in bytes, when the face knows it without the text (used for `too-large` messages). */
   size?: number;
   /** Set on the output of a render target (src/render/): what produced it and where its lines come from. */
@@ -108,7 +115,7 @@ export interface RenderedSides {
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-export const ERROR_REASONS = ["syntax", "template", "too-large", "binary", "duplicate", "render", "chart-unavailable"] as const;
+export const ERROR_REASONS = ["syntax", "template", "too-large", "binary", "duplicate", "render", "chart-unavailable", "unavailable"] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 
 /** A file (or one document of it) that could not be reviewed. Never a crash. */
@@ -117,7 +124,10 @@ export interface ReviewError {
   line?: number;
   reason: ErrorReason;
   message: string;
-  /** Which tree the file belongs to. Only head-side syntax/size/binary errors affect the conclusion. */
+  /**
+   * Which tree the file belongs to. Head-side syntax/size/binary errors affect the conclusion, and an
+   * `unavailable` file on either side (its objects are unknown, so nothing about the change is known).
+   */
   side: Side;
   /**
    * Head side: false when the base side's copy of the file was unreadable the same way (the same
@@ -218,6 +228,30 @@ export interface EntryPoint {
   tls: boolean;
   /** Line of the field this entry point comes from (the port item, the host, the default backend). */
   line: number;
+  /**
+   * The level of this entry point when it is not the object's: a route attached to a public and a
+   * private Gateway is `public`, but what it serves on the private Gateway is `private`. Rules about
+   * one entry point judge it at `entryPoint.level ?? reach.level`.
+   */
+  level?: ExistingLevel;
+  /** Gateway API: the listener (by name) that this entry point is, or is served on. */
+  listener?: string;
+  /** Gateway API route entry points: the Gateway (`namespace/name`) it is served on. */
+  gateway?: string;
+  /**
+   * What an entry point binds besides its key (a listener's `HTTPS/443 shop.example.com`): listeners are
+   * matched across sides by name, and the same name binding something else is a changed entry point.
+   */
+  binding?: string;
+  /** The TLS of this entry point cannot be known (its Gateway is not in the tree): no TLS rule judges it. */
+  tlsUnknown?: boolean;
+  /**
+   * It answers only with a redirect to https (a Gateway API `RequestRedirect` with `scheme: https` and
+   * no backend): it serves no content, so plain HTTP there is not a finding.
+   */
+  redirectOnly?: boolean;
+  /** A Gateway listener: which namespaces may attach routes (`allowedRoutes.namespaces.from`), and where. */
+  routesFrom?: { from: "Same" | "All" | "Selector"; line: number };
 }
 
 export interface AllowList {
@@ -239,6 +273,11 @@ export interface Reach {
   serviceType?: string;
   /** Ingress only: the class name, and where it was read; undefined when no class is named. */
   ingressClass?: { name: string; line: number };
+  /**
+   * What the level rests on that the tree could not show (a route's Gateway that is not in the tree,
+   * taken as public); every finding about the object says so.
+   */
+  assumptions?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------

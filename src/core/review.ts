@@ -495,7 +495,8 @@ function reviewObject(
   report.span = spanOf(baseObject, headObject);
   // Rules judge what the change leaves behind: a removed object has no head side to judge.
   if (headSide) {
-    const { findings, suppressed } = applyPolicy(runRules(headSide, baseSide, config), headSide.object, config, baseObject);
+    const raw = withAssumptions(runRules(headSide, baseSide, config), headSide.reach);
+    const { findings, suppressed } = applyPolicy(raw, headSide.object, config, baseObject);
     report.findings = findings;
     report.suppressed = suppressed;
   }
@@ -542,6 +543,13 @@ function runRules(head: ObjectSide, base: ObjectSide | undefined, config: Config
   return findings.sort((a, b) => a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
+/** Every finding about an object whose level rests on an assumption says so (a Gateway outside the tree). */
+function withAssumptions(findings: Finding[], reach: Reach): Finding[] {
+  const assumed = reach.assumptions ?? [];
+  if (assumed.length === 0) return findings;
+  return findings.map((finding) => ({ ...finding, message: `${finding.message} ${assumed.join(" ")}` }));
+}
+
 /** The conclusion that `objects` and `errors` give under `config` (also the inventory's, on the objects it lists). */
 export function decideConclusion(objects: ObjectReport[], errors: ReviewError[], config: Config): Conclusion {
   let worst: Conclusion = "success";
@@ -558,6 +566,6 @@ export function decideConclusion(objects: ObjectReport[], errors: ReviewError[],
   }
   // Breakage already on the base side the same way is not this change's doing (error.new false).
   const counted = (error: ReviewError) => error.new !== false || config.conclusion.preexisting === "count";
-  if (errors.some((error) => error.side === "head" && INCOMPLETE_REASONS.has(error.reason) && counted(error))) raise("neutral");
+  if (errors.some((error) => (error.side === "head" && INCOMPLETE_REASONS.has(error.reason) && counted(error)) || error.reason === "unavailable")) raise("neutral");
   return worst;
 }

@@ -3,18 +3,30 @@
  * conclusion, the markdown summary and the annotations it does not show yet (50 per request, GitHub's limit).
  * see: https://docs.github.com/en/rest/checks/runs
  */
+import { randomBytes } from "node:crypto";
 import type { Conclusion } from "../core/model.js";
 import { annotationDelta, type CheckAnnotation, type PostedAnnotation } from "../report/annotations.js";
 import { type CheckText, errorOutput, RERUN_ACTION, RERUNNING_TEXT, supersededText } from "../report/check-output.js";
+import { clipText, MAX_CHECK_OUTPUT, MAX_CHECK_TITLE } from "./limits.js";
+import { withDeadline } from "./octokit.js";
 import type { GitHub, RepoRef } from "./pull-request.js";
+import { SEND_ONCE, writeOnce } from "./writes.js";
 
 export const CHECK_NAME = "Exposure review";
 /** "The Checks API limits the number of annotations to a maximum of 50 per API request." */
 export const MAX_ANNOTATIONS_PER_REQUEST = 50;
-/** `output.summary` and `output.text` maxLength in GitHub's OpenAPI description. */
-export const MAX_CHECK_OUTPUT = 65535;
 /** `GET /check-runs/{id}/annotations` page size (GitHub's maximum). */
 const ANNOTATIONS_PER_PAGE = 100;
+/**
+ * A run in progress for longer than this was left by a delivery that died (Netlify stops a function at
+ * 60 s): the next delivery takes it over. A younger one is being worked on, and is left alone.
+ */
+export const STALE_RUN_MS = 70_000;
+/**
+ * In a completed run's summary: the review of its commit could not be posted, so a redelivery must post
+ * it (a completed run otherwise means everything for the commit is done).
+ */
+export const REVIEW_MISSING_MARKER = "<!-- exposure-review:review-missing -->";
 
 export interface CheckRun {
   id: number;
@@ -22,13 +34,18 @@ export interface CheckRun {
   status: "queued" | "in_progress" | "completed" | "waiting" | "requested" | "pending";
   conclusion?: string | null;
   title?: string | null;
+  summary?: string | null;
   /** The pull request number this app stored at creation (`pr:<n>`), so a re-run on a fork finds it. */
   pullNumber?: number;
+  /** The delivery that created the run (`pr:<n>:<token>`): how it recognises its run after a failed answer. */
+  token?: string;
+  startedAt?: string;
   /** How many annotations the run shows, when GitHub said. */
   annotationsCount?: number;
 }
 
 const EXTERNAL_ID_PREFIX = "pr:";
+const EXTERNAL_ID = /^pr:(\d+)(?::([0-9a-z]+))?$/;
 
 /** A check run as the REST API and the `check_run` webhook describe it. */
 export interface CheckRunData {
@@ -37,56 +54,174 @@ export interface CheckRunData {
   status: string;
   conclusion: string | null;
   external_id: string | null;
-  output: { title: string | null; annotations_count?: number };
+  started_at?: string | null;
+  output: { title: string | null; summary?: string | null; annotations_count?: number };
 }
 
 /**
- * The most recent run of this app with our name on `sha`, or undefined.
+ * Every run of this app with our name on `sha`, oldest (lowest id) first. `filter: all`: "latest" would
+ * show only the newest run of a name, and the oldest is the one that leads.
  * see: https://docs.github.com/en/rest/checks/runs#list-check-runs-for-a-git-reference
  */
-export async function findCheckRun(octokit: GitHub, repo: RepoRef, sha: string, appId?: number): Promise<CheckRun | undefined> {
-  const { data } = await octokit.rest.checks.listForRef({
+export async function listOurRuns(octokit: GitHub, repo: RepoRef, sha: string, appId?: number): Promise<CheckRun[]> {
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
     owner: repo.owner,
     repo: repo.repo,
     ref: sha,
     check_name: CHECK_NAME,
-    filter: "latest",
+    filter: "all",
     per_page: 100,
     ...(appId ? { app_id: appId } : {}),
   });
   // Another app may use the same name; only our own runs carry our external id (and can be updated by us).
-  const ours = data.check_runs
-    .filter((run) => run.external_id?.startsWith(EXTERNAL_ID_PREFIX) && (!appId || run.app?.id === appId))
-    .sort((a, b) => b.id - a.id)[0];
-  return ours ? checkRunFrom(ours) : undefined;
+  return runs
+    .filter((run) => EXTERNAL_ID.test(run.external_id ?? "") && (!appId || run.app?.id === appId))
+    .sort((a, b) => a.id - b.id)
+    .map((run) => checkRunFrom(run));
 }
 
-/** see: https://docs.github.com/en/rest/checks/runs#create-a-check-run */
-export async function createCheckRun(octokit: GitHub, repo: RepoRef, sha: string, pullNumber: number): Promise<CheckRun> {
-  const { data } = await octokit.rest.checks.create({
-    owner: repo.owner,
-    repo: repo.repo,
-    name: CHECK_NAME,
-    head_sha: sha,
-    status: "in_progress",
-    external_id: `${EXTERNAL_ID_PREFIX}${pullNumber}`,
-    started_at: new Date().toISOString(),
-  });
-  return checkRunFrom(data);
+/** The most recent run of this app with our name on `sha`, or undefined. */
+export async function findCheckRun(octokit: GitHub, repo: RepoRef, sha: string, appId?: number): Promise<CheckRun | undefined> {
+  return (await listOurRuns(octokit, repo, sha, appId)).at(-1);
+}
+
+/**
+ * Creates a run, in progress, once: the request is not retried blind; after a failure that may have
+ * landed, the commit's runs are listed and the one carrying this delivery's token is taken as created.
+ * see: https://docs.github.com/en/rest/checks/runs#create-a-check-run
+ */
+export async function createCheckRun(octokit: GitHub, repo: RepoRef, sha: string, pullNumber: number, who: Writer): Promise<CheckRun> {
+  const externalId = `${EXTERNAL_ID_PREFIX}${pullNumber}:${who.token}`;
+  return writeOnce(
+    async () => {
+      const { data } = await octokit.rest.checks.create({
+        owner: repo.owner,
+        repo: repo.repo,
+        name: CHECK_NAME,
+        head_sha: sha,
+        status: "in_progress",
+        external_id: externalId,
+        started_at: new Date().toISOString(),
+        ...SEND_ONCE,
+      });
+      return checkRunFrom(data);
+    },
+    async () => (await listOurRuns(octokit, repo, sha, who.appId)).find((run) => run.token === who.token),
+    who.waitBaseMs,
+  );
+}
+
+/** Who writes: this delivery's token (in the external id of the runs it creates), the app, the wait between guarded attempts. */
+export interface Writer {
+  token: string;
+  appId?: number;
+  waitBaseMs?: number;
+}
+
+/** A writer with a fresh token: one per delivery (or Action run). */
+export function newWriter(options: { appId?: number; waitBaseMs?: number } = {}): Writer {
+  return { token: randomBytes(5).toString("hex"), ...options };
 }
 
 /** A run from an API answer or a `check_run` webhook payload. */
 export function checkRunFrom(run: CheckRunData): CheckRun {
-  const pullNumber = Number(run.external_id?.slice(EXTERNAL_ID_PREFIX.length));
+  const external = EXTERNAL_ID.exec(run.external_id ?? "");
+  const pullNumber = Number(external?.[1]);
   return {
     id: run.id,
     ...(run.html_url ? { htmlUrl: run.html_url } : {}),
     status: run.status as CheckRun["status"],
     conclusion: run.conclusion,
     title: run.output.title,
-    ...(run.external_id?.startsWith(EXTERNAL_ID_PREFIX) && Number.isInteger(pullNumber) && pullNumber > 0 ? { pullNumber } : {}),
+    ...(run.output.summary !== undefined ? { summary: run.output.summary } : {}),
+    ...(Number.isInteger(pullNumber) && pullNumber > 0 ? { pullNumber } : {}),
+    ...(external?.[2] ? { token: external[2] } : {}),
+    ...(run.started_at ? { startedAt: run.started_at } : {}),
     ...(typeof run.output.annotations_count === "number" ? { annotationsCount: run.output.annotations_count } : {}),
   };
+}
+
+/** Whether a completed run leaves its commit's review to do again: it ended in an error, or its review is missing. */
+export function needsRedo(run: CheckRun, errorTitle: string): boolean {
+  return run.title === errorTitle || (run.summary ?? "").includes(REVIEW_MISSING_MARKER);
+}
+
+/** Whether an open run was left by a delivery that died rather than one still working. */
+export function isStale(run: CheckRun, now: number): boolean {
+  const started = run.startedAt ? Date.parse(run.startedAt) : Number.NaN;
+  return Number.isNaN(started) || now - started > STALE_RUN_MS;
+}
+
+/**
+ * Completes `runs` that do not already say what `leader` says, with its conclusion and a pointer to it:
+ * runs that concurrent deliveries of the same commit created. GitHub cannot delete a run, and a required
+ * check may read any of them, so each carries the leader's conclusion. Failures are returned, not thrown:
+ * the leader's result stands.
+ */
+export async function mirrorRuns(octokit: GitHub, repo: RepoRef, leader: CheckRun, runs: readonly CheckRun[], text: CheckText): Promise<unknown[]> {
+  const problems: unknown[] = [];
+  if (leader.status !== "completed" || !leader.conclusion) return problems;
+  for (const run of runs) {
+    if (run.id === leader.id || (run.status === "completed" && run.conclusion === leader.conclusion)) continue;
+    await supersedeCheckRun(octokit, repo, run.id, text, leader.conclusion as Conclusion).catch((error: unknown) => problems.push(error));
+  }
+  return problems;
+}
+
+/**
+ * What a pull-request delivery does for its commit: review it in `open` (it leads), or nothing (`follow`):
+ * the commit is `done`, another delivery is `busy` with it, or this one `lost` the race to a run created
+ * before its own.
+ */
+export type Claim = { kind: "lead"; open: OpenRun } | { kind: "follow"; reason: "done" | "busy" | "lost"; leader: CheckRun };
+
+/**
+ * One check run and one review per commit across instances that share nothing, arbitrated by GitHub: the
+ * commit's runs of ours (listed by the caller), the oldest leading.
+ *
+ * - None: create one, list again; when an older run exists (a concurrent delivery created it first), this
+ *   one lost: it posts nothing, and takes the leader's conclusion now if the leader is done (otherwise the
+ *   leader gives it its conclusion when it completes, see `settleRuns`).
+ * - The oldest is completed: done, unless it ended in an error or its review is missing (then reopened and
+ *   reviewed again); leftover runs of concurrent deliveries get its conclusion.
+ * - The oldest is in progress: another delivery is at work, unless it started more than `STALE_RUN_MS` ago
+ *   (that delivery died): then this one takes it over.
+ */
+export async function claimRun(
+  octokit: GitHub,
+  repo: RepoRef,
+  target: { headSha: string; number: number },
+  runs: readonly CheckRun[],
+  who: Writer,
+  options: { errorTitle: string; superseded: (leader: CheckRun) => CheckText; now?: number },
+): Promise<Claim> {
+  const lead = runs[0];
+  if (!lead) {
+    const created = await createCheckRun(octokit, repo, target.headSha, target.number, who);
+    const leader = (await listOurRuns(octokit, repo, target.headSha, who.appId))[0] ?? created;
+    if (leader.id === created.id) return { kind: "lead", open: { run: created, posted: [] } };
+    if (leader.status === "completed") await mirrorRuns(octokit, repo, leader, [created], options.superseded(leader));
+    return { kind: "follow", reason: "lost", leader };
+  }
+  if (lead.status === "completed" && !needsRedo(lead, options.errorTitle)) {
+    await mirrorRuns(octokit, repo, lead, runs.slice(1), options.superseded(lead));
+    return { kind: "follow", reason: "done", leader: lead };
+  }
+  if (lead.status !== "completed" && !isStale(lead, options.now ?? Date.now())) return { kind: "follow", reason: "busy", leader: lead };
+  return { kind: "lead", open: await openCheckRun(octokit, repo, target.headSha, target.number, lead, who) };
+}
+
+/**
+ * After the leader completed: every other run of ours on the commit takes its conclusion (runs that lost
+ * the race while it worked). Outside the delivery's deadline; problems are returned, not thrown.
+ */
+export async function settleRuns(octokit: GitHub, repo: RepoRef, sha: string, leaderId: number, who: Writer, superseded: (leader: CheckRun) => CheckText): Promise<unknown[]> {
+  return withDeadline(undefined, async () => {
+    const runs = await listOurRuns(octokit, repo, sha, who.appId);
+    const leader = runs.find((run) => run.id === leaderId);
+    if (!leader) return [];
+    return mirrorRuns(octokit, repo, leader, runs, superseded(leader));
+  }).catch((error: unknown) => [error]);
 }
 
 /** Where a review's result goes: a run of ours on the commit, open (in progress) for this review. */
@@ -107,14 +242,14 @@ export interface OpenRun {
  * (github.community/t/120566; lyft/atlantis#265 hit it): if GitHub answers 422 or leaves the run
  * completed, the result goes to a new run instead.
  */
-export async function openCheckRun(octokit: GitHub, repo: RepoRef, sha: string, pullNumber: number, previous?: CheckRun): Promise<OpenRun> {
-  if (!previous) return { run: await createCheckRun(octokit, repo, sha, pullNumber), posted: [] };
+export async function openCheckRun(octokit: GitHub, repo: RepoRef, sha: string, pullNumber: number, previous?: CheckRun, who: Writer = newWriter()): Promise<OpenRun> {
+  if (!previous) return { run: await createCheckRun(octokit, repo, sha, pullNumber, who), posted: [] };
   if (previous.status !== "completed") {
     return { run: previous, posted: previous.annotationsCount === 0 ? [] : await listPostedAnnotations(octokit, repo, previous.id) };
   }
   const [reopened, posted] = await Promise.all([reopenCheckRun(octokit, repo, previous.id), listPostedAnnotations(octokit, repo, previous.id)]);
   if (reopened) return { run: { ...previous, status: "in_progress", conclusion: null }, posted };
-  return { run: await createCheckRun(octokit, repo, sha, pullNumber), posted: [], replaces: previous };
+  return { run: await createCheckRun(octokit, repo, sha, pullNumber, who), posted: [], replaces: previous };
 }
 
 /**
@@ -153,6 +288,8 @@ export interface CheckResult {
   conclusion: Conclusion;
   title: string;
   summary: string;
+  /** `output.text`: what did not fit elsewhere (annotations left out). */
+  text?: string;
   annotations?: readonly CheckAnnotation[];
 }
 
@@ -176,6 +313,7 @@ export async function publishCheckRun(
   target: { headSha: string; number: number },
   open: OpenRun,
   result: CheckResult,
+  who: Writer,
 ): Promise<Published> {
   const warnings: Published["warnings"] = [];
   const supersede = async (run: CheckRun, by: CheckRun, reason: "stale-annotations" | "final", conclusion?: Conclusion) => {
@@ -186,42 +324,83 @@ export async function publishCheckRun(
 
   const { missing, stale } = annotationDelta(result.annotations ?? [], open.posted);
   if (stale.length > 0) {
-    const fresh = await createCheckRun(octokit, repo, target.headSha, target.number);
-    await completeCheckRun(octokit, repo, fresh.id, result);
+    const fresh = await createCheckRun(octokit, repo, target.headSha, target.number, who);
+    await completeCheckRun(octokit, repo, fresh.id, result, { shown: 0, ...(who.waitBaseMs === undefined ? {} : { waitBaseMs: who.waitBaseMs }) });
     await supersede(open.run, fresh, "stale-annotations", result.conclusion);
     return { run: fresh, warnings };
   }
-  await completeCheckRun(octokit, repo, open.run.id, { ...result, annotations: missing });
+  await completeCheckRun(octokit, repo, open.run.id, { ...result, annotations: missing }, {
+    shown: open.posted.length,
+    ...(who.waitBaseMs === undefined ? {} : { waitBaseMs: who.waitBaseMs }),
+  });
   if (open.replaces) await supersede(open.replaces, open.run, "final");
   return { run: open.run, warnings };
 }
 
 /**
  * Completes the run with the first 50 annotations, then appends the rest 50 at a time ("each time you
- * update the check run, annotations are appended").
+ * update the check run, annotations are appended"). An update that appends is not retried blind: after a
+ * failure that may have landed, the run is read, and the update counts as landed when the run is
+ * completed with this conclusion and shows the annotations it would have added. `shown`: how many the run
+ * showed before.
  * see: https://docs.github.com/en/rest/checks/runs#update-a-check-run
  */
-export async function completeCheckRun(octokit: GitHub, repo: RepoRef, runId: number, result: CheckResult): Promise<void> {
+export async function completeCheckRun(
+  octokit: GitHub,
+  repo: RepoRef,
+  runId: number,
+  result: CheckResult,
+  { shown = 0, waitBaseMs }: { shown?: number; waitBaseMs?: number } = {},
+): Promise<void> {
   const annotations = result.annotations ?? [];
-  const output = { title: result.title, summary: clip(result.summary, MAX_CHECK_OUTPUT) };
-  await octokit.rest.checks.update({
-    owner: repo.owner,
-    repo: repo.repo,
-    check_run_id: runId,
-    status: "completed",
-    conclusion: result.conclusion,
-    completed_at: new Date().toISOString(),
-    output: { ...output, annotations: annotations.slice(0, MAX_ANNOTATIONS_PER_REQUEST) },
-    actions: [{ ...RERUN_ACTION }],
-  });
+  const output = {
+    title: clipText(result.title, MAX_CHECK_TITLE),
+    summary: clip(result.summary, MAX_CHECK_OUTPUT),
+    ...(result.text ? { text: clip(result.text, MAX_CHECK_OUTPUT) } : {}),
+  };
+  const update = async (body: Record<string, unknown>, batch: readonly CheckAnnotation[], expected: number) => {
+    await writeOnce(
+      async () => {
+        await octokit.rest.checks.update({ owner: repo.owner, repo: repo.repo, check_run_id: runId, ...body, output: { ...output, annotations: [...batch] }, ...SEND_ONCE });
+        return true;
+      },
+      async () => {
+        const { data } = await octokit.rest.checks.get({ owner: repo.owner, repo: repo.repo, check_run_id: runId });
+        const landed = data.status === "completed" && data.conclusion === result.conclusion && (data.output.annotations_count ?? 0) >= expected;
+        return landed ? true : undefined;
+      },
+      waitBaseMs,
+    );
+  };
+  const first = annotations.slice(0, MAX_ANNOTATIONS_PER_REQUEST);
+  await update(
+    { status: "completed", conclusion: result.conclusion, completed_at: new Date().toISOString(), actions: [{ ...RERUN_ACTION }] },
+    first,
+    shown + first.length,
+  );
   for (let start = MAX_ANNOTATIONS_PER_REQUEST; start < annotations.length; start += MAX_ANNOTATIONS_PER_REQUEST) {
+    const batch = annotations.slice(start, start + MAX_ANNOTATIONS_PER_REQUEST);
+    await update({}, batch, shown + start + batch.length);
+  }
+}
+
+/**
+ * The last word on a run that could not be completed normally: the smallest update GitHub accepts
+ * (status, conclusion, a short title and summary, nothing else that could be refused), retried as Octokit
+ * retries, outside the delivery's deadline. Throws only when GitHub accepts no write at all.
+ */
+export async function forceComplete(octokit: GitHub, repo: RepoRef, runId: number, conclusion: Conclusion, title: string, summary: string): Promise<void> {
+  await withDeadline(undefined, async () => {
     await octokit.rest.checks.update({
       owner: repo.owner,
       repo: repo.repo,
       check_run_id: runId,
-      output: { ...output, annotations: annotations.slice(start, start + MAX_ANNOTATIONS_PER_REQUEST) },
+      status: "completed",
+      conclusion,
+      completed_at: new Date().toISOString(),
+      output: { title: clipText(title, MAX_CHECK_TITLE), summary: clip(summary, 1000) },
     });
-  }
+  });
 }
 
 /**
@@ -240,16 +419,17 @@ async function supersedeCheckRun(octokit: GitHub, repo: RepoRef, runId: number, 
 
 /**
  * Ends a run that could not finish, so it never stays "in progress", as `failure`: a review that did not
- * happen must not pass a required check.
+ * happen must not pass a required check. Runs outside the delivery's deadline (the deadline may be why it
+ * failed); when the full error output is refused, the smallest update is tried.
  */
-export async function failCheckRun(octokit: GitHub, repo: RepoRef, runId: number, error: unknown): Promise<void> {
+export async function failCheckRun(octokit: GitHub, repo: RepoRef, runId: number, error: unknown, waitBaseMs?: number): Promise<void> {
   const status = (error as { status?: unknown } | undefined)?.status;
-  await completeCheckRun(
-    octokit,
-    repo,
-    runId,
-    errorOutput({ message: error instanceof Error ? error.message : String(error), ...(typeof status === "number" ? { status } : {}) }),
-  );
+  const output = errorOutput({ message: error instanceof Error ? error.message : String(error), ...(typeof status === "number" ? { status } : {}) });
+  try {
+    await withDeadline(undefined, () => completeCheckRun(octokit, repo, runId, output, waitBaseMs === undefined ? {} : { waitBaseMs }));
+  } catch {
+    await forceComplete(octokit, repo, runId, output.conclusion, output.title, "The review stopped with an error. Use Re-run to try again.");
+  }
 }
 
 function clip(text: string, max: number): string {

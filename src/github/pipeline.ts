@@ -16,10 +16,12 @@ import { review } from "../core/review.js";
 import { toAnnotations } from "../report/annotations.js";
 import { noManifestsOutput, reviewOutput } from "../report/check-output.js";
 import { planReview, type ReviewPlan } from "../report/comments.js";
-import { type CheckResult, type CheckRun, failCheckRun, type OpenRun, publishCheckRun } from "./check-run.js";
+import { type CheckResult, type CheckRun, failCheckRun, newWriter, type OpenRun, type Writer } from "./check-run.js";
+import { readReviewContext } from "./context.js";
+import { fitAnnotations, fitComments, lineCount, omittedAnnotationsNote } from "./limits.js";
+import { publish, type PublishOutcome } from "./publish.js";
 import { diffLines } from "./patch.js";
 import { type ChangedFiles, type GitHub, type PullRequestRef, readManifests, type RepoRef } from "./pull-request.js";
-import { publishReview } from "./review.js";
 
 /** Where the config is looked for when none is named (the App's, and the Action's default). */
 export const DEFAULT_CONFIG_PATH = ".github/exposure.yml";
@@ -62,16 +64,24 @@ export async function reviewChanges(
     };
   }
   const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
-  const report = review({ base, head, config });
+  // A route's Gateway usually sits in a file the change does not touch (src/github/context.ts).
+  const context = await readReviewContext(octokit, repo, target.headSha, files, [...base, ...head], isManifest);
+  const report = review(context ? { base, head, config, context: { base: context, head: context } } : { base, head, config });
   const plan = planReview(
     report,
     manifests.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
   );
+  const lineCounts = new Map(head.filter((file) => file.text !== undefined).map((file) => [file.path, lineCount(file.text!)]));
+  // What an inline comment shows is not annotated again (placement.ts); but when the review cannot carry
+  // every comment (too many, or one too long), the run annotates everything rather than lose some.
+  const allCommented = fitComments(plan.comments).omitted === 0;
+  const produced = toAnnotations(report, { preexisting: config.conclusion.preexisting, ...(allCommented ? { covered: plan.covered } : {}) });
+  const { annotations, omitted } = fitAnnotations(produced, lineCounts);
   return {
     result: {
       ...reviewOutput(report, { ...(configPath ? { configPath } : {}), baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
-      // What an inline comment shows is not annotated again (placement.ts).
-      annotations: toAnnotations(report, { preexisting: config.conclusion.preexisting, covered: plan.covered }),
+      annotations,
+      ...(omitted > 0 ? { text: omittedAnnotationsNote(omitted) } : {}),
     },
     plan,
     report,
@@ -80,9 +90,9 @@ export async function reviewChanges(
 }
 
 /**
- * Completes the open run with the result and posts the review (when there is a plan), together: they do
- * not depend on each other. A run that could not be completed is ended as failed; a review that could not
- * be posted leaves the run's result in place. Either error is rethrown.
+ * Posts the review, then completes the open run (src/github/publish.ts: a completed run means the commit
+ * is done). A run that could not be completed is ended as failed; a review that could not be posted leaves
+ * the run's result in place, marked for the next delivery. Either error is rethrown.
  */
 export async function publishResults(
   octokit: GitHub,
@@ -90,19 +100,20 @@ export async function publishResults(
   open: OpenRun,
   { result, plan }: Pick<ReviewedChanges, "result" | "plan">,
   log: PipelineLog,
+  who: Writer = newWriter(),
 ): Promise<CheckRun> {
+  let published: PublishOutcome;
   try {
-    if (!plan) return await publishRun(octokit, target, open, result, log);
-    const [run, posted] = await Promise.allSettled([publishRun(octokit, target, open, result, log), publishReview(octokit, target, plan, open.run.htmlUrl)]);
-    if (run.status === "rejected") throw run.reason;
-    if (posted.status === "rejected") throw new ReviewNotPosted("the review could not be posted", { cause: posted.reason });
-    log.info({ conclusion: result.conclusion, run: run.value.id, review: posted.value }, "review published");
-    return run.value;
+    published = await publish(octokit, target, open, plan ? { result, review: plan } : { result }, who);
   } catch (error) {
-    if (error instanceof ReviewNotPosted) throw error.cause;
     await endRunAfterError(octokit, target, open.run.id, error, log);
     throw error;
   }
+  for (const warning of published.warnings) log.warn({ err: warning.error }, warning.message);
+  if (published.run.id !== open.run.id) log.info({ replaced: open.run.id, run: published.run.id }, "findings changed since the last run: result in a new check run");
+  if (published.reviewError !== undefined) throw published.reviewError;
+  log.info({ conclusion: result.conclusion, run: published.run.id, review: published.review }, "review published");
+  return published.run;
 }
 
 /** Ends a run as failed after an error, so it never stays "in progress"; a failure to do so is logged. */
@@ -110,14 +121,4 @@ export async function endRunAfterError(octokit: GitHub, repo: RepoRef, runId: nu
   await failCheckRun(octokit, { owner: repo.owner, repo: repo.repo }, runId, error).catch((failError: unknown) => {
     log.error({ err: failError }, "could not complete the check run after an error");
   });
-}
-
-/** The check run completed with the findings, but posting the review failed: the run must keep its result. */
-class ReviewNotPosted extends Error {}
-
-async function publishRun(octokit: GitHub, target: PullRequestRef, open: OpenRun, result: CheckResult, log: PipelineLog): Promise<CheckRun> {
-  const { run, warnings } = await publishCheckRun(octokit, { owner: target.owner, repo: target.repo }, target, open, result);
-  for (const warning of warnings) log.warn({ err: warning.error }, warning.message);
-  if (run.id !== open.run.id) log.info({ replaced: open.run.id, run: run.id }, "findings changed since the last run: result in a new check run");
-  return run;
 }

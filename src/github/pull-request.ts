@@ -132,27 +132,37 @@ export async function readManifests(
     if (readHead && keep(file.path)) wanted.push({ side: "head", path: file.path, sha: shas.head });
   }
   const result = { base: [] as ManifestFile[], head: [] as ManifestFile[] };
-  const read = await readBlobs(octokit, repo, wanted);
+  const read = await readBlobs(octokit, repo, wanted, { listed: true });
   for (const [index, request] of wanted.entries()) {
     const file = read[index];
-    if (file) result[request.side].push(file); // else not a blob at that commit (a submodule, or gone)
+    if (file) result[request.side].push(file); // else not a blob at that commit (a tree, a submodule)
   }
   return result;
 }
 
 /**
  * The texts of `blobs` (path at a commit), in order, in one GraphQL query per `BLOBS_PER_QUERY`;
- * undefined where the commit holds no blob at that path. Shared by the changed files and the tree
- * views of the render stage (src/github/tree.ts).
+ * undefined where the commit holds a tree or a submodule at that path. Shared by the changed files and
+ * the tree views of the render stage (src/github/tree.ts). A `null` with an error from GitHub, or any
+ * `null` for a blob the diff or a tree listing named (`listed`), whose text therefore exists, is GitHub
+ * failing to give it: it comes back as an `unavailable` file, for the review to say so rather than review
+ * without it (fail closed). A `null` for a path that was only a guess means the path is not there.
  */
-export async function readBlobs(octokit: GitHub, repo: RepoRef, blobs: readonly BlobRequest[]): Promise<(ManifestFile | undefined)[]> {
+export async function readBlobs(
+  octokit: GitHub,
+  repo: RepoRef,
+  blobs: readonly BlobRequest[],
+  { listed = false }: { listed?: boolean } = {},
+): Promise<(ManifestFile | undefined)[]> {
   const files: (ManifestFile | undefined)[] = [];
   for (const [number, query] of blobQueries(repo, blobs).entries()) {
     const chunk = blobs.slice(number * BLOBS_PER_QUERY, (number + 1) * BLOBS_PER_QUERY);
     const answers = await queryBlobs(octokit, query, chunk.length);
     for (const [index, request] of chunk.entries()) {
-      const blob = answers[index];
-      files.push(blob ? await toManifestFile(octokit, repo, request, blob) : undefined);
+      const blob = answers[index]!;
+      if (blob === NOT_A_BLOB) files.push(undefined);
+      else if (!("byteSize" in blob)) files.push(listed || blob.failed ? { path: request.path, unreadable: "unavailable", unreadableDetail: blob.problem } : undefined);
+      else files.push(await toManifestFile(octokit, repo, request, blob));
     }
   }
   return files;
@@ -181,12 +191,37 @@ export function blobQueries(repo: RepoRef, blobs: readonly BlobRequest[]): Graph
   return requests;
 }
 
-async function queryBlobs(octokit: GitHub, request: GraphqlRequest, count: number): Promise<(BlobAnswer | null)[]> {
-  const data = await octokit.graphql<{ repository: Record<string, Partial<BlobAnswer> | null> | null }>(request.query, request.variables);
+/** The answer for an expression that names a tree or a commit (a submodule): `{}` through the Blob fragment. */
+const NOT_A_BLOB = Symbol("not a blob");
+/** A `null` blob: `failed` when GitHub said why (an `errors` entry for it). */
+type BlobResult = BlobAnswer | typeof NOT_A_BLOB | { problem: string; failed: boolean };
+
+/**
+ * Runs one blob query. GitHub answers a failed alias with `null` and an `errors` entry beside the data
+ * (Octokit then throws, carrying the partial data): each such blob becomes `{ problem }`, the others are
+ * used. A query that failed as a whole (no data) is an error of the review.
+ */
+async function queryBlobs(octokit: GitHub, request: GraphqlRequest, count: number): Promise<BlobResult[]> {
+  type Data = { repository: Record<string, Partial<BlobAnswer> | null> | null };
+  let data: Data | undefined;
+  let problems: { path?: readonly (string | number)[]; message: string }[] = [];
+  try {
+    data = await octokit.graphql<Data>(request.query, request.variables);
+  } catch (error) {
+    // @octokit/graphql's GraphqlResponseError (not re-exported by Probot): the answer's `data` and `errors`.
+    const answered = error as { name?: unknown; data?: unknown; errors?: typeof problems };
+    if (answered.name !== "GraphqlResponseError" || !answered.data) throw error;
+    data = answered.data as Data;
+    problems = answered.errors ?? [];
+  }
+  const problemOf = (alias: string) => problems.find((problem) => problem.path?.includes(alias)) ?? (problems.some((problem) => !problem.path) ? problems[0] : undefined);
   return Array.from({ length: count }, (_, index) => {
-    const object = data.repository?.[`f${index}`];
-    // A tree or commit answers `{}` through the Blob fragment: treat it like a missing blob.
-    return object && typeof object.byteSize === "number" ? (object as BlobAnswer) : null;
+    const alias = `f${index}`;
+    const object = data?.repository?.[alias];
+    if (object && typeof object.byteSize === "number") return object as BlobAnswer;
+    if (object) return NOT_A_BLOB;
+    const problem = problemOf(alias);
+    return { problem: clipDetail(problem?.message ?? "GitHub answered null for the file's blob"), failed: problem !== undefined };
   });
 }
 
@@ -194,9 +229,27 @@ async function toManifestFile(octokit: GitHub, repo: RepoRef, request: BlobReque
   const { path } = request;
   if (blob.isBinary) return { path, unreadable: "binary", size: blob.byteSize };
   if (blob.byteSize > MAX_MANIFEST_BYTES) return { path, unreadable: "too-large", size: blob.byteSize };
-  if (blob.text !== null && !blob.isTruncated) return { path, text: blob.text, size: blob.byteSize };
+  // A text shorter than the blob is cut, whatever `isTruncated` says (invalid UTF-8 only ever grows when decoded).
+  if (blob.text !== null && !blob.isTruncated && Buffer.byteLength(blob.text, "utf8") >= blob.byteSize) return { path, text: blob.text, size: blob.byteSize };
   // GraphQL cuts `text` at 512,000 bytes: read the few blobs between that and the core's limit raw.
-  return { path, ...(await readRaw(octokit, repo, request)), size: blob.byteSize };
+  try {
+    const raw = await readRaw(octokit, repo, request);
+    if (raw.text !== undefined && Buffer.byteLength(raw.text, "utf8") < blob.byteSize) {
+      return { path, unreadable: "unavailable", unreadableDetail: `GitHub gave ${Buffer.byteLength(raw.text, "utf8")} of its ${blob.byteSize} bytes`, size: blob.byteSize };
+    }
+    return { path, ...raw, size: blob.byteSize };
+  } catch (error) {
+    // After Octokit's retries: this file is not known, the rest of the review still runs.
+    const status = (error as { status?: unknown }).status;
+    const why = `${typeof status === "number" ? `HTTP ${status}: ` : ""}${error instanceof Error ? error.message : String(error)}`;
+    return { path, unreadable: "unavailable", unreadableDetail: clipDetail(`reading it failed: ${why}`), size: blob.byteSize };
+  }
+}
+
+/** GitHub's messages go into the report; keep them to a line. */
+function clipDetail(text: string): string {
+  const line = text.split("\n", 1)[0] ?? "";
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
 /** see: https://docs.github.com/en/rest/repos/contents#get-repository-content (raw media type) */

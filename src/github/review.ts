@@ -5,7 +5,9 @@
  * see: https://docs.github.com/en/rest/pulls/reviews#create-a-review-for-a-pull-request
  */
 import { headCommitMarker, markersIn, type ReviewPlan, renderReviewBody } from "../report/comments.js";
+import { fitComments, fitReviewBody } from "./limits.js";
 import type { GitHub, RepoRef } from "./pull-request.js";
+import { SEND_ONCE, writeOnce } from "./writes.js";
 
 export interface ReviewTarget extends RepoRef {
   number: number;
@@ -21,6 +23,7 @@ export async function publishReview(
   target: ReviewTarget,
   plan: ReviewPlan,
   checkRunUrl?: string,
+  waitBaseMs?: number,
 ): Promise<ReviewOutcome> {
   if (plan.comments.length === 0 && plan.outsideDiff.length === 0) return { posted: false, reason: "nothing-to-say" };
 
@@ -39,25 +42,43 @@ export async function publishReview(
   ]);
   if (posted.has(headCommitMarker(target.headSha))) return { posted: false, reason: "already-reviewed" };
 
-  const newComments = plan.comments.filter((comment) => !posted.has(comment.marker));
+  const fitted = fitComments(plan.comments.filter((comment) => !posted.has(comment.marker)));
+  const newComments = fitted.comments;
   const newOutside = plan.outsideDiff.filter((item) => !posted.has(item.marker));
-  if (newComments.length === 0 && newOutside.length === 0) return { posted: false, reason: "nothing-new" };
+  if (newComments.length === 0 && newOutside.length === 0 && fitted.omitted === 0) return { posted: false, reason: "nothing-new" };
 
-  await octokit.rest.pulls.createReview({
-    owner: target.owner,
-    repo: target.repo,
-    pull_number: target.number,
-    commit_id: target.headSha,
-    // COMMENT, never REQUEST_CHANGES: the check run is the gate; a review that blocks would need dismissing.
-    event: "COMMENT",
-    body: renderReviewBody({
-      headSha: target.headSha,
-      commentCount: newComments.length,
-      outsideDiff: newOutside,
-      title: plan.title,
-      ...(checkRunUrl ? { checkRunUrl } : {}),
-    }),
-    comments: newComments.map(({ marker: _marker, ...comment }) => comment),
-  });
-  return { posted: true, comments: newComments.length, outsideDiff: newOutside.length };
+  const outcome: ReviewOutcome = { posted: true, comments: newComments.length, outsideDiff: newOutside.length };
+  const head = headCommitMarker(target.headSha);
+  // Posted once: after a failure that may have landed (a 502 after GitHub stored it, a reset), the reviews
+  // are listed again, and one of ours with this commit's marker means it did.
+  return writeOnce(
+    async () => {
+      await octokit.rest.pulls.createReview({
+        owner: target.owner,
+        repo: target.repo,
+        pull_number: target.number,
+        commit_id: target.headSha,
+        // COMMENT, never REQUEST_CHANGES: the check run is the gate; a review that blocks would need dismissing.
+        event: "COMMENT",
+        body: fitReviewBody(
+          renderReviewBody({
+            headSha: target.headSha,
+            commentCount: newComments.length,
+            outsideDiff: newOutside,
+            title: plan.title,
+            ...(checkRunUrl ? { checkRunUrl } : {}),
+          }),
+          fitted.omitted,
+        ),
+        comments: newComments.map(({ marker: _marker, ...comment }) => comment),
+        ...SEND_ONCE,
+      });
+      return outcome;
+    },
+    async () => {
+      const listed = await octokit.paginate(octokit.rest.pulls.listReviews, params);
+      return listed.some((review) => review.user?.type === "Bot" && (review.body ?? "").includes(head)) ? outcome : undefined;
+    },
+    waitBaseMs,
+  );
 }

@@ -2,14 +2,19 @@
  * Web `Request` -> `Response` for GitHub webhooks, around one Probot per warm instance.
  * Kept apart from functions/github-webhooks.ts so tests build handlers with their own env and overrides.
  *
- * Answers: 401 for a missing or wrong X-Hub-Signature-256 (checked on the raw body, before anything is
- * parsed), 400 for a signed body that is not a webhook, then 200 when the review finished in time,
- * 202 when it is still running (it continues under `waitUntil`), or the error's status.
+ * Answers: 413 for a body over GitHub's 25 MB (counted while reading), 401 for a missing or wrong
+ * X-Hub-Signature-256 (checked on the raw body, before anything is parsed), 400 for a signed body that is
+ * not a usable webhook (not JSON, an event name that is not one, a handled event without the fields the
+ * app reads), 200 for an event the app does not review, then 200 when the review finished in time, 202
+ * when it is still running (it continues under `waitUntil`), or the error's status.
+ *
+ * Every GitHub request of a delivery shares a deadline (`REVIEW_DEADLINE_MS`), inside Netlify's 60 s.
  */
 import { createPrivateKey } from "node:crypto";
 import { createProbot, type Options, type Probot } from "probot";
 import { exposureReviewApp } from "../app.js";
-import { ReviewOctokit } from "./octokit.js";
+import { ReviewOctokit, withDeadline } from "./octokit.js";
+import { BodyTooLarge, checkEvent, readBody } from "./webhook-payload.js";
 
 export const REQUIRED_ENV = ["WEBHOOK_SECRET", "APP_ID", "PRIVATE_KEY"] as const;
 
@@ -18,6 +23,12 @@ export const REQUIRED_ENV = ["WEBHOOK_SECRET", "APP_ID", "PRIVATE_KEY"] as const
  * under `waitUntil`; 8 s leaves room for a cold start and the network.
  */
 export const ANSWER_WITHIN_MS = 8000;
+
+/**
+ * How long a delivery's GitHub requests may run: Netlify stops a function at 60 s, and the write that
+ * completes the check run (exempt from this deadline) needs the rest.
+ */
+export const REVIEW_DEADLINE_MS = 45_000;
 
 export type Env = Record<string, string | undefined>;
 
@@ -34,6 +45,9 @@ export interface WebhookHandlerOptions {
    */
   overrides?: Options;
   answerWithinMs?: number;
+  reviewDeadlineMs?: number;
+  /** Base of the wait between attempts of a guarded write (1 s). */
+  retryWaitMs?: number;
 }
 
 export type WebhookHandler = (req: Request, context: WaitUntil) => Promise<Response>;
@@ -49,12 +63,18 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const ready = () =>
     (probot ??= (async () => {
       const instance = createProbot({ env: options.env, overrides: { Octokit: ReviewOctokit, ...options.overrides } });
-      await instance.load(exposureReviewApp({ appId: Number(options.env.APP_ID) }));
+      await instance.load(exposureReviewApp({ appId: Number(options.env.APP_ID), ...(options.retryWaitMs === undefined ? {} : { retryWaitMs: options.retryWaitMs }) }));
       return instance;
     })());
 
   return async (req, context) => {
-    const body = await req.text();
+    let body: string;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return answer(413, error.message);
+      throw error;
+    }
     const signature = req.headers.get("x-hub-signature-256");
     const app = await ready();
     if (!signature || !(await app.webhooks.verify(body, signature).catch(() => false))) {
@@ -69,10 +89,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     } catch {
       return answer(400, "body is not JSON");
     }
-    if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return answer(400, "body is not a webhook payload");
+    const check = checkEvent(name, payload);
+    if (check.kind === "reject") return answer(400, check.message);
+    if (check.kind === "ignore") return answer(200, "event not reviewed");
 
-    // The signature proved GitHub sent it; the event name and payload shape are GitHub's, as for any webhook.
-    const work = app.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]);
+    const deadline = AbortSignal.timeout(options.reviewDeadlineMs ?? REVIEW_DEADLINE_MS);
+    const work = withDeadline(deadline, () => app.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]));
     // Probot has logged the error already; the promise must not reject unobserved after a 202.
     const settled = work.then(
       () => ({ status: 200, message: "reviewed" }),

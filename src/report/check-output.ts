@@ -7,6 +7,7 @@ import type { Conclusion, ObjectReport, Report } from "../core/model.js";
 import { ruleById } from "../core/rules/index.js";
 import { MAX_CHECK_SUMMARY_LENGTH, renderMarkdown } from "./markdown.js";
 import { byImportance } from "./order.js";
+import { countedFindings, unreadableFileCount, whyFine } from "./summary.js";
 
 /** Title and summary of a check run's `output`. */
 export interface CheckText {
@@ -120,14 +121,12 @@ export function reviewOutput(report: Report, compared: ComparedInput): CheckOutp
  * are fine, so it never sits silently beside an orange "widened".
  */
 export function checkTitle(report: Report): string {
-  const counted = report.objects.flatMap((object) =>
-    [...object.findings.filter((finding) => finding.new), ...object.suppressed.filter((finding) => finding.counted)].map((finding) => ({ object, finding })),
-  );
+  const counted = report.objects.flatMap((object) => countedFindings(object).map((finding) => ({ object, finding })));
   counted.sort((a, b) => byImportance(a.finding, b.finding));
   const silenced = report.objects.flatMap((object) => object.suppressed.filter((finding) => finding.addedByChange).map((finding) => ({ object, finding })));
   const tail: string[] = [];
   if (silenced.length > 0) tail.push(`${plural(silenced.length, "finding")} silenced by this change`);
-  const unread = unreadableFiles(report);
+  const unread = unreadableFileCount(report);
   if (unread > 0) tail.push(`${plural(unread, "file")} not reviewed`);
   const suffix = tail.length > 0 ? `; ${tail.join("; ")}` : "";
 
@@ -160,11 +159,6 @@ function shortName(object: ObjectReport): string {
   return `${object.namespace}/${object.name}`;
 }
 
-/** Files that could not be read, each counted once whatever its sides and pieces. */
-export function unreadableFiles(report: Report): number {
-  return new Set(report.errors.filter((error) => error.reason !== "duplicate").map((error) => error.file)).size;
-}
-
 /**
  * Why a run with no counted finding is green, in the words of what a reviewer sees: objects that became
  * public or widened are named with the reason they pass (their findings were already there, they are
@@ -176,12 +170,6 @@ function greenReasons(report: Report): string {
   const reasons = exposed.slice(0, 2).map((object) => `${shortName(object)} ${object.classification} (${whyFine(object)})`);
   const more = exposed.length > 2 ? `, +${exposed.length - 2} more` : "";
   return `${reasons.join(", ")}${more}`;
-}
-
-function whyFine(object: ObjectReport): string {
-  if (object.findings.some((finding) => !finding.new)) return "already present";
-  if (object.suppressed.length > 0) return "accepted by a suppression";
-  return "within policy";
 }
 
 function clipTitle(title: string): string {
@@ -226,13 +214,21 @@ export interface SupersededInput {
   runUrl?: string;
   /**
    * `stale-annotations`: the findings changed (e.g. the config turned a rule off) and GitHub cannot delete
-   * an annotation; `final`: GitHub kept this completed run as it was instead of reopening it.
+   * an annotation; `final`: GitHub kept this completed run as it was instead of reopening it;
+   * `concurrent`: another delivery of the same commit created an older run and reviewed in it.
    */
-  reason: "stale-annotations" | "final";
+  reason: "stale-annotations" | "final" | "concurrent";
 }
 
 /** The text left on a run whose re-run result went to a new run, pointing at it. */
 export function supersededText(input: SupersededInput): CheckText {
+  if (input.reason === "concurrent") {
+    const where = input.runUrl ? `[another check run](${input.runUrl})` : "another check run";
+    return {
+      title: "Superseded by a concurrent review",
+      summary: `GitHub delivered this commit's event more than once at the same time, and ${where} reviewed it. This run carries that run's conclusion, so the commit's status is the same whichever run is read; it posted nothing.`,
+    };
+  }
   const where = input.runUrl ? `[a new check run](${input.runUrl})` : "a new check run";
   const why =
     input.reason === "stale-annotations"

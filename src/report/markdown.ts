@@ -1,14 +1,18 @@
 /**
  * Report → the pull-request summary (check run `output.summary`, and `--format markdown`).
  *
- * A heading with the conclusion and a one-line verdict, a table with one row per object, then per
- * object what changed and its findings (with recommendation and docs link), then the files that
- * could not be reviewed. Every user-controlled string (names, files, hosts, messages, reasons) is
+ * A heading with the conclusion, a line with what decides it, a one-line verdict, a table with one row
+ * per object that needs attention (most important first), then per object what changed and its findings
+ * (worst first, with recommendation and docs link), then the files that could not be reviewed. Objects
+ * whose exposure did not change fold into one line per file, objects that decide nothing into
+ * `<details>`, and a green run shows only its verdict with everything else under `<details>`. Every user-controlled string (names, files, hosts, messages, reasons) is
  * escaped, so a manifest cannot inject markdown or break the table. Deterministic: same report,
  * same text.
  */
 import type { Classification, Conclusion, Finding, ObjectReport, Report, ReviewError, Severity } from "../core/model.js";
 import { docsUrlFor } from "../core/rules/rule.js";
+import { worstFirst } from "./order.js";
+import { byAttention, conclusionLine, countedFindings, isQuiet, quietByFile, whyFine } from "./summary.js";
 
 /** GitHub's limit for a check run's `output.summary` (and `output.text`), in characters. */
 export const MAX_CHECK_SUMMARY_LENGTH = 65535;
@@ -47,17 +51,19 @@ const VERDICT_ORDER: readonly Classification[] = ["public", "widened", "internal
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? MAX_CHECK_SUMMARY_LENGTH;
   const title = options.title ?? "Exposure review";
-  const units: Unit[] = [
-    { text: `## ${CONCLUSION_ICONS[report.conclusion]} ${escapeMarkdown(title)}: ${report.conclusion}\n\n${verdict(report)}\n` },
-  ];
-  if (report.objects.length > 0) {
+  const lead = `## ${CONCLUSION_ICONS[report.conclusion]} ${escapeMarkdown(title)}: ${report.conclusion}\n\n${verdict(report)}\n`;
+  const shown = report.objects.filter((object) => !isQuiet(object)).sort(byAttention);
+  const units: Unit[] = [];
+  if (shown.length > 0) {
     units.push({
       text: "\n| Object | Change | Classification | Reach (base → head) | Findings |\n| --- | --- | --- | --- | --- |\n",
       heading: true,
     });
-    for (const object of report.objects) units.push({ text: tableRow(object), row: true });
-    for (const object of report.objects) units.push({ text: objectDetails(object), object: true });
+    for (const object of shown) units.push({ text: tableRow(object), row: true });
+    for (const object of shown) units.push({ text: needsAttention(object) ? objectDetails(object) : collapsed(object), object: true });
   }
+  const quiet = quietSection(report.objects);
+  if (quiet) units.push({ text: quiet, object: true });
   if (report.errors.length > 0) {
     units.push({
       text: "\n### Files that could not be reviewed\n\n| File | Line | Reason | Message |\n| --- | --- | --- | --- |\n",
@@ -65,7 +71,44 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     });
     for (const error of report.errors) units.push({ text: errorRow(error), error: true });
   }
-  return fit(units, maxLength);
+  if (units.length === 0) return fit([{ text: lead }], maxLength);
+  // A green run is its verdict; what was looked at is one click away. Not when the change silences its
+  // own findings: that is for the reviewer to see.
+  const silenced = report.objects.some((object) => object.suppressed.some((finding) => finding.addedByChange));
+  if (report.conclusion === "success" && !silenced) {
+    const open = "\n<details><summary>What was reviewed</summary>\n";
+    const close = "\n</details>\n";
+    const inner = fit(units, Math.max(0, maxLength - lead.length - open.length - close.length));
+    return fit([{ text: `${lead}${open}${inner}${close}` }], maxLength);
+  }
+  return fit([{ text: lead }, ...units], maxLength);
+}
+
+/** Objects whose details are shown open: something counts, or they became public or wider. */
+function needsAttention(object: ObjectReport): boolean {
+  return countedFindings(object).length > 0 || object.classification === "public" || object.classification === "widened" || object.suppressed.some((f) => f.addedByChange);
+}
+
+/** An object that decides nothing (internal, narrowed, removed): its details one click away. */
+function collapsed(object: ObjectReport): string {
+  const body = objectDetails(object).replace(/^\n### [^\n]*\n/, "");
+  return `\n<details><summary>${escapeMarkdown(objectName(object))}: ${object.classification}</summary>\n${body}\n</details>\n`;
+}
+
+/** At most this many files are listed in the unchanged-objects line; the rest are counted. */
+const MAX_QUIET_FILES = 100;
+
+/** Objects whose exposure did not change: one line per file, under `<details>`. */
+function quietSection(objects: readonly ObjectReport[]): string | undefined {
+  const groups = quietByFile(objects);
+  if (groups.length === 0) return undefined;
+  const total = groups.reduce((sum, [, group]) => sum + group.length, 0);
+  const lines = groups
+    .slice(0, MAX_QUIET_FILES)
+    .map(([file, group]) => `- ${escapeMarkdown(file)}: ${group.map((object) => escapeMarkdown(objectName(object))).join(", ")}`);
+  if (groups.length > MAX_QUIET_FILES) lines.push(`- …and ${groups.length - MAX_QUIET_FILES} more files`);
+  const summary = `${total} ${total === 1 ? "object" : "objects"} changed without an exposure change, in ${groups.length} ${groups.length === 1 ? "file" : "files"}`;
+  return `\n<details><summary>${summary}</summary>\n\n${lines.join("\n")}\n\n</details>\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -74,18 +117,24 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
 function verdict(report: Report): string {
   const phrases: string[] = [];
   for (const classification of VERDICT_ORDER) {
-    const n = report.objects.filter((object) => object.classification === classification).length;
-    if (n > 0) phrases.push(`${n} ${n === 1 ? "object" : "objects"} ${VERDICT_PHRASES[classification][n === 1 ? 0 : 1]}`);
+    const objects = report.objects.filter((object) => object.classification === classification);
+    const n = objects.length;
+    if (n === 0) continue;
+    // A widened or public object that decides nothing says why, so the signals agree.
+    const fine = (classification === "public" || classification === "widened") && objects.every((object) => countedFindings(object).length === 0);
+    const why = fine ? ` (${[...new Set(objects.map(whyFine))].join(" / ")})` : "";
+    phrases.push(`${n} ${n === 1 ? "object" : "objects"} ${VERDICT_PHRASES[classification][n === 1 ? 0 : 1]}${why}`);
   }
-  const sentences = [phrases.length > 0 ? `${capitalize(phrases.join(", "))}.` : "No Service or Ingress changes."];
+  if (report.objects.length === 0 && report.errors.length === 0) return "No Service or Ingress changes.";
+  // What decides the conclusion comes first; it also counts the files not reviewed, each once.
+  const sentences = [`${capitalize(conclusionLine(report).replace(/^[a-z]+: /, ""))}.`];
+  sentences.push(phrases.length > 0 ? `${capitalize(phrases.join(", "))}.` : "No Service or Ingress changes.");
   // Each public LoadBalancer is a cloud load balancer of its own (an address, a bill, a surface);
   // when a change adds several, that is worth saying once, above the per-object findings.
   const loadBalancers = newPublicLoadBalancers(report).length;
   if (loadBalancers > 1) {
     sentences.push(`This change adds ${loadBalancers} public load balancers: one shared Ingress could serve them all.`);
   }
-  const files = new Set(report.errors.map((error) => error.file)).size;
-  if (files > 0) sentences.push(`${files} ${files === 1 ? "file" : "files"} could not be reviewed.`);
   return sentences.join(" ");
 }
 
@@ -99,20 +148,34 @@ function tableRow(object: ObjectReport): string {
   const cells = [
     `${escapeMarkdown(objectName(object))}<br>${escapeMarkdown(`${object.file}:${object.line}`)}`,
     object.change,
-    CLASSIFICATION_LABELS[object.classification],
+    classificationLabel(object),
     `${object.level.base} → ${object.level.head}`,
     findingCounts(object),
   ];
   return `| ${cells.join(" | ")} |\n`;
 }
 
+/** The classification, with why a public or widened object that decides nothing is fine. */
+function classificationLabel(object: ObjectReport): string {
+  const label = CLASSIFICATION_LABELS[object.classification];
+  const exposed = object.classification === "public" || object.classification === "widened";
+  return exposed && countedFindings(object).length === 0 ? `${label} (${whyFine(object)})` : label;
+}
+
+/** Counted findings by severity; old and suppressed ones by count, without a severity icon that would alarm. */
 function findingCounts(object: ObjectReport): string {
   const parts: string[] = [];
+  const counted = countedFindings(object);
   for (const severity of ["failure", "warning", "notice"] as const) {
-    const n = object.findings.filter((finding) => finding.severity === severity).length;
+    const n = counted.filter((finding) => finding.severity === severity).length;
     if (n > 0) parts.push(`${SEVERITY_ICONS[severity]} ${n} ${severity}${n === 1 ? "" : "s"}`);
   }
-  if (object.suppressed.length > 0) parts.push(`${object.suppressed.length} suppressed`);
+  const old = object.findings.filter((finding) => !finding.new).length;
+  if (old > 0) parts.push(`${old} already present`);
+  const silenced = object.suppressed.filter((finding) => finding.addedByChange).length;
+  if (silenced > 0) parts.push(`🔕 ${silenced} silenced by this change`);
+  const suppressed = object.suppressed.length - silenced;
+  if (suppressed > 0) parts.push(`${suppressed} suppressed`);
   return parts.length > 0 ? parts.join(", ") : "none";
 }
 
@@ -131,14 +194,15 @@ function objectDetails(object: ObjectReport): string {
   }
   if (object.findings.length > 0) {
     lines.push("", "Findings:", "");
-    for (const finding of object.findings) lines.push(...findingItem(finding));
+    for (const finding of worstFirst(object.findings)) lines.push(...findingItem(finding));
   }
   if (object.suppressed.length > 0) {
     lines.push("", "Suppressed:", "");
     for (const finding of object.suppressed) {
       const source = finding.by === "config" ? "by the config" : finding.addedByChange ? "by an annotation **this change adds**" : "by annotation";
+      const counted = finding.counted ? " (still counts: `conclusion.addedSuppressions` is `count`)" : "";
       lines.push(
-        `- ${ruleLink(finding)} (${finding.severity}, line ${finding.line}): ${escapeMarkdown(finding.message)} — suppressed ${source}: ${escapeMarkdown(finding.reason)}`,
+        `- ${finding.addedByChange ? "🔕 " : ""}${ruleLink(finding)} (${finding.severity}, line ${finding.line}): ${escapeMarkdown(finding.message)} — suppressed ${source}: ${escapeMarkdown(finding.reason)}${counted}`,
       );
     }
   }
@@ -148,7 +212,7 @@ function objectDetails(object: ObjectReport): string {
 export function findingItem(finding: Finding): string[] {
   const old = finding.new ? "" : " _(already present)_";
   return [
-    `- ${SEVERITY_ICONS[finding.severity]} **${finding.severity}** ${ruleLink(finding)} (line ${finding.line}): ${escapeMarkdown(finding.message)}${old}`,
+    `- ${SEVERITY_ICONS[finding.severity]} **${finding.severity}** ${ruleLink(finding)} (${finding.side === "base" ? "deleted line" : "line"} ${finding.line}): ${escapeMarkdown(finding.message)}${old}`,
     // Recommendations are the rules' own text (never manifest content), written with markdown code spans.
     `  <br>Recommendation: ${finding.recommendation.replaceAll("\n", " ")}`,
   ];

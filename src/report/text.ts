@@ -5,6 +5,8 @@
  * findings with their reason), then files that could not be reviewed, then the conclusion and
  * counts. ANSI colour only when asked: the CLI passes `stdout.isTTY && !NO_COLOR`.
  */
+import { worstFirst } from "./order.js";
+import { byAttention, conclusionLine, count, isQuiet, quietByFile } from "./summary.js";
 import type { Classification, Conclusion, Finding, ObjectReport, Report, ReviewError, Severity, SuppressedFinding } from "../core/model.js";
 
 export interface TextOptions {
@@ -39,9 +41,13 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   const blocks: string[] = [];
 
   if (report.objects.length === 0) blocks.push("No Service or Ingress changes.");
-  for (const object of report.objects) blocks.push(objectBlock(object, paint).join("\n"));
+  // Most important first; objects whose exposure did not change fold into one line per file.
+  const shown = report.objects.filter((object) => !isQuiet(object)).sort(byAttention);
+  for (const object of shown) blocks.push(objectBlock(object, paint).join("\n"));
+  const quiet = quietByFile(report.objects);
+  if (quiet.length > 0) blocks.push(quietBlock(quiet, paint).join("\n"));
   if (report.errors.length > 0) blocks.push(errorsBlock(report.errors, paint).join("\n"));
-  blocks.push(conclusionLine(report, paint));
+  blocks.push(conclusion(report, paint));
 
   return `${blocks.join("\n\n")}\n`;
 }
@@ -68,7 +74,7 @@ function objectBlock(object: ObjectReport, paint: Paint): string[] {
     ].join("  "),
   ];
   for (const change of object.changes) lines.push(`  ${paint("dim", "·")} ${clean(change)}`);
-  for (const finding of object.findings) lines.push(...findingLines(finding, paint));
+  for (const finding of worstFirst(object.findings)) lines.push(...findingLines(finding, paint));
   for (const finding of object.suppressed) lines.push(suppressedLine(finding, paint));
   return lines;
 }
@@ -77,7 +83,7 @@ export function findingLines(finding: Finding, paint: Paint): string[] {
   const head = `${ICONS[finding.severity]} ${finding.severity}`;
   const old = finding.new ? "" : ` ${paint("dim", "(already present)")}`;
   return [
-    `  ${paint(SEVERITY_STYLE[finding.severity], head)} ${finding.rule}  ${clean(finding.file === undefined ? "line " : `${finding.file}:`)}${finding.line}  ${clean(finding.message)}${old}`,
+    `  ${paint(SEVERITY_STYLE[finding.severity], head)} ${finding.rule}  ${clean(finding.file === undefined ? (finding.side === "base" ? "deleted line " : "line ") : `${finding.file}:`)}${finding.line}  ${clean(finding.message)}${old}`,
     `      ${paint("dim", `↳ ${clean(finding.recommendation)}`)}`,
   ];
 }
@@ -104,19 +110,18 @@ export function errorsBlock(errors: readonly ReviewError[], paint: Paint): strin
   return lines;
 }
 
-function conclusionLine(report: Report, paint: Paint): string {
-  const findings = report.objects.flatMap((object) => object.findings);
-  const parts = [count(report.objects.length, "object")];
-  for (const severity of ["failure", "warning", "notice"] as const) {
-    const n = findings.filter((finding) => finding.severity === severity).length;
-    if (n > 0) parts.push(count(n, severity));
-  }
-  const old = findings.filter((finding) => !finding.new).length;
-  if (old > 0) parts.push(`${old} already present`);
-  const suppressed = report.objects.reduce((sum, object) => sum + object.suppressed.length, 0);
-  if (suppressed > 0) parts.push(`${suppressed} suppressed`);
-  if (report.errors.length > 0) parts.push(count(report.errors.length, "error"));
-  return `${paint("bold", "Conclusion:")} ${paint(CONCLUSION_STYLE[report.conclusion], report.conclusion)} (${parts.join(", ")})`;
+function quietBlock(groups: ReturnType<typeof quietByFile>, paint: Paint): string[] {
+  const total = groups.reduce((sum, [, group]) => sum + group.length, 0);
+  return [
+    paint("bold", `Exposure unchanged (${count(total, "object")}):`),
+    ...groups.map(([file, group]) => `  ${clean(file)}  ${group.map((object) => clean(`${object.kind} ${object.namespace}/${object.name}`)).join(", ")}`),
+  ];
+}
+
+/** What decides the conclusion, first (summary.ts), so a success never reads like a failure. */
+function conclusion(report: Report, paint: Paint): string {
+  const [, rest] = conclusionLine(report).split(/: (.*)/s);
+  return `${paint("bold", "Conclusion:")} ${paint(CONCLUSION_STYLE[report.conclusion], report.conclusion)}: ${rest}`;
 }
 
 /**
@@ -125,8 +130,4 @@ function conclusionLine(report: Report, paint: Paint): string {
  */
 export function clean(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

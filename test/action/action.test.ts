@@ -111,7 +111,7 @@ describe("the Action with a token that may write (a pull request from a branch o
     // The same run the App publishes for this pull request (test/github/app.test.ts).
     expect(github.checkRuns).toHaveLength(1);
     const checkRun = github.checkRuns[0]!;
-    expect(checkRun).toMatchObject({ name: CHECK_NAME, head_sha: github.shas.head, status: "completed", conclusion: "failure", external_id: "pr:7" });
+    expect(checkRun).toMatchObject({ name: CHECK_NAME, head_sha: github.shas.head, status: "completed", conclusion: "failure", external_id: expect.stringMatching(/^pr:7:[0-9a-f]+$/) });
     expect(checkRun.output.title).toBe(SHOP_TITLE);
     // Every finding sits in a review comment on its line, so the run annotates none of them again.
     expect(checkRun.annotations).toEqual([]);

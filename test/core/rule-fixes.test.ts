@@ -4,11 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseManifestFile } from "../../src/core/manifest.js";
-import type { RawFinding } from "../../src/core/model.js";
+import type { ObjectSide, RawFinding } from "../../src/core/model.js";
 import { readReach } from "../../src/core/reach/index.js";
 import nodeport from "../../src/core/rules/nodeport.js";
 import publicWithoutTls from "../../src/core/rules/public-without-tls.js";
 import type { Rule } from "../../src/core/rules/rule.js";
+import tlsRemoved from "../../src/core/rules/tls-removed.js";
 import { applyFix } from "../helpers/fixtures.js";
 
 function check(rule: Rule, text: string, path = "k8s/manifest.yaml"): { findings: RawFinding[]; text: string } {
@@ -120,5 +121,50 @@ describe("public-without-tls fix", () => {
       expect(findings.length).toBe(1);
       expect(findings[0]!.fix).toBeUndefined();
     }
+  });
+});
+
+function sideOf(text: string): ObjectSide {
+  const object = parseManifestFile({ path: "k8s/manifest.yaml", text }, "head").objects[0]!;
+  return { object, reach: readReach(object, { internalClasses: [] })! };
+}
+
+describe("tls-removed restores the deleted spec.tls text verbatim", () => {
+  const TWO_HOSTS = rule("a.example.com") + rule("b.example.com");
+
+  it("an Ingress host deleted from its spec.tls entry: the deleted host line, restored after its neighbour", () => {
+    const baseText = ingress("  tls:\n    - hosts:\n        - a.example.com\n        - b.example.com\n      secretName: web-tls\n", TWO_HOSTS);
+    const headText = ingress("  tls:\n    - hosts:\n        - a.example.com\n      secretName: web-tls\n", TWO_HOSTS);
+    const [finding] = tlsRemoved.check({ head: sideOf(headText), base: sideOf(baseText) });
+    expect(finding).toMatchObject({ line: 11, side: "base" });
+    expect(finding!.message).toContain("This change deletes b.example.com from spec.tls.");
+    expect(finding!.recommendation).toContain("spec.tls");
+    expect(applyFix(headText, finding!.fix!)).toBe(baseText);
+  });
+
+  it("a deleted spec.tls entry, restored verbatim when the other entry stays", () => {
+    const a = "    - hosts:\n        - a.example.com\n      secretName: a-tls\n";
+    const b = "    - hosts:\n        - b.example.com\n      secretName: b-tls\n";
+    const baseText = ingress(`  tls:\n${a}${b}`, TWO_HOSTS);
+    const headText = ingress(`  tls:\n${a}`, TWO_HOSTS);
+    const [finding] = tlsRemoved.check({ head: sideOf(headText), base: sideOf(baseText) });
+    expect(finding).toMatchObject({ line: 12, side: "base" });
+    expect(applyFix(headText, finding!.fix!)).toBe(baseText);
+  });
+
+  it("a flow list of hosts gets the finding on the deleted line but no fix that would not parse", () => {
+    const baseText = ingress("  tls:\n    - hosts: [a.example.com, b.example.com]\n      secretName: web-tls\n", TWO_HOSTS);
+    const headText = ingress("  tls:\n    - hosts: [a.example.com]\n      secretName: web-tls\n", TWO_HOSTS);
+    const [finding] = tlsRemoved.check({ head: sideOf(headText), base: sideOf(baseText) });
+    expect(finding?.fix).toBeUndefined();
+  });
+});
+
+describe("public-without-tls fits the entry point", () => {
+  it("does not tell a catch-all to list its host under spec.tls", () => {
+    const text = ingress("", rule("shop.example.com").replace("    - host: shop.example.com\n      http:", "    - http:"));
+    const [finding] = publicWithoutTls.check({ head: sideOf(text) });
+    expect(finding!.recommendation).toContain("spec.tls entry without hosts");
+    expect(finding!.recommendation).not.toMatch(/^Terminate TLS for every public host: list the host/);
   });
 });

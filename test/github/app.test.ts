@@ -2,9 +2,9 @@
  * End to end: the real webhook handler, real Probot and Octokit, over HTTP to the fake GitHub.
  * Nothing in the process is mocked; assertions are on what the fake received and stored.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import defaultHandler, { createWebhookHandler } from "../../functions/github-webhooks.js";
-import { CHECK_NAME } from "../../src/github/check-run.js";
+import { CHECK_NAME, STALE_RUN_MS } from "../../src/github/check-run.js";
 import { ERROR_TITLE, RERUN_ACTION, RERUNNING_TEXT, supersededText } from "../../src/report/check-output.js";
 import type { FakeRepository } from "./fake-github.js";
 import {
@@ -17,20 +17,11 @@ import {
   manyFilesRepository,
   PRIVATE_KEY,
   shopRepository,
-  startHarness,
+  harnessPerTest,
   WEBHOOK_SECRET,
 } from "./harness.js";
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(repository: FakeRepository, options: HarnessOptions = {}) {
-  harness = await startHarness(repository, options);
-  return { ...harness, repository };
-}
+const start = harnessPerTest();
 
 async function open(repository: FakeRepository, options: HarnessOptions = {}, action = "opened") {
   const h = await start(repository, options);
@@ -57,7 +48,7 @@ describe("pull_request.opened on the shop fixture", () => {
     expect(h.fake.invalidBodies).toEqual([]);
     expect(h.fake.checkRuns).toHaveLength(1);
     const run = h.fake.checkRuns[0]!;
-    expect(run).toMatchObject({ name: CHECK_NAME, head_sha: h.fake.shas.head, status: "completed", conclusion: "failure", external_id: "pr:7" });
+    expect(run).toMatchObject({ name: CHECK_NAME, head_sha: h.fake.shas.head, status: "completed", conclusion: "failure", external_id: expect.stringMatching(/^pr:7:[0-9a-f]+$/) });
     expect(run.output.title).toBe(SHOP_TITLE);
     // Every finding of the shop change sits in a review comment on the line that caused it.
     expect(run.annotations).toEqual([]);
@@ -144,8 +135,13 @@ describe("pull_request.opened on the shop fixture", () => {
     const h = await open(shopRepository());
     const { head, baseTip } = h.fake.shas;
     const made = calls(h.fake, { withToken: true });
+    // The commit's runs are listed three times: before creating one, right after (the oldest run leads,
+    // whichever instance created it), and once the run is completed (runs of concurrent deliveries take
+    // its conclusion).
     expect([...made].sort()).toEqual([
       "GET /repos/acme/.github/contents/.github%2Fexposure.yml",
+      `GET /repos/acme/shop/commits/${head}/check-runs`,
+      `GET /repos/acme/shop/commits/${head}/check-runs`,
       `GET /repos/acme/shop/commits/${head}/check-runs`,
       `GET /repos/acme/shop/compare/${baseTip}...${head}`,
       "GET /repos/acme/shop/contents/.github%2Fexposure.yml",
@@ -191,9 +187,8 @@ describe("request budget", () => {
       counts.push(h.fake.requests.length);
       console.log(`GitHub requests for ${count} changed manifests: ${h.fake.requests.length} (${calls(h.fake, { withToken: true }).map((c) => c.split(" ")[0] + " " + c.split("/").slice(-1)[0]).join(", ")})`);
       await h.close();
-      harness = undefined;
     }
-    expect(counts).toEqual([11, 11, 11]);
+    expect(counts).toEqual([13, 13, 13]);
   });
 
   it("pages pulls/files beyond the 300 files compare lists", async () => {
@@ -242,13 +237,14 @@ describe("idempotency", () => {
     const response = await h.deliver("check_run", rerunPayload(h, "rerequested"));
     expect(response.status).toBe(200);
     expect(h.fake.checkRuns).toHaveLength(1);
-    expect(run).toMatchObject({ id: 1000, status: "completed", conclusion: "failure", external_id: "pr:7" });
+    expect(run).toMatchObject({ id: 1000, status: "completed", conclusion: "failure", external_id: expect.stringMatching(/^pr:7:[0-9a-f]+$/) });
     expect(run!.output.title).toBe(SHOP_TITLE);
     expect(run!.annotations).toEqual(annotations);
     const made = h.fake.requests.slice(before);
     expect(made.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       "GET /repos/acme/.github/contents/.github%2Fexposure.yml",
       "GET /repos/acme/shop/check-runs/1000/annotations",
+      `GET /repos/acme/shop/commits/${h.fake.shas.head}/check-runs`,
       `GET /repos/acme/shop/compare/${h.fake.shas.baseTip}...${h.fake.shas.head}`,
       "GET /repos/acme/shop/contents/.github%2Fexposure.yml",
       "GET /repos/acme/shop/pulls/7",
@@ -273,7 +269,7 @@ describe("idempotency", () => {
     await h.deliver("check_run", rerunPayload(h, "rerequested"));
     expect(h.fake.checkRuns).toHaveLength(2);
     const [old, fresh] = h.fake.checkRuns;
-    expect(fresh).toMatchObject({ status: "completed", conclusion: "failure", external_id: "pr:7" });
+    expect(fresh).toMatchObject({ status: "completed", conclusion: "failure", external_id: expect.stringMatching(/^pr:7:[0-9a-f]+$/) });
     expect(fresh!.output.title).toBe("❌ shop/metrics: plain HTTP on TCP/80 public (+2 failures, +2 warnings)");
     expect(fresh!.annotations.map((a) => `${a.path}:${a.start_line} ${a.title}`)).toEqual([
       "k8s/api.yaml:12 LoadBalancer Service is public (public-loadbalancer)",
@@ -332,6 +328,8 @@ describe("idempotency", () => {
     expect((await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"))).status).toBe(500);
     expect(h.fake.checkRuns.map((run) => run.status)).toEqual(["in_progress"]);
     h.fake.faults.length = 0;
+    // Older than any delivery can live: the delivery that opened it died.
+    h.fake.checkRuns[0]!.started_at = new Date(Date.now() - STALE_RUN_MS - 1000).toISOString();
     const before = h.fake.requests.length;
     await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"), { id: "delivery-1" });
     expect(h.fake.checkRuns.map((run) => `${run.id} ${run.status} ${run.conclusion} ${run.annotations.length}`)).toEqual(["1000 completed failure 7"]);
@@ -433,7 +431,8 @@ describe("configuration", () => {
     const run = h.fake.checkRuns[0]!;
     expect(run.conclusion).toBe("failure");
     expect(run.output.title).toBe("Invalid .github/exposure.yml");
-    expect(run.output.summary).toContain("invalid YAML");
+    // Read by the CLI's own loader: the YAML problem with its column, as `exposure-review --config` says it.
+    expect(run.output.summary).toContain("YAML: Flow sequence in block collection must be sufficiently indented");
   });
 
   it("applies the default branch's config: severities and paths", async () => {
@@ -488,7 +487,8 @@ describe("GitHub errors", () => {
     h.fake.fail({ method: "POST", path: /^\/graphql$/, status: 502, times: Infinity, message: "Bad Gateway" });
     const response = await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"));
     expect(response.status).toBe(502);
-    expect(h.fake.requests.filter((r) => r.path === "/graphql")).toHaveLength(4);
+    // One attempt and REQUEST_RETRIES (2) retries.
+    expect(h.fake.requests.filter((r) => r.path === "/graphql")).toHaveLength(3);
     const run = h.fake.checkRuns[0]!;
     expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
     expect(run.output.title).toBe(ERROR_TITLE);

@@ -35,6 +35,11 @@ export interface FakeRepository {
   draft?: boolean;
   /** Base path -> head path of files the diff lists as renamed. */
   renames?: Record<string, string>;
+  /**
+   * Files on the default branch of other repositories, as `owner/repo:path` -> text (the org `.github`
+   * repository, files named by `_extends`).
+   */
+  otherFiles?: Record<string, string>;
 }
 
 export interface RecordedRequest {
@@ -52,11 +57,21 @@ export interface RecordedRequest {
 export interface Fault {
   method: string;
   path: RegExp;
-  status: number;
+  /** The answer's status (for `status` and `stored-then-status`). */
+  status?: number;
   /** How many matching requests fail (Infinity: every one). */
   times: number;
   headers?: Record<string, string>;
   message?: string;
+  /**
+   * `status` (default): answered with `status`, nothing done. `stored-then-status`: done (stored), then
+   * answered with `status`, as a 502 from GitHub's edge after the write landed. `hang`: never answered
+   * (until the fake closes). `reset`: the connection is destroyed, nothing done. `stored-then-reset`: done,
+   * then the connection is destroyed.
+   */
+  mode?: "status" | "stored-then-status" | "hang" | "reset" | "stored-then-reset";
+  /** Only requests whose body this accepts fail (all when absent). */
+  when?: (body: unknown) => boolean;
 }
 
 export interface StoredCheckRun {
@@ -67,6 +82,7 @@ export interface StoredCheckRun {
   conclusion: string | null;
   external_id: string | null;
   output: { title: string | null; summary: string | null; text: string | null };
+  started_at: string | null;
   annotations: Record<string, unknown>[];
   actions: unknown[];
   requests: number;
@@ -96,6 +112,8 @@ interface StoredReview {
 }
 
 const GRAPHQL_TEXT_LIMIT = 512_000;
+/** GitHub refuses review and comment bodies longer than this ("Body is too long"). */
+const BODY_LIMIT = 65_536;
 const COMPARE_FILE_CAP = 300;
 const BOT = { login: "exposure-review[bot]", type: "Bot" };
 
@@ -196,6 +214,15 @@ export class FakeGitHub {
   readonly invalidQueries: string[] = [];
   readonly tokens: string[] = [];
   readonly faults: Fault[] = [];
+  /** `sha:path` expressions whose blob GraphQL answers `null`, with an error, as GitHub sometimes does. */
+  readonly nullBlobs = new Set<string>();
+  /**
+   * Requests held until released: each hold waits until `count` matching requests have arrived, then lets
+   * them all through together (a barrier), so concurrent deliveries interleave the same way every run;
+   * with `count` Infinity, until `release()`.
+   */
+  private readonly holds: { method: string; path: RegExp; count: number; waiting: (() => void)[] }[] = [];
+  private readonly arrivals: { method: string; path: RegExp; notify: () => void }[] = [];
   readonly shas: { mergeBase: string; baseTip: string; head: string };
   url = "";
   host = "";
@@ -229,6 +256,9 @@ export class FakeGitHub {
     const fake = new FakeGitHub(options);
     // Built before the first request, so no request (and no bench row) pays for it.
     githubGraphqlSchema();
+    // Node closes idle keep-alive connections after 5 s, and a client that reuses one at that moment reads a
+    // reset: longer than any review here, so a reset is only ever one the test injected.
+    fake.server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => fake.server.listen(0, "127.0.0.1", resolve));
     const { port } = fake.server.address() as AddressInfo;
     fake.host = `127.0.0.1:${port}`;
@@ -236,13 +266,38 @@ export class FakeGitHub {
     return fake;
   }
 
+  private closed?: Promise<void>;
+
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    if (this.closed) return this.closed;
+    this.release();
+    this.closed = new Promise((resolve) => {
+      this.server.close(() => resolve());
+      // Hung answers keep their connections open: end them.
+      this.server.closeAllConnections();
+    });
+    return this.closed;
   }
 
-  /** Makes the next `times` requests matching method and path fail with `status`. */
+  /** Makes the next `times` requests matching method and path fail (see Fault.mode). */
   fail(fault: Fault): void {
     this.faults.push({ ...fault });
+  }
+
+  /** Holds requests matching method and path until `count` of them wait, then releases them at once. */
+  hold(method: string, path: RegExp, count = Number.POSITIVE_INFINITY): void {
+    this.holds.push({ method, path, count, waiting: [] });
+  }
+
+  /** Lets every held request through and ends every hold. */
+  release(): void {
+    for (const hold of this.holds.splice(0)) for (const release of hold.waiting.splice(0)) release();
+  }
+
+  /** Resolves when a request matching method and path is held. */
+  arrived(method: string, path: RegExp): Promise<void> {
+    if (this.holds.some((hold) => hold.method === method && hold.path.source === path.source && hold.waiting.length > 0)) return Promise.resolve();
+    return new Promise((notify) => this.arrivals.push({ method, path, notify }));
   }
 
   get pullFiles(): DiffEntry[] {
@@ -305,7 +360,7 @@ export class FakeGitHub {
     this.requests.push(record);
     if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
 
-    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+    let send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
       if (typeof payload === "string" && headers["content-type"]) {
         res.writeHead(status, headers);
@@ -316,10 +371,45 @@ export class FakeGitHub {
       res.end(payload === undefined ? "" : JSON.stringify(payload));
     };
 
-    const fault = this.faults.find((candidate) => candidate.times > 0 && candidate.method === method && candidate.path.test(path));
+    const hold = this.holds.find((candidate) => candidate.count > 0 && candidate.method === method && candidate.path.test(path));
+    if (hold) {
+      await new Promise<void>((release) => {
+        hold.waiting.push(release);
+        for (const arrival of this.arrivals.filter((candidate) => candidate.method === method && candidate.path.test(path))) {
+          this.arrivals.splice(this.arrivals.indexOf(arrival), 1);
+          arrival.notify();
+        }
+        if (hold.waiting.length >= hold.count) {
+          hold.count = 0;
+          for (const waiting of hold.waiting.splice(0)) waiting();
+        }
+      });
+    }
+
+    const fault = this.faults.find(
+      (candidate) => candidate.times > 0 && candidate.method === method && candidate.path.test(path) && (!candidate.when || candidate.when(body)),
+    );
+    if (fault) fault.times -= 1;
+    const mode = fault?.mode ?? "status";
+    if (fault && mode === "hang") return;
+    if (fault && mode === "reset") {
+      record.status = -1;
+      req.socket.destroy();
+      return;
+    }
+    if (fault && mode === "status") return send(fault.status ?? 500, { message: fault.message ?? "Server Error" }, fault.headers);
     if (fault) {
-      fault.times -= 1;
-      return send(fault.status, { message: fault.message ?? "Server Error" }, fault.headers);
+      // Stored, then answered badly: the work below runs, its answer is replaced.
+      const answered = send;
+      send = (status, payload, headers) => {
+        void payload;
+        if (mode === "stored-then-reset") {
+          record.status = -1;
+          req.socket.destroy();
+          return;
+        }
+        answered(fault.status ?? 502, { message: fault.message ?? "Bad Gateway" }, { ...headers, ...fault.headers, "x-stored-status": String(status) });
+      };
     }
 
     const auth = req.headers.authorization ?? "";
@@ -345,12 +435,30 @@ export class FakeGitHub {
     const repoPrefix = `/repos/${repo.owner}/${repo.name}`;
     if (isGraphql && method === "POST") return send(200, await this.graphql(body));
 
+    let match: RegExpExecArray | null;
+    if (method === "GET" && (match = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path)) && !url.searchParams.has("ref")) {
+      // A file on a default branch: the config, the org `.github` repository's, an `_extends` target.
+      const [, owner, name, encoded] = match;
+      const filePath = decodeURIComponent(encoded!);
+      const content = owner === repo.owner && name === repo.name ? (filePath === ".github/exposure.yml" ? repo.config : undefined) : repo.otherFiles?.[`${owner}/${name}:${filePath}`];
+      if (content === undefined) return send(404, { message: "Not Found" });
+      if (String(req.headers.accept).includes("raw")) return send(200, content, { "content-type": "text/plain; charset=utf-8" });
+      const bytes = Buffer.from(content, "utf8");
+      return send(200, {
+        type: "file",
+        encoding: "base64",
+        size: bytes.byteLength,
+        name: filePath.split("/").pop(),
+        path: filePath,
+        content: bytes.byteLength > 1024 * 1024 ? "" : bytes.toString("base64"),
+        sha: createHash("sha1").update(`blob ${bytes.byteLength}\0`).update(bytes).digest("hex"),
+      });
+    }
     if (!path.startsWith(repoPrefix)) {
-      // The org-wide `.github` repository and anything else: not in this fake.
+      // Any other repository: not in this fake.
       return send(404, { message: "Not Found" });
     }
     const rest = path.slice(repoPrefix.length);
-    let match: RegExpExecArray | null;
 
     if (method === "GET" && (match = /^\/contents\/(.+)$/.exec(rest))) {
       const filePath = decodeURIComponent(match[1]!);
@@ -411,6 +519,7 @@ export class FakeGitHub {
         conclusion: (input.conclusion as string | undefined) ?? null,
         external_id: (input.external_id as string | undefined) ?? null,
         output: { title: null, summary: null, text: null },
+        started_at: (input.started_at as string | undefined) ?? null,
         annotations: [],
         actions: (input.actions as unknown[] | undefined) ?? [],
         requests: 1,
@@ -440,9 +549,14 @@ export class FakeGitHub {
         run.completedAt = performance.now();
       }
       if (input.external_id) run.external_id = String(input.external_id);
+      if (input.started_at) run.started_at = String(input.started_at);
       if (input.actions) run.actions = input.actions as unknown[];
       this.applyOutput(run, input.output);
       return send(200, this.publicRun(run));
+    }
+    if (method === "GET" && (match = /^\/check-runs\/(\d+)$/.exec(rest))) {
+      const run = this.checkRuns.find((candidate) => candidate.id === Number(match![1]));
+      return run ? send(200, this.publicRun(run)) : send(404, { message: "Not Found" });
     }
     if (method === "GET" && (match = /^\/check-runs\/(\d+)\/annotations$/.exec(rest))) {
       const run = this.checkRuns.find((candidate) => candidate.id === Number(match![1]));
@@ -453,6 +567,9 @@ export class FakeGitHub {
       if (!validate("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews")) return;
       const input = body as { commit_id?: string; body?: string; event?: string; comments?: Record<string, unknown>[] };
       if (input.commit_id !== undefined && !this.commits.has(input.commit_id)) return send(422, { message: "Unprocessable Entity", errors: ["Commit could not be resolved"] });
+      if ((input.body ?? "").length > BODY_LIMIT || (input.comments ?? []).some((comment) => String(comment.body).length > BODY_LIMIT)) {
+        return send(422, { message: "Validation Failed", errors: [`Body is too long (maximum is ${BODY_LIMIT} characters)`] });
+      }
       for (const comment of input.comments ?? []) {
         const problem = this.commentProblem(comment);
         if (problem) return send(422, { message: "Unprocessable Entity", errors: [problem] });
@@ -506,8 +623,21 @@ export class FakeGitHub {
     return undefined;
   }
 
+  /** Annotations pointing past the end of their head file: GitHub cannot show them on a line. */
+  private annotationProblems(output: Record<string, unknown> | undefined): string[] {
+    const problems: string[] = [];
+    for (const annotation of (output?.annotations as Record<string, unknown>[] | undefined) ?? []) {
+      const content = this.options.repository.head.get(String(annotation.path));
+      if (typeof content !== "string") continue;
+      const lines = content.endsWith("\n") ? content.split("\n").length - 1 : content.split("\n").length;
+      if (Number(annotation.end_line) > lines || Number(annotation.start_line) < 1) problems.push(`annotation ${String(annotation.path)}:${String(annotation.start_line)}-${String(annotation.end_line)} is outside the file's ${lines} lines`);
+    }
+    return problems;
+  }
+
   private applyOutput(run: StoredCheckRun, output: Record<string, unknown> | undefined): void {
     if (!output) return;
+    this.invalidBodies.push(...this.annotationProblems(output));
     if (output.title !== undefined) run.output.title = String(output.title);
     if (output.summary !== undefined) run.output.summary = String(output.summary);
     if (output.text !== undefined) run.output.text = String(output.text);
@@ -539,6 +669,7 @@ export class FakeGitHub {
       status: run.status,
       conclusion: run.conclusion,
       external_id: run.external_id,
+      started_at: run.started_at,
       html_url: `https://github.example/${this.options.repository.owner}/${this.options.repository.name}/runs/${run.id}`,
       output: { ...run.output, annotations_count: run.annotations.length },
       app: { id: this.options.appId, slug: "exposure-review" },
@@ -617,6 +748,7 @@ export class FakeGitHub {
       const tree = this.commits.get(expression.slice(0, colon));
       const path = expression.slice(colon + 1);
       const content = tree?.get(path);
+      if (this.nullBlobs.has(expression)) throw new Error(`Something went wrong while reading ${expression}`);
       if (content === undefined) {
         return tree && [...tree.keys()].some((file) => file.startsWith(`${path}/`)) ? { __typename: "Tree" } : null;
       }

@@ -11,8 +11,9 @@ import { Writable } from "node:stream";
 import { sign } from "@octokit/webhooks-methods";
 import Bottleneck from "bottleneck";
 import { pino } from "pino";
+import { afterEach } from "vitest";
 import { createWebhookHandler, type WebhookHandler } from "../../functions/github-webhooks.js";
-import { ReviewOctokit } from "../../src/github/octokit.js";
+import { ReviewOctokit, timedFetch } from "../../src/github/octokit.js";
 import { RERUN_ACTION } from "../../src/report/check-output.js";
 import { FakeGitHub, type FakeRepository, type Tree } from "./fake-github.js";
 
@@ -82,6 +83,13 @@ export interface HarnessOptions {
   patchLimitLines?: number;
   /** The fake keeps completed runs completed (see FakeGitHubOptions). */
   completedRunsAreFinal?: boolean;
+  /**
+   * Timeout of one request attempt. Tests default to 30 s: on a loaded machine the fake's GraphQL
+   * validation alone can take seconds. Tests of hung answers set it short.
+   */
+  requestTimeoutMs?: number;
+  /** The delivery's deadline for GitHub requests (REVIEW_DEADLINE_MS by default). */
+  reviewDeadlineMs?: number;
 }
 
 export interface Harness {
@@ -90,6 +98,11 @@ export interface Harness {
   logs: string[];
   /** Sends a signed webhook and waits for everything the handler left running (waitUntil). */
   deliver(name: string, payload: object, init?: { signature?: string | null; id?: string | null; event?: string | null; body?: string }): Promise<Response>;
+  /**
+   * Another app instance on the same fake GitHub: its own handler, Probot and Octokit, sharing nothing
+   * with the others (as separate Netlify instances).
+   */
+  instance(): { handler: WebhookHandler; deliver: Harness["deliver"] };
   close(): Promise<void>;
 }
 
@@ -109,10 +122,12 @@ export async function startHarness(repository: FakeRepository, options: HarnessO
       done();
     },
   });
+  const fetch = timedFetch(options.requestTimeoutMs ?? 30_000);
   const Octokit = options.throttling
-    ? ReviewOctokit
-    : ReviewOctokit.defaults((defaults: Record<string, unknown> & { throttle?: object }) => ({
+    ? ReviewOctokit.defaults((defaults: Record<string, unknown> & { request?: object }) => ({ ...defaults, request: { ...defaults.request, fetch } }))
+    : ReviewOctokit.defaults((defaults: Record<string, unknown> & { throttle?: object; request?: object }) => ({
         ...defaults,
+        request: { ...defaults.request, fetch },
         // The function form runs after Probot's own defaults; the object form would be overwritten.
         throttle: options.retry
           ? // Throttling stays on so a secondary rate limit is retried, but with no spacing between requests.
@@ -120,40 +135,68 @@ export async function startHarness(repository: FakeRepository, options: HarnessO
           : { ...defaults.throttle, enabled: false },
         retry: options.retry ? { retryAfterBaseValue: 1 } : { enabled: false },
       }));
-  const handler = createWebhookHandler({
-    env: {
-      APP_ID: String(APP_ID),
-      PRIVATE_KEY,
-      WEBHOOK_SECRET,
-      GHE_HOST: fake.host,
-      GHE_PROTOCOL: "http",
-      LOG_LEVEL: "trace",
-    },
-    overrides: { log: pino({ level: "trace" }, stream), Octokit },
-    ...(options.answerWithinMs !== undefined ? { answerWithinMs: options.answerWithinMs } : {}),
-  });
+  const log = pino({ level: "trace" }, stream);
+  const makeHandler = () =>
+    createWebhookHandler({
+      env: {
+        APP_ID: String(APP_ID),
+        PRIVATE_KEY,
+        WEBHOOK_SECRET,
+        GHE_HOST: fake.host,
+        GHE_PROTOCOL: "http",
+        LOG_LEVEL: "trace",
+      },
+      overrides: { log, Octokit },
+      // Tests assert what the answer says, not when: on a loaded machine a cold review can pass 8 s.
+      answerWithinMs: options.answerWithinMs ?? 120_000,
+      ...(options.reviewDeadlineMs !== undefined ? { reviewDeadlineMs: options.reviewDeadlineMs } : {}),
+      // Guarded writes wait 1, 4 ms between attempts instead of 1, 4 s.
+      retryWaitMs: options.throttling ? 1000 : 1,
+    });
   let deliveries = 0;
+  const deliverTo: (handler: WebhookHandler) => Harness["deliver"] = (handler) => async (name, payload, init = {}) => {
+    const body = init.body ?? JSON.stringify(payload);
+    const headers = new Headers({ "content-type": "application/json" });
+    const signature = init.signature === undefined ? await sign(WEBHOOK_SECRET, body) : init.signature;
+    if (signature !== null) headers.set("x-hub-signature-256", signature);
+    const id = init.id === undefined ? `delivery-${++deliveries}` : init.id;
+    if (id !== null) headers.set("x-github-delivery", id);
+    const event = init.event === undefined ? name : init.event;
+    if (event !== null) headers.set("x-github-event", event);
+    const pending: Promise<unknown>[] = [];
+    const response = await handler(new Request(`${fake.url}/api/github/webhooks`, { method: "POST", headers, body }), {
+      waitUntil: (promise) => pending.push(promise),
+    });
+    await Promise.all(pending);
+    return response;
+  };
+  const handler = makeHandler();
   return {
     fake,
     handler,
     logs,
-    async deliver(name, payload, init = {}) {
-      const body = init.body ?? JSON.stringify(payload);
-      const headers = new Headers({ "content-type": "application/json" });
-      const signature = init.signature === undefined ? await sign(WEBHOOK_SECRET, body) : init.signature;
-      if (signature !== null) headers.set("x-hub-signature-256", signature);
-      const id = init.id === undefined ? `delivery-${++deliveries}` : init.id;
-      if (id !== null) headers.set("x-github-delivery", id);
-      const event = init.event === undefined ? name : init.event;
-      if (event !== null) headers.set("x-github-event", event);
-      const pending: Promise<unknown>[] = [];
-      const response = await handler(new Request(`${fake.url}/api/github/webhooks`, { method: "POST", headers, body }), {
-        waitUntil: (promise) => pending.push(promise),
-      });
-      await Promise.all(pending);
-      return response;
+    deliver: deliverTo(handler),
+    instance() {
+      const other = makeHandler();
+      return { handler: other, deliver: deliverTo(other) };
     },
     close: () => fake.close(),
+  };
+}
+
+/**
+ * `start(repository, options)` for a test file: a harness per test, closed after it. The returned
+ * harness also carries the repository, which tests change between deliveries.
+ */
+export function harnessPerTest(): (repository: FakeRepository, options?: HarnessOptions) => Promise<Harness & { repository: FakeRepository }> {
+  let current: Harness | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (repository, options = {}) => {
+    current = await startHarness(repository, options);
+    return { ...current, repository };
   };
 }
 

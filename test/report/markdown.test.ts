@@ -5,36 +5,18 @@ import { escapeMarkdown, MAX_CHECK_SUMMARY_LENGTH, newPublicLoadBalancers, rende
 import { emptyReport, hostileReport, realisticReport, selfSuppressedReport } from "./sample-reports.js";
 
 describe("renderMarkdown", () => {
-  it("renders a realistic report: verdict, table, per-object details with docs links, errors", () => {
+  it("renders a realistic report: what decides it, verdict, table and details most important first, errors", () => {
     expect(renderMarkdown(realisticReport)).toBe(
       [
         "## ❌ Exposure review: failure",
         "",
-        "1 object becomes reachable from the internet, 2 objects widen their exposure. 2 files could not be reviewed.",
+        "2 new failures (tls-removed, public-without-tls); also 1 new warning, 1 already present, 2 suppressed, 2 files not reviewed. 1 object becomes reachable from the internet, 2 objects widen their exposure.",
         "",
         "| Object | Change | Classification | Reach (base → head) | Findings |",
         "| --- | --- | --- | --- | --- |",
-        "| Service default/debug<br>k8s/debug.yaml:20 | modified | 🟠 **widened** | cluster → node | ⚠️ 1 warning, 1 suppressed |",
         "| Service edge/gateway<br>k8s/gateway.yaml:1 | added | 🔴 **public** | none → public | ❌ 1 failure, 1 suppressed |",
-        "| Ingress shop/storefront<br>k8s/shop/ingress.yaml:3 | modified | 🟠 **widened** | public → public | ❌ 1 failure, ⚠️ 1 warning |",
-        "",
-        "### Service default/debug",
-        "",
-        "🟠 **widened** · modified · cluster → node · k8s/debug.yaml:20 (moved from k8s/old/debug.yaml)",
-        "",
-        "What changed:",
-        "",
-        "- spec.type: ClusterIP → NodePort",
-        "- spec.ports\\[pg\\]: added 5432/TCP (nodePort 30432)",
-        "",
-        "Findings:",
-        "",
-        "- ⚠️ **warning** [`nodeport`](https://github.com/exposure-review/exposure-review/blob/main/docs/rules/nodeport.md) (line 24): Service default/debug is type NodePort.",
-        "  <br>Recommendation: Use type ClusterIP behind an Ingress.",
-        "",
-        "Suppressed:",
-        "",
-        "- [`sensitive-port-exposed`](https://github.com/exposure-review/exposure-review/blob/main/docs/rules/sensitive-port-exposed.md) (failure, line 27): Service default/debug exposes PostgreSQL (5432) on every node. — suppressed by annotation: Debug database, removed after the migration",
+        "| Ingress shop/storefront<br>k8s/shop/ingress.yaml:3 | modified | 🟠 **widened** | public → public | ❌ 1 failure, 1 already present |",
+        "| Service default/debug<br>k8s/debug.yaml:20 | modified | 🟠 **widened** | cluster → node | ⚠️ 1 warning, 1 suppressed |",
         "",
         "### Service edge/gateway",
         "",
@@ -64,6 +46,24 @@ describe("renderMarkdown", () => {
         "- ⚠️ **warning** [`wildcard-host`](https://github.com/exposure-review/exposure-review/blob/main/docs/rules/wildcard-host.md) (line 14): Ingress shop/storefront routes the wildcard host \\*.example.com. _(already present)_",
         "  <br>Recommendation: Name each host.",
         "",
+        "### Service default/debug",
+        "",
+        "🟠 **widened** · modified · cluster → node · k8s/debug.yaml:20 (moved from k8s/old/debug.yaml)",
+        "",
+        "What changed:",
+        "",
+        "- spec.type: ClusterIP → NodePort",
+        "- spec.ports\\[pg\\]: added 5432/TCP (nodePort 30432)",
+        "",
+        "Findings:",
+        "",
+        "- ⚠️ **warning** [`nodeport`](https://github.com/exposure-review/exposure-review/blob/main/docs/rules/nodeport.md) (line 24): Service default/debug is type NodePort.",
+        "  <br>Recommendation: Use type ClusterIP behind an Ingress.",
+        "",
+        "Suppressed:",
+        "",
+        "- [`sensitive-port-exposed`](https://github.com/exposure-review/exposure-review/blob/main/docs/rules/sensitive-port-exposed.md) (failure, line 27): Service default/debug exposes PostgreSQL (5432) on every node. — suppressed by annotation: Debug database, removed after the migration",
+        "",
         "### Files that could not be reviewed",
         "",
         "| File | Line | Reason | Message |",
@@ -90,7 +90,7 @@ describe("renderMarkdown", () => {
       [
         "## ⚠️ Exposure review: neutral",
         "",
-        "1 object becomes reachable from the internet. 1 file could not be reviewed.",
+        "1 new warning (wildcard-host); also 1 file not reviewed. 1 object becomes reachable from the internet.",
         "",
         "| Object | Change | Classification | Reach (base → head) | Findings |",
         "| --- | --- | --- | --- | --- |",
@@ -148,8 +148,8 @@ describe("renderMarkdown under a length limit", () => {
   it("cuts whole sections from the end and says what is not shown", () => {
     const cut = renderMarkdown(realisticReport, { maxLength: full.length - 1 });
     const note =
-      "\n> **This summary is cut to 3003 characters:** 2 errors not shown. Run `exposure-review --format markdown` for the full report.\n";
-    expect(full.length).toBe(3004);
+      "\n> **This summary is cut to 3102 characters:** 2 errors not shown. Run `exposure-review --format markdown` for the full report.\n";
+    expect(full.length).toBe(3103);
     expect(cut.endsWith(note)).toBe(true);
     const kept = cut.slice(0, -note.length);
     // The errors table heading goes with its rows: no dangling heading.
@@ -160,7 +160,7 @@ describe("renderMarkdown under a length limit", () => {
     const cut = renderMarkdown(realisticReport, { maxLength: 1000 });
     expect(cut.length).toBeLessThanOrEqual(1000);
     expect(cut).toBe(
-      `${full.slice(0, full.indexOf("\n### Service default/debug"))}\n> **This summary is cut to 1000 characters:** the details of 3 objects, 2 errors not shown. Run \`exposure-review --format markdown\` for the full report.\n`,
+      `${full.slice(0, full.indexOf("\n### Service edge/gateway"))}\n> **This summary is cut to 1000 characters:** the details of 3 objects, 2 errors not shown. Run \`exposure-review --format markdown\` for the full report.\n`,
     );
   });
 
@@ -220,5 +220,53 @@ describe("suppressions a change adds", () => {
   it("says so next to the suppressed finding", () => {
     const markdown = renderMarkdown(selfSuppressedReport());
     expect(markdown).toContain("— suppressed by an annotation **this change adds**: VPN only");
+  });
+});
+
+describe("compact output", () => {
+  const [template] = realisticReport.objects;
+  if (!template) throw new Error("sample report has objects");
+  const quiet = (name: string, file: string): ObjectReport => ({
+    ...template,
+    name,
+    id: `Service/default/${name}`,
+    file,
+    classification: "unchanged",
+    level: { base: "cluster", head: "cluster" },
+    changes: [],
+    findings: [],
+    suppressed: [],
+  });
+
+  it("folds objects whose exposure did not change into one line per file, under <details>", () => {
+    const report: Report = { ...realisticReport, objects: [...realisticReport.objects, quiet("a", "k8s/one.yaml"), quiet("b", "k8s/one.yaml"), quiet("c", "k8s/two.yaml")] };
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain(
+      "\n<details><summary>3 objects changed without an exposure change, in 2 files</summary>\n\n- k8s/one.yaml: Service default/a, Service default/b\n- k8s/two.yaml: Service default/c\n\n</details>\n",
+    );
+    expect(markdown).not.toContain("### Service default/a");
+    expect(markdown).toContain("3 objects keep their exposure");
+  });
+
+  it("shows a green run as its verdict, saying why a widened object is fine, with the rest under <details>", () => {
+    const old = { ...template, findings: template.findings.map((finding) => ({ ...finding, new: false })), suppressed: [] };
+    const report: Report = { ...realisticReport, conclusion: "success", objects: [old, quiet("a", "k8s/one.yaml")], errors: [] };
+    const markdown = renderMarkdown(report);
+    expect(markdown.split("\n").slice(0, 5)).toEqual([
+      "## ✅ Exposure review: success",
+      "",
+      "No new findings; also 1 already present. 1 object widens its exposure (already present), 1 object keeps its exposure.",
+      "",
+      "<details><summary>What was reviewed</summary>",
+    ]);
+    expect(markdown).toContain("| 🟠 **widened** (already present) | cluster → node | 1 already present |");
+    expect(markdown.endsWith("\n</details>\n")).toBe(true);
+  });
+
+  it("collapses the details of an object that decides nothing", () => {
+    const narrowed = { ...template, classification: "narrowed" as const, findings: [], suppressed: [] };
+    const markdown = renderMarkdown({ ...realisticReport, objects: [narrowed], errors: [] });
+    expect(markdown).toContain("\n<details><summary>Service default/debug: narrowed</summary>\n");
+    expect(markdown).not.toContain("### Service default/debug");
   });
 });

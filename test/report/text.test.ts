@@ -5,16 +5,9 @@ import { emptyReport, realisticReport, selfSuppressedReport } from "./sample-rep
 const ANSI = /\u001b\[\d+m/g;
 
 describe("renderText", () => {
-  it("renders a realistic report: blocks per object, changes, findings, suppressions, errors, conclusion", () => {
+  it("renders a realistic report: blocks per object, most important first, then errors and what decides the conclusion", () => {
     expect(renderText(realisticReport)).toBe(
       [
-        "Service default/debug  k8s/debug.yaml:20 (was k8s/old/debug.yaml)  WIDENED  cluster → node",
-        "  · spec.type: ClusterIP → NodePort",
-        "  · spec.ports[pg]: added 5432/TCP (nodePort 30432)",
-        "  ⚠ warning nodeport  line 24  Service default/debug is type NodePort.",
-        "      ↳ Use type ClusterIP behind an Ingress.",
-        "  ○ suppressed sensitive-port-exposed  line 27  Service default/debug exposes PostgreSQL (5432) on every node. (failure; annotation: Debug database, removed after the migration)",
-        "",
         "Service edge/gateway  k8s/gateway.yaml:1  PUBLIC  none → public",
         "  ✖ failure public-without-tls  line 12  Service edge/gateway serves plain HTTP on TCP/80 to the internet.",
         "      ↳ Terminate TLS at the load balancer (a certificate annotation) and serve 443.",
@@ -27,18 +20,25 @@ describe("renderText", () => {
         "  ⚠ warning wildcard-host  line 14  Ingress shop/storefront routes the wildcard host *.example.com. (already present)",
         "      ↳ Name each host.",
         "",
+        "Service default/debug  k8s/debug.yaml:20 (was k8s/old/debug.yaml)  WIDENED  cluster → node",
+        "  · spec.type: ClusterIP → NodePort",
+        "  · spec.ports[pg]: added 5432/TCP (nodePort 30432)",
+        "  ⚠ warning nodeport  line 24  Service default/debug is type NodePort.",
+        "      ↳ Use type ClusterIP behind an Ingress.",
+        "  ○ suppressed sensitive-port-exposed  line 27  Service default/debug exposes PostgreSQL (5432) on every node. (failure; annotation: Debug database, removed after the migration)",
+        "",
         "Could not review:",
         "  ⚠ k8s/broken.yaml:3  syntax  Nested mappings are not allowed in compact mappings",
         "  ℹ charts/app/templates/svc.yaml  template  Helm template: not reviewed",
         "",
-        "Conclusion: failure (3 objects, 2 failures, 2 warnings, 1 already present, 2 suppressed, 2 errors)",
+        "Conclusion: failure: 2 new failures (tls-removed, public-without-tls); also 1 new warning, 1 already present, 2 suppressed, 2 files not reviewed",
         "",
       ].join("\n"),
     );
   });
 
   it("says there is nothing to review for an empty report", () => {
-    expect(renderText(emptyReport)).toBe("No Service or Ingress changes.\n\nConclusion: success (0 objects)\n");
+    expect(renderText(emptyReport)).toBe("No Service or Ingress changes.\n\nConclusion: success: no new findings\n");
   });
 
   it("marks a base-side error as such and as information only", () => {
@@ -47,7 +47,24 @@ describe("renderText", () => {
       errors: [{ file: "old.yaml", line: 1, reason: "syntax" as const, message: "bad", side: "base" as const }],
     };
     expect(renderText(report)).toBe(
-      "No Service or Ingress changes.\n\nCould not review:\n  ℹ old.yaml:1 (base)  syntax  bad\n\nConclusion: success (0 objects, 1 error)\n",
+      "No Service or Ingress changes.\n\nCould not review:\n  ℹ old.yaml:1 (base)  syntax  bad\n\nConclusion: success: no new findings; also 1 file not reviewed\n",
+    );
+  });
+
+  it("folds objects whose exposure did not change into one line per file", () => {
+    const [template] = realisticReport.objects;
+    if (!template) throw new Error("sample report has objects");
+    const quiet = (name: string, file: string) => ({ ...template, name, file, baseFile: file, classification: "unchanged" as const, changes: [], findings: [], suppressed: [] });
+    const report = { ...emptyReport, objects: [quiet("a", "k8s/one.yaml"), quiet("b", "k8s/one.yaml"), quiet("c", "k8s/two.yaml")] };
+    expect(renderText(report)).toBe(
+      [
+        "Exposure unchanged (3 objects):",
+        "  k8s/one.yaml  Service default/a, Service default/b",
+        "  k8s/two.yaml  Service default/c",
+        "",
+        "Conclusion: success: no new findings",
+        "",
+      ].join("\n"),
     );
   });
 
@@ -59,14 +76,14 @@ describe("renderText", () => {
   it("with colour, paints severities, classifications and the conclusion, and says the same text", () => {
     const colored = renderText(realisticReport, { color: true });
     const lines = colored.split("\n");
-    expect(lines[0]).toBe(
+    expect(lines[12]).toBe(
       "\u001b[1mService default/debug\u001b[22m  k8s/debug.yaml:20 (was k8s/old/debug.yaml)  \u001b[33mWIDENED\u001b[39m  cluster → node",
     );
-    expect(lines[8]).toBe(
+    expect(lines[1]).toBe(
       "  \u001b[31m✖ failure\u001b[39m public-without-tls  line 12  Service edge/gateway serves plain HTTP on TCP/80 to the internet.",
     );
     expect(lines.at(-2)).toBe(
-      "\u001b[1mConclusion:\u001b[22m \u001b[31mfailure\u001b[39m (3 objects, 2 failures, 2 warnings, 1 already present, 2 suppressed, 2 errors)",
+      "\u001b[1mConclusion:\u001b[22m \u001b[31mfailure\u001b[39m: 2 new failures (tls-removed, public-without-tls); also 1 new warning, 1 already present, 2 suppressed, 2 files not reviewed",
     );
     expect(colored.replace(ANSI, "")).toBe(renderText(realisticReport));
   });
