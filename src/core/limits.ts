@@ -16,3 +16,9 @@ export const MAX_ALIAS_COUNT = 1000;
  * before it is composed. Real manifests, CRD schemas included, stay well under 100.
  */
 export const MAX_NESTING_DEPTH = 256;
+
+/** Kubernetes' limit on object names (a DNS subdomain, 253 characters); longer names are refused. */
+export const MAX_NAME_LENGTH = 253;
+
+/** Kubernetes' limit on namespace names (a DNS label, 63 characters). */
+export const MAX_NAMESPACE_LENGTH = 63;

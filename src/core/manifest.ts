@@ -51,7 +51,7 @@ import {
   type Pair,
   type YAMLMap,
 } from "yaml";
-import { MAX_ALIAS_COUNT, MAX_MANIFEST_BYTES, MAX_NESTING_DEPTH } from "./limits.js";
+import { MAX_ALIAS_COUNT, MAX_MANIFEST_BYTES, MAX_NAME_LENGTH, MAX_NAMESPACE_LENGTH, MAX_NESTING_DEPTH } from "./limits.js";
 import type {
   ErrorReason,
   FieldPath,
@@ -92,6 +92,8 @@ export const parseMessages = {
     `Alias *${anchor} refers to a node that contains it; kubectl refuses recursive documents, so it was not read.`,
   tooDeep: () => `Collections nest deeper than ${MAX_NESTING_DEPTH} levels; the document was not read.`,
   unreadable: (problem: string) => `The document could not be read: ${problem}`,
+  nameTooLong: (kind: string, field: string, length: number, limit: number) =>
+    `${kind} has a metadata.${field} of ${length} characters, over Kubernetes' limit of ${limit}: the API server would refuse it, so it was not reviewed.`,
   missingName: (kind: string, generateName: boolean) =>
     generateName
       ? `${kind} has metadata.generateName but no metadata.name: its name is only chosen when it is created, so its exposure cannot be reviewed.`
@@ -296,6 +298,18 @@ function collectObjects(context: DocumentContext, value: unknown, node: YamlNode
   // A rendered object without a namespace is deployed to its release's (helm template writes none).
   const namespace = typeof metadata?.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : (file.rendered?.namespace ?? "default");
   const target = file.rendered?.target;
+  if (isExposureObject({ apiVersion, kind })) {
+    // Names the API server would refuse are refused here too: it bounds what suppression patterns
+    // are matched against and what every face prints (a 500 KB name once overflowed a review body).
+    const overLimit: [string, number, number] | undefined =
+      name.length > MAX_NAME_LENGTH ? ["name", name.length, MAX_NAME_LENGTH]
+      : namespace.length > MAX_NAMESPACE_LENGTH ? ["namespace", namespace.length, MAX_NAMESPACE_LENGTH]
+      : undefined;
+    if (overLimit) {
+      addError(file, chunkText, "syntax", parseMessages.nameTooLong(kind, ...overLimit), line);
+      return;
+    }
+  }
   if (isExposureObject({ apiVersion, kind }) && !file.rendered) {
     const quotedMarker = node ? templateStringIn(node, chunkText) : -1;
     if (quotedMarker >= 0) {

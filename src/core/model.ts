@@ -129,6 +129,16 @@ export interface ReviewError {
    * `unavailable` file on either side (its objects are unknown, so nothing about the change is known).
    */
   side: Side;
+  /**
+   * Head side: false when the base side's copy of the file was unreadable the same way (the same
+   * broken document, or the same whole-file reason), so the change did not introduce it.
+   */
+  new?: boolean;
+  /**
+   * The objects (ids) this unreadable piece hides: present on the other side, in this file, and
+   * spelled out by the broken piece, so they are neither added nor removed but unknown here.
+   */
+  hides?: string[];
 }
 
 export type Side = "base" | "head";

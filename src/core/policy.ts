@@ -4,6 +4,7 @@
  * kept, with its reason, so reviewers still see what was accepted and why.
  */
 import type { Config, Suppression } from "../config/schema.js";
+import { wildcardMatch } from "./glob.js";
 import type { Finding, ManifestObject, SuppressedFinding } from "./model.js";
 
 export const ALLOW_ANNOTATION = "exposure-review.io/allow";
@@ -81,14 +82,12 @@ export function fromAnnotation(object: ManifestObject): Allowance[] {
   return [{ rules, reason: reason || `no reason given in ${ALLOW_ANNOTATION}`, by: "annotation" }];
 }
 
-/** `Kind/namespace/name` where `*` matches any run of characters within one part. */
+/**
+ * `Kind/namespace/name` where `*` matches any run of characters within one part. Linear in the name
+ * (wildcardMatch): a name part such as `*-*-*-*-x` once backtracked for minutes on a long name.
+ */
 export function objectMatches(pattern: string, object: Pick<ManifestObject, "kind" | "namespace" | "name">): boolean {
   const parts = pattern.split("/");
   const values = [object.kind, object.namespace, object.name];
-  return parts.length === 3 && parts.every((part, i) => globPart(part).test(values[i]!));
-}
-
-function globPart(part: string): RegExp {
-  const escaped = part.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${escaped.join(".*")}$`);
+  return parts.length === 3 && parts.every((part, i) => wildcardMatch(part, values[i]!));
 }

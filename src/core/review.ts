@@ -82,10 +82,20 @@ export function review(input: ReviewInput): Report {
   };
   const head = readSide(sideFiles(input.head, "head"), "head", parseHead);
   const headContext = readContext(input.context?.head, isManifest, parseHead);
-  const base = readSide(sideFiles(input.base, "base"), "base", parseBase);
+  // A file with the same text on both sides changes nothing: its objects pair with themselves and
+  // its errors were there before. It is parsed once, then left out of pairing, duplicates and errors
+  // (its objects still feed the index), so a review of whole trees (--base/--head) says what a
+  // review of the changed files (--git, the App) says.
+  const unchanged = new Set<string>();
+  const base = readSide(sideFiles(input.base, "base"), "base", (file) => {
+    const parsed = parseBase(file);
+    if (headParsed.get(file.path)?.parsed.objects === parsed.objects) unchanged.add(file.path);
+    return parsed;
+  });
   const baseContext = readContext(input.context?.base, isManifest, parseBase);
-  for (const target of rendered?.failed.base ?? []) base.unreadableFiles.set(target, undefined);
-  for (const target of rendered?.failed.head ?? []) head.unreadableFiles.set(target, undefined);
+  // A target that failed to render on one side hides all its objects there (its error is the render entry).
+  for (const target of rendered?.failed.base ?? []) base.unreadableFiles.set(target, wholeFileUnreadable());
+  for (const target of rendered?.failed.head ?? []) head.unreadableFiles.set(target, wholeFileUnreadable());
   const sources = { base: renderedSources(rendered?.base), head: renderedSources(rendered?.head) };
   const reachOptions: ReachOptions = { internalClasses: config.ingress.internalClasses, gateway: config.gateway };
   // Reviewed files first: where an identity repeats, the index resolves to the copy under review.
@@ -94,13 +104,19 @@ export function review(input: ReviewInput): Report {
     head: buildObjectIndex([...head.allObjects, ...headContext]),
   };
 
+  const changedBase = base.objects.filter((object) => !unchanged.has(object.file));
+  const changedHead = head.objects.filter((object) => !unchanged.has(object.file));
+
+  const changedBaseByFile = groupBy(changedBase, (object) => object.file);
+  const changedHeadByFile = groupBy(changedHead, (object) => object.file);
+
   const objects: ObjectReport[] = [];
-  for (const [baseObject, headObject] of pairObjects(base, head)) {
+  for (const [baseObject, headObject] of pairObjects(changedBase, changedHead, base.files, head.files)) {
     if (baseObject && headObject && sameObject(baseObject, headObject)) continue;
     // An object that vanished because its file (or document) could not be read on the other side is
-    // unknown, not added or removed: the errors entry already says so.
-    if (!headObject && baseObject && couldBeUnreadable(head, baseObject)) continue;
-    if (!baseObject && headObject && couldBeUnreadable(base, headObject)) continue;
+    // unknown, not added or removed: the error entry says so, and lists it under `hides`.
+    if (!headObject && baseObject && hiddenBy(head, baseObject, (file) => changedBaseByFile.get(file) ?? [])) continue;
+    if (!baseObject && headObject && hiddenBy(base, headObject, (file) => changedHeadByFile.get(file) ?? [])) continue;
     const reviewed = reviewObject(baseObject, headObject, reachOptions, indexes, config);
     if (!reviewed) continue;
     const source = headObject ? sources.head.get(headObject.file) : baseObject ? sources.base.get(baseObject.file) : undefined;
@@ -108,9 +124,19 @@ export function review(input: ReviewInput): Report {
   }
   objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
 
-  const errors = [...base.errors, ...head.errors, ...(rendered?.errors ?? [])].sort(
+  const changedErrors = (side: SideObjects) => side.errors.filter((error) => !unchanged.has(error.file));
+  const headErrors = changedErrors(head);
+  markPreexisting(headErrors, head, base);
+  const errors = [
+    ...changedErrors(base),
+    ...duplicateErrors(changedBase, "base"),
+    ...headErrors,
+    ...duplicateErrors(changedHead, "head"),
+    ...(rendered?.errors ?? []),
+  ].sort(
     (a, b) => (a.side === b.side ? 0 : a.side === "head" ? -1 : 1) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || (a.line ?? 0) - (b.line ?? 0),
   );
+  for (const error of errors) error.hides?.sort();
 
   return {
     version: 1,
@@ -198,45 +224,60 @@ interface SideObjects {
   /** Every object of the side's reviewed files, whatever its kind, for the side's index. */
   allObjects: ManifestObject[];
   errors: ReviewError[];
-  /**
-   * Files with a parse error: the text of their unreadable pieces, or undefined when the whole file
-   * could not be read. Objects missing there are unknown rather than gone (see couldBeUnreadable).
-   */
-  unreadableFiles: Map<string, readonly UnreadablePiece[] | undefined>;
+  /** Every file read on this side, readable or not. */
+  files: Set<string>;
+  /** Files with a parse error; objects missing there are unknown rather than gone (see hiddenBy). */
+  unreadableFiles: Map<string, UnreadableFile>;
   fileCount: number;
 }
 
-function readSide(files: ManifestFile[], side: Side, parse: (file: ManifestFile) => ParsedFile): SideObjects {
+/** An unreadable file of one side: its errors, its broken pieces, and their words once needed. */
+interface UnreadableFile {
+  errors: ReviewError[];
+  /** Undefined when the whole file could not be read (binary, too large). */
+  pieces: readonly UnreadablePiece[] | undefined;
+  /** Which object of the other side each broken piece hides, found once it is first asked. */
+  hiders: Map<ManifestObject, ReviewError> | undefined;
+}
+
+function readSide(files: ManifestFile[], _side: Side, parse: (file: ManifestFile) => ParsedFile): SideObjects {
   const parsed = files.map(parse);
   const objects: ManifestObject[] = [];
   const allObjects: ManifestObject[] = [];
   const errors: ReviewError[] = [];
-  const unreadableFiles = new Map<string, readonly UnreadablePiece[] | undefined>();
-  const firstById = new Map<string, ManifestObject>();
+  const unreadableFiles = new Map<string, UnreadableFile>();
   for (const file of parsed) {
     errors.push(...file.errors);
-    if (file.errors.length > 0) unreadableFiles.set(file.path, file.unreadablePieces);
+    if (file.errors.length > 0) unreadableFiles.set(file.path, { errors: file.errors, pieces: file.unreadablePieces, hiders: undefined });
     for (const object of file.objects) {
       allObjects.push(object);
-      if (!isExposureObject(object)) continue;
-      const first = firstById.get(object.id);
-      if (first) {
-        // Kustomize overlays and per-environment folders repeat names on purpose; both copies are
-        // still reviewed (paired by file), the entry only warns that the identity is ambiguous.
-        errors.push({
-          file: object.file,
-          line: object.line,
-          reason: "duplicate",
-          side,
-          message: `${object.id} is also defined in ${first.file}:${first.line}; both are reviewed, matched by file`,
-        });
-      } else {
-        firstById.set(object.id, object);
-      }
-      objects.push(object);
+      if (isExposureObject(object)) objects.push(object);
     }
   }
-  return { objects, allObjects, errors, unreadableFiles, fileCount: files.length };
+  return { objects, allObjects, errors, files: new Set(files.map((file) => file.path)), unreadableFiles, fileCount: files.length };
+}
+
+/**
+ * One `duplicate` entry per identity and side, at its first copy, when the copies (in the files the
+ * change touches) differ. Equal copies (release bundles, per-provider copies of one manifest) are
+ * reviewed alike and need no warning.
+ */
+function duplicateErrors(objects: ManifestObject[], side: Side): ReviewError[] {
+  const errors: ReviewError[] = [];
+  for (const [id, copies] of groupById(objects)) {
+    if (copies.length < 2) continue;
+    const [first, ...others] = copies as [ManifestObject, ...ManifestObject[]];
+    if (others.every((other) => sameValue(other.body, first.body))) continue;
+    const places = copies.map((copy) => `${copy.file}:${copy.line}`).join(", ");
+    errors.push({
+      file: first.file,
+      line: first.line,
+      reason: "duplicate",
+      side,
+      message: `${id} is defined ${copies.length} times with different contents (${places}); each copy is reviewed against the copy in its own file.`,
+    });
+  }
+  return errors;
 }
 
 /**
@@ -259,36 +300,124 @@ interface SideIndexes {
 }
 
 /**
- * Whether `object`, present on the other side, could be hidden in a part of this side's copy of its
- * file that could not be read. A whole unreadable file (a template) could hold anything. A broken
- * document could hold only an object whose kind and name it spells out: a new load balancer next to a
- * ConfigMap with a typo must still be reviewed as added, not vanish with the ConfigMap.
+ * The error entry that hides `object` (present on the other side) on this side, or undefined. A whole
+ * unreadable file (binary, too large) could hold anything. A broken document could hold only an
+ * object whose kind and name it spells out, a templated one any object of a kind it spells out: a new
+ * load balancer next to a ConfigMap with a typo must still be reviewed as added, not vanish with it.
+ * The hidden object's id is added to the entry's `hides`.
  */
-function couldBeUnreadable(side: SideObjects, object: ManifestObject): boolean {
-  if (!side.unreadableFiles.has(object.file)) return false;
-  const pieces = side.unreadableFiles.get(object.file);
-  return pieces === undefined || pieces.some(({ text, template }) => mentionsWord(text, object.kind) && (template || mentionsWord(text, object.name)));
+function hiddenBy(side: SideObjects, object: ManifestObject, otherSideInFile: (file: string) => ManifestObject[]): boolean {
+  const file = side.unreadableFiles.get(object.file);
+  if (!file) return false;
+  let error: ReviewError | undefined;
+  if (file.pieces === undefined) {
+    error = file.errors[0];
+  } else {
+    file.hiders ??= findHiders(file.pieces, otherSideInFile(object.file));
+    error = file.hiders.get(object);
+    if (!error) return false;
+  }
+  if (error && !(error.hides ??= []).includes(object.id)) error.hides.push(object.id);
+  return true;
 }
 
-/** `word` in `text` not run on into a longer name (`db` is not in `db-replica` or `ServiceAccount`). */
-function mentionsWord(text: string, word: string): boolean {
-  const isNameCharacter = (at: number) => at >= 0 && at < text.length && /[A-Za-z0-9._-]/.test(text.charAt(at));
-  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
-    if (!isNameCharacter(at - 1) && !isNameCharacter(at + word.length)) return true;
+/** A file (or render target) that could not be read at all: it could hold anything. */
+function wholeFileUnreadable(): UnreadableFile {
+  return { errors: [], pieces: undefined, hiders: undefined };
+}
+
+/**
+ * For each candidate object, the first broken piece that spells it out. Linear in the pieces' text:
+ * each piece is cut into words once, candidates are found by name (then kind), and a candidate once
+ * placed is never looked at again. The old search scanned every piece for every object: a 1 MB file
+ * broken on one side took over a minute.
+ */
+function findHiders(pieces: readonly UnreadablePiece[], candidates: readonly ManifestObject[]): Map<ManifestObject, ReviewError> {
+  const found = new Map<ManifestObject, ReviewError>();
+  const byName = new Map<string, Map<string, ManifestObject[]>>();
+  const byKind = new Map<string, ManifestObject[]>();
+  for (const [name, objects] of groupBy(candidates, (object) => object.name)) byName.set(name, groupBy(objects, (object) => object.kind));
+  for (const [kind, objects] of groupBy(candidates, (object) => object.kind)) byKind.set(kind, objects);
+  const hide = (objects: readonly ManifestObject[], error: ReviewError) => {
+    for (const object of objects) if (!found.has(object)) found.set(object, error);
+  };
+  for (const piece of pieces) {
+    const words = wordsOf(piece.text);
+    if (piece.template) {
+      for (const [kind, objects] of byKind) {
+        if (!words.has(kind)) continue;
+        hide(objects, piece.error);
+        byKind.delete(kind);
+      }
+      continue;
+    }
+    for (const word of words) {
+      const kinds = byName.get(word);
+      if (!kinds) continue;
+      for (const [kind, objects] of kinds) {
+        if (!words.has(kind)) continue;
+        hide(objects, piece.error);
+        kinds.delete(kind);
+      }
+      if (kinds.size === 0) byName.delete(word);
+    }
   }
-  return false;
+  return found;
+}
+
+/**
+ * A piece's words: maximal runs of the characters of Kubernetes names and kinds, so `db` is not found
+ * in `db-replica` or `ServiceAccount`. A name with other characters (the API server refuses those)
+ * is never spelled out: its object is then listed as added or removed, which hides nothing.
+ */
+function wordsOf(text: string): Set<string> {
+  const words = new Set<string>();
+  for (const match of text.matchAll(/[A-Za-z0-9._-]+/g)) words.add(match[0]);
+  return words;
+}
+
+/**
+ * Head-side errors that the change did not introduce: the base side's copy of the file was unreadable
+ * the same way (the same broken piece, or the same whole-file reason). They are marked `new: false`
+ * and do not lower the conclusion unless `conclusion.preexisting: count`.
+ */
+function markPreexisting(errors: ReviewError[], head: SideObjects, base: SideObjects): void {
+  for (const error of errors) {
+    if (error.reason === "duplicate") continue;
+    const before = base.unreadableFiles.get(error.file);
+    const piece = head.unreadableFiles.get(error.file)?.pieces?.find((candidate) => candidate.error === error);
+    const same =
+      before !== undefined &&
+      (piece === undefined
+        ? before.pieces === undefined && before.errors.some((old) => old.reason === error.reason)
+        : (before.pieces ?? []).some((old) => old.error.reason === error.reason && sameText(old.text, piece.text)));
+    error.new = !same;
+  }
+}
+
+/** Two pieces read the same: equal but for the `---` line that opens one of them and outer blank space. */
+function sameText(a: string, b: string): boolean {
+  const body = (text: string) => text.replace(/^---[^\n]*\n/, "").trim();
+  return body(a) === body(b);
 }
 
 /**
  * Pairs base and head objects by identity (`kind/namespace/name`), so an object that moved to another
- * file is the same object. Where an identity repeats on a side (kustomize overlays, example folders),
- * copies pair by file path first; a further head copy is compared with the first base copy, so a new
- * definition is never hidden; a further base copy whose identity still exists on the head side is not
- * "removed" (the identity is not gone; the duplicate entry in `errors` says why it is not listed).
+ * file is the same object. Where an identity repeats on a side (kustomize overlays, per-provider
+ * copies, release bundles), copies pair by file; a copy pairs across files only when its file is new,
+ * the other file is gone, and the copies are equal (a moved file). A copy that finds no partner is
+ * added or removed, so a new copy is never compared with an unrelated one in another file (the false
+ * `tls-removed` on ingress-nginx's new Oracle manifest). Only files the change touches take part, so
+ * whole trees and changed files pair alike.
  */
-function pairObjects(base: SideObjects, head: SideObjects): [ManifestObject | undefined, ManifestObject | undefined][] {
-  const baseById = groupById(base.objects);
-  const headById = groupById(head.objects);
+function pairObjects(
+  base: ManifestObject[],
+  head: ManifestObject[],
+  baseFiles: Set<string>,
+  headFiles: Set<string>,
+): [ManifestObject | undefined, ManifestObject | undefined][] {
+  const baseById = groupById(base);
+  const headById = groupById(head);
   const pairs: [ManifestObject | undefined, ManifestObject | undefined][] = [];
   for (const id of new Set([...baseById.keys(), ...headById.keys()])) {
     const baseGroup = baseById.get(id) ?? [];
@@ -298,22 +427,38 @@ function pairObjects(base: SideObjects, head: SideObjects): [ManifestObject | un
       continue;
     }
     const unpairedBase = [...baseGroup];
+    const unpairedHead: ManifestObject[] = [];
     for (const headObject of headGroup) {
       const index = unpairedBase.findIndex((b) => b.file === headObject.file);
-      const partner = index >= 0 ? unpairedBase.splice(index, 1)[0] : undefined;
-      pairs.push([partner ?? baseGroup.find((b) => sameValue(b.body, headObject.body)) ?? baseGroup[0], headObject]);
+      if (index >= 0) pairs.push([unpairedBase.splice(index, 1)[0], headObject]);
+      else unpairedHead.push(headObject);
     }
-    if (headGroup.length === 0) for (const baseObject of unpairedBase) pairs.push([baseObject, undefined]);
+    for (const headObject of unpairedHead) {
+      // A further copy in a file that had one is compared with that file's copy (kubectl applies
+      // copies in one file as one object); otherwise only an equal copy of a file gone from the
+      // head side is its partner (a moved file).
+      const sameFile = baseGroup.find((b) => b.file === headObject.file);
+      const index = sameFile || baseFiles.has(headObject.file)
+        ? -1
+        : unpairedBase.findIndex((b) => !headFiles.has(b.file) && sameValue(b.body, headObject.body));
+      pairs.push([sameFile ?? (index >= 0 ? unpairedBase.splice(index, 1)[0] : undefined), headObject]);
+    }
+    // A base copy whose file still holds the identity on the head side is not gone.
+    for (const baseObject of unpairedBase) if (!headGroup.some((h) => h.file === baseObject.file)) pairs.push([baseObject, undefined]);
   }
   return pairs;
 }
 
 function groupById(objects: ManifestObject[]): Map<string, ManifestObject[]> {
-  const groups = new Map<string, ManifestObject[]>();
-  for (const object of objects) {
-    const group = groups.get(object.id);
-    if (group) group.push(object);
-    else groups.set(object.id, [object]);
+  return groupBy(objects, (object) => object.id);
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
   }
   return groups;
 }
@@ -419,6 +564,8 @@ export function decideConclusion(objects: ObjectReport[], errors: ReviewError[],
       else if (finding.severity === "warning") raise(config.conclusion.warnings);
     }
   }
-  if (errors.some((error) => (error.side === "head" && INCOMPLETE_REASONS.has(error.reason)) || error.reason === "unavailable")) raise("neutral");
+  // Breakage already on the base side the same way is not this change's doing (error.new false).
+  const counted = (error: ReviewError) => error.new !== false || config.conclusion.preexisting === "count";
+  if (errors.some((error) => (error.side === "head" && INCOMPLETE_REASONS.has(error.reason) && counted(error)) || error.reason === "unavailable")) raise("neutral");
   return worst;
 }

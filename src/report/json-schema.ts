@@ -46,6 +46,10 @@ export const jsonErrorSchema = z.strictObject({
   line: line.optional().describe("Absent when the problem concerns the whole file."),
   reason: z.enum(ERROR_REASONS),
   message: z.string(),
+  hides: z
+    .array(z.string())
+    .optional()
+    .describe("Objects (Kind/namespace/name) of the other side that this unreadable file or document hides: unknown here, so neither added nor removed."),
 });
 
 export const jsonReportSchema = z.strictObject({

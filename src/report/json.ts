@@ -46,6 +46,8 @@ export interface JsonError {
   line?: number;
   reason: ErrorReason;
   message: string;
+  /** Objects (`Kind/namespace/name`) of the other side that this unreadable piece hides. */
+  hides?: string[];
 }
 
 export interface JsonReport {
@@ -87,6 +89,7 @@ export function toJsonReport(report: Report): JsonReport {
       ...(error.line === undefined ? {} : { line: error.line }),
       reason: error.reason,
       message: error.message,
+      ...(error.hides?.length ? { hides: error.hides } : {}),
     })),
   };
 }

@@ -46,9 +46,9 @@ describe("--base DIR --head DIR", () => {
     const { code, report } = await run([...args, "--no-render"]);
     expect(code).toBe(0);
     expect(report.objects).toEqual([]);
-    expect(new Set(report.errors.map((error) => `${error.reason} ${error.file}`))).toEqual(
-      new Set(["template charts/web/templates/ingress.yaml", "template charts/web/templates/service.yaml"]),
-    );
+    // The chart's templates are the same on both sides: files the change does not touch make no
+    // entries (as under --git, which does not read them), so only the values change is left, unread.
+    expect(report.errors).toEqual([]);
   }, 60_000);
 });
 
