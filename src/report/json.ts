@@ -18,6 +18,7 @@ export interface JsonFinding {
   rule: RuleId;
   severity: Severity;
   new: boolean;
+  file?: string;
   line: number;
   message: string;
   recommendation: string;
@@ -29,6 +30,7 @@ export interface JsonObject {
   apiVersion: string;
   namespace: string;
   name: string;
+  target?: string;
   file: string;
   line: number;
   change: ChangeKind;
@@ -63,6 +65,7 @@ export function toJsonReport(report: Report): JsonReport {
       apiVersion: object.apiVersion,
       namespace: object.namespace,
       name: object.name,
+      ...(object.target === undefined ? {} : { target: object.target }),
       file: object.file,
       line: object.line,
       change: object.change,
@@ -72,6 +75,7 @@ export function toJsonReport(report: Report): JsonReport {
         rule: finding.rule,
         severity: finding.severity,
         new: finding.new,
+        ...(finding.file === undefined ? {} : { file: finding.file }),
         line: finding.line,
         message: finding.message,
         recommendation: finding.recommendation,
