@@ -17,6 +17,7 @@ import { toAnnotations } from "../report/annotations.js";
 import { noManifestsOutput, reviewOutput } from "../report/check-output.js";
 import { planReview, type ReviewPlan } from "../report/comments.js";
 import { type CheckResult, type CheckRun, failCheckRun, type OpenRun, publishCheckRun } from "./check-run.js";
+import { readReviewContext } from "./context.js";
 import { diffLines } from "./patch.js";
 import { type ChangedFiles, type GitHub, type PullRequestRef, readManifests, type RepoRef } from "./pull-request.js";
 import { publishReview } from "./review.js";
@@ -62,7 +63,9 @@ export async function reviewChanges(
     };
   }
   const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
-  const report = review({ base, head, config });
+  // A route's Gateway usually sits in a file the change does not touch (src/github/context.ts).
+  const context = await readReviewContext(octokit, repo, target.headSha, files, [...base, ...head], isManifest);
+  const report = review(context ? { base, head, config, context: { base: context, head: context } } : { base, head, config });
   const plan = planReview(
     report,
     manifests.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
