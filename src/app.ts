@@ -51,6 +51,7 @@ export function exposureReviewApp(options: AppOptions = {}): ApplicationFunction
         headSha: pr.head.sha,
         changedFiles: pr.changed_files,
         draft: pr.draft ?? false,
+        repositoryUrl: repository.html_url,
       });
     });
 

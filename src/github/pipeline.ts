@@ -20,6 +20,9 @@ import { type CheckResult, type CheckRun, failCheckRun, type OpenRun, publishChe
 import { diffLines } from "./patch.js";
 import { type ChangedFiles, type GitHub, type PullRequestRef, readManifests, type RepoRef } from "./pull-request.js";
 import { publishReview } from "./review.js";
+import { githubTree } from "./tree.js";
+import { renderChanges } from "../render/index.js";
+import { renderServices } from "../render/services.js";
 
 /** Where the config is looked for when none is named (the App's, and the Action's default). */
 export const DEFAULT_CONFIG_PATH = ".github/exposure.yml";
@@ -55,17 +58,31 @@ export async function reviewChanges(
   const repo = { owner: target.owner, repo: target.repo };
   const isManifest = manifestPathFilter(config.paths);
   const manifests = files.filter((file) => isManifest(file.path) || (file.previousPath !== undefined && isManifest(file.previousPath)));
-  if (manifests.length === 0) {
+  // Rendered sources: each side is read from GitHub only when a changed path could feed a target
+  // (src/render/index.ts), in requests that do not grow with the number of changed files.
+  const rendered = config.render.enabled
+    ? await renderChanges({
+        base: githubTree(octokit, repo, mergeBaseSha, "base"),
+        head: githubTree(octokit, repo, target.headSha, "head"),
+        changedPaths: files.flatMap((file) => [file.path, ...(file.previousPath ? [file.previousPath] : [])]),
+        config,
+        ...renderServices(),
+        repositoryUrl: target.repositoryUrl ?? `https://github.com/${target.owner}/${target.repo}`,
+      })
+    : undefined;
+  const renderedAnything = rendered !== undefined && (rendered.base.length + rendered.head.length + rendered.errors.length > 0);
+  if (manifests.length === 0 && !renderedAnything) {
     return {
       result: noManifestsOutput({ configPath: configPath ?? DEFAULT_CONFIG_PATH, changedFiles: files.length, include: config.paths.include }),
       files: files.length,
     };
   }
   const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
-  const report = review({ base, head, config });
+  const report = review({ base, head, config, ...(rendered ? { rendered } : {}) });
   const plan = planReview(
     report,
-    manifests.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
+    // Every changed file: a rendered finding may sit in a values file or template that is no manifest.
+    files.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
   );
   return {
     result: {
