@@ -188,7 +188,7 @@ export function mayTouchTargets(paths: readonly string[], changed: readonly stri
   });
 }
 
-const RENDER_SOURCE_KIND = /\bkind["']?\s*:\s*["']?(HelmRelease|Application|Kustomization|Component|HelmRepository|OCIRepository|GitRepository|ConfigMap)\b/;
+export const RENDER_SOURCE_KIND = /\bkind["']?\s*:\s*["']?(HelmRelease|Application|Kustomization|Component|HelmRepository|OCIRepository|GitRepository|ConfigMap)\b/;
 
 function inputsOf(state: SideState | undefined): Set<string> {
   const inputs = new Set<string>();
