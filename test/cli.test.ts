@@ -85,6 +85,18 @@ describe("exposure-review on the sample pull request", { timeout: 180_000 }, () 
     expect(report.errors).toEqual([]);
   });
 
+  it("resolves a route's Gateway from an unchanged file of the trees, and fails the migration that loses TLS", () => {
+    const fixture = join(root, "fixtures/httproute-migration-loses-tls-fails");
+    const { code, stdout } = run(["--base", join(fixture, "base"), "--head", join(fixture, "head"), "--format", "json"]);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as { objects: { kind: string; apiVersion: string; file: string; level: { head: string }; findings: { rule: string; line: number }[] }[] };
+    const route = report.objects.find((object) => object.kind === "HTTPRoute");
+    expect(route).toMatchObject({ apiVersion: "gateway.networking.k8s.io/v1", file: "shop/store.yaml", level: { head: "public" } });
+    expect(route?.findings.map(({ rule, line }) => `${rule}@${line}`)).toEqual(["public-without-tls@11"]);
+    // The Gateway's own file is the same on both sides: not listed.
+    expect(report.objects.map((object) => object.file)).toEqual(["shop/store.yaml", "shop/store.yaml"]);
+  });
+
   it("prints a plain-text report without colour codes when stdout is not a terminal", () => {
     const { code, stdout } = run(args);
     expect(code).toBe(1);

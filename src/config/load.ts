@@ -149,6 +149,12 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): RawIssue[] {
     }
     case "invalid_format":
       return [{ path: formatPath(path), rawPath: path, message: `${issue.message}; got ${describeValue(actual)}` }];
+    case "invalid_key": {
+      // A record key that fails its own schema (a `gateway.gateways` key that is not namespace/name):
+      // say what the key must look like, from the key schema's own message.
+      const reason = issue.issues.map((inner) => inner.message).join("; ");
+      return [{ path: formatPath(path), rawPath: path, message: `invalid key${reason === "" ? "" : `: ${reason}`}` }];
+    }
     case "too_small":
       if (issue.origin === "string" && issue.minimum === 1) {
         return [{ path: formatPath(path), rawPath: path, message: "must not be empty" }];

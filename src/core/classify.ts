@@ -29,11 +29,25 @@ export interface SurfaceChange {
   allowList: AllowListChange;
 }
 
-/** An entry point key has TLS only when every entry point with that key has it. */
+/**
+ * An entry point key has TLS only when every entry point with that key has it; a key whose TLS cannot
+ * be known (a route on a Gateway outside the tree) is left out of the TLS comparison.
+ */
 function tlsByKey(entryPoints: readonly EntryPoint[]): Map<string, boolean> {
   const tls = new Map<string, boolean>();
   for (const entryPoint of entryPoints) tls.set(entryPoint.key, (tls.get(entryPoint.key) ?? true) && entryPoint.tls);
   return tls;
+}
+
+function keysOfUnknownTls(entryPoints: readonly EntryPoint[]): Set<string> {
+  return new Set(entryPoints.filter((entryPoint) => entryPoint.tlsUnknown).map((entryPoint) => entryPoint.key));
+}
+
+/** The binding of each key (a listener's protocol, port and host name), where entry points carry one. */
+function bindingByKey(entryPoints: readonly EntryPoint[]): Map<string, string> {
+  const bindings = new Map<string, string>();
+  for (const entryPoint of entryPoints) if (entryPoint.binding !== undefined && !bindings.has(entryPoint.key)) bindings.set(entryPoint.key, entryPoint.binding);
+  return bindings;
 }
 
 /** The CIDRs a list restricts to; undefined when it admits everyone (absent, open, or nothing readable). */
@@ -68,11 +82,23 @@ export function compareSurface(base: Reach | undefined, head: Reach | undefined)
   const firstOfKey = (entryPoints: readonly EntryPoint[]) =>
     entryPoints.filter((entryPoint, index) => entryPoints.findIndex((other) => other.key === entryPoint.key) === index);
   const headUnique = firstOfKey(headEntryPoints);
+  const unknownTls = new Set([...keysOfUnknownTls(baseEntryPoints), ...keysOfUnknownTls(headEntryPoints)]);
+  const tlsKnown = (entryPoint: EntryPoint) => !unknownTls.has(entryPoint.key);
+  // A listener keeps its name (the key) and binds another port or host name: what it accepted before is
+  // gone and what it accepts now is new, as when a port is swapped.
+  const baseBinding = bindingByKey(baseEntryPoints);
+  const headBinding = bindingByKey(headEntryPoints);
+  const rebound = (entryPoint: EntryPoint) =>
+    baseBinding.has(entryPoint.key) && headBinding.has(entryPoint.key) && baseBinding.get(entryPoint.key) !== headBinding.get(entryPoint.key);
   return {
-    added: headUnique.filter((entryPoint) => !baseTls.has(entryPoint.key)),
-    removed: firstOfKey(baseEntryPoints).filter((entryPoint) => !headTls.has(entryPoint.key)),
-    tlsRemoved: headUnique.filter((entryPoint) => baseTls.get(entryPoint.key) === true && headTls.get(entryPoint.key) === false),
-    tlsAdded: headUnique.filter((entryPoint) => baseTls.get(entryPoint.key) === false && headTls.get(entryPoint.key) === true),
+    added: headUnique.filter((entryPoint) => !baseTls.has(entryPoint.key) || rebound(entryPoint)),
+    removed: firstOfKey(baseEntryPoints).filter((entryPoint) => !headTls.has(entryPoint.key) || rebound(entryPoint)),
+    tlsRemoved: headUnique.filter(
+      (entryPoint) => tlsKnown(entryPoint) && baseTls.get(entryPoint.key) === true && headTls.get(entryPoint.key) === false,
+    ),
+    tlsAdded: headUnique.filter(
+      (entryPoint) => tlsKnown(entryPoint) && baseTls.get(entryPoint.key) === false && headTls.get(entryPoint.key) === true,
+    ),
     allowList: compareAllowList(base?.allowList, head?.allowList),
   };
 }

@@ -26,3 +26,15 @@ export function annotationsOf(object: ManifestObject): Map<string, string> {
   }
   return annotations;
 }
+
+/** A string with something in it, trimmed; undefined for anything else. */
+export function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+/** A port number written as a number or a numeric string; undefined otherwise. */
+export function portNumber(value: unknown): number | undefined {
+  if (typeof value === "number" && Number.isInteger(value)) return value;
+  if (typeof value === "string" && /^\d+$/.test(value.trim())) return Number(value.trim());
+  return undefined;
+}

@@ -37,6 +37,7 @@ export const RULE_IDS = [
   "wildcard-host",
   "ingress-class-missing",
   "externalname",
+  "gateway-routes-from-all-namespaces",
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -208,6 +209,30 @@ export interface EntryPoint {
   tls: boolean;
   /** Line of the field this entry point comes from (the port item, the host, the default backend). */
   line: number;
+  /**
+   * The level of this entry point when it is not the object's: a route attached to a public and a
+   * private Gateway is `public`, but what it serves on the private Gateway is `private`. Rules about
+   * one entry point judge it at `entryPoint.level ?? reach.level`.
+   */
+  level?: ExistingLevel;
+  /** Gateway API: the listener (by name) that this entry point is, or is served on. */
+  listener?: string;
+  /** Gateway API route entry points: the Gateway (`namespace/name`) it is served on. */
+  gateway?: string;
+  /**
+   * What an entry point binds besides its key (a listener's `HTTPS/443 shop.example.com`): listeners are
+   * matched across sides by name, and the same name binding something else is a changed entry point.
+   */
+  binding?: string;
+  /** The TLS of this entry point cannot be known (its Gateway is not in the tree): no TLS rule judges it. */
+  tlsUnknown?: boolean;
+  /**
+   * It answers only with a redirect to https (a Gateway API `RequestRedirect` with `scheme: https` and
+   * no backend): it serves no content, so plain HTTP there is not a finding.
+   */
+  redirectOnly?: boolean;
+  /** A Gateway listener: which namespaces may attach routes (`allowedRoutes.namespaces.from`), and where. */
+  routesFrom?: { from: "Same" | "All" | "Selector"; line: number };
 }
 
 export interface AllowList {
@@ -229,6 +254,11 @@ export interface Reach {
   serviceType?: string;
   /** Ingress only: the class name, and where it was read; undefined when no class is named. */
   ingressClass?: { name: string; line: number };
+  /**
+   * What the level rests on that the tree could not show (a route's Gateway that is not in the tree,
+   * taken as public); every finding about the object says so.
+   */
+  assumptions?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -350,7 +350,8 @@ function reviewObject(
   report.span = spanOf(baseObject, headObject);
   // Rules judge what the change leaves behind: a removed object has no head side to judge.
   if (headSide) {
-    const { findings, suppressed } = applyPolicy(runRules(headSide, baseSide, config), headSide.object, config, baseObject);
+    const raw = withAssumptions(runRules(headSide, baseSide, config), headSide.reach);
+    const { findings, suppressed } = applyPolicy(raw, headSide.object, config, baseObject);
     report.findings = findings;
     report.suppressed = suppressed;
   }
@@ -395,6 +396,13 @@ function runRules(head: ObjectSide, base: ObjectSide | undefined, config: Config
     for (const finding of raw) findings.push({ ...finding, severity, new: !firedBefore });
   }
   return findings.sort((a, b) => a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+}
+
+/** Every finding about an object whose level rests on an assumption says so (a Gateway outside the tree). */
+function withAssumptions(findings: Finding[], reach: Reach): Finding[] {
+  const assumed = reach.assumptions ?? [];
+  if (assumed.length === 0) return findings;
+  return findings.map((finding) => ({ ...finding, message: `${finding.message} ${assumed.join(" ")}` }));
 }
 
 /** The conclusion that `objects` and `errors` give under `config` (also the inventory's, on the objects it lists). */

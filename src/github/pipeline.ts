@@ -17,6 +17,7 @@ import { toAnnotations } from "../report/annotations.js";
 import { noManifestsOutput, reviewOutput } from "../report/check-output.js";
 import { planReview, type ReviewPlan } from "../report/comments.js";
 import { type CheckResult, type CheckRun, failCheckRun, type OpenRun, publishCheckRun } from "./check-run.js";
+import { readReviewContext } from "./context.js";
 import { diffLines } from "./patch.js";
 import { type ChangedFiles, type GitHub, type PullRequestRef, readManifests, type RepoRef } from "./pull-request.js";
 import { publishReview } from "./review.js";
@@ -80,7 +81,9 @@ export async function reviewChanges(
       files: files.length,
     };
   }
-  const report = review({ base, head, config, ...(rendered ? { rendered } : {}) });
+  // A route's Gateway usually sits in a file the change does not touch (src/github/context.ts).
+  const context = await readReviewContext(octokit, repo, target.headSha, files, [...base, ...head], isManifest);
+  const report = review({ base, head, config, ...(context ? { context: { base: context, head: context } } : {}), ...(rendered ? { rendered } : {}) });
   const plan = planReview(
     report,
     // Every changed file: a rendered finding may sit in a values file or template that is no manifest.

@@ -92,7 +92,7 @@ describe("parseConfigText: bad files name the file, the field, the line and what
           path: "rules.public-lb",
           line: 3,
           message:
-            'unknown rule id "public-lb". Valid rule ids: nodeport, public-loadbalancer, public-without-tls, tls-removed, sensitive-port-exposed, external-ips, open-source-range, wildcard-host, ingress-class-missing, externalname.',
+            'unknown rule id "public-lb". Valid rule ids: nodeport, public-loadbalancer, public-without-tls, tls-removed, sensitive-port-exposed, external-ips, open-source-range, wildcard-host, ingress-class-missing, externalname, gateway-routes-from-all-namespaces.',
         },
         {
           path: "suppressions[0].rule",
@@ -192,7 +192,7 @@ describe("parseConfigText: bad files name the file, the field, the line and what
       [
         "Invalid config in .github/unknown-rule.yml:",
         '  - rules.nodeprt (line 2): unknown rule id "nodeprt". Did you mean "nodeport"?',
-        '  - rules.public-lb (line 3): unknown rule id "public-lb". Valid rule ids: nodeport, public-loadbalancer, public-without-tls, tls-removed, sensitive-port-exposed, external-ips, open-source-range, wildcard-host, ingress-class-missing, externalname.',
+        '  - rules.public-lb (line 3): unknown rule id "public-lb". Valid rule ids: nodeport, public-loadbalancer, public-without-tls, tls-removed, sensitive-port-exposed, external-ips, open-source-range, wildcard-host, ingress-class-missing, externalname, gateway-routes-from-all-namespaces.',
         '  - suppressions[0].rule (line 5): unknown rule id "public-loadbalancr". Did you mean "public-loadbalancer"?',
       ].join("\n"),
     );
@@ -223,6 +223,22 @@ describe("validateConfig (values from Probot's loader)", () => {
       rules: { "wildcard-host": "failure" },
       drafts: false,
     });
+  });
+
+  it("reads the gateway section, suggests its keys and names a Gateway key that is not namespace/name", () => {
+    expect(
+      validateConfig({ gateway: { internalClasses: ["envoy-internal"], gateways: { "infra/lan": "private", "infra/edge": "public" } } }, "x.yml").gateway,
+    ).toEqual({ internalClasses: ["envoy-internal"], gateways: { "infra/lan": "private", "infra/edge": "public" } });
+    const error = configErrorOf(() => validateConfig({ gateway: { internalClass: ["x"], gatways: {} } }, "x.yml"));
+    expect(error.issues).toEqual([
+      { path: "gateway.internalClass", message: 'unknown key "internalClass". Did you mean "internalClasses"?' },
+      { path: "gateway.gatways", message: 'unknown key "gatways". Did you mean "gateways"?' },
+    ]);
+    const badName = configErrorOf(() => validateConfig({ gateway: { gateways: { lan: "private", "infra/edge": "internal" } } }, "x.yml"));
+    expect(badName.issues).toEqual([
+      { path: "gateway.gateways.lan", message: "invalid key: expected namespace/name" },
+      { path: 'gateway.gateways["infra/edge"]', message: 'expected one of public, private; got "internal"' },
+    ]);
   });
 
   it("expands zod's single unrecognized-keys issue into one issue per key, without line numbers", () => {

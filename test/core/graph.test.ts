@@ -3,7 +3,21 @@
  * it: reviewed files and context files, of every kind, context never listed or reported.
  */
 import { describe, expect, it } from "vitest";
-import { buildObjectIndex, EMPTY_INDEX, namespaceLabels } from "../../src/core/graph.js";
+import {
+  attachedListeners,
+  buildObjectIndex,
+  EMPTY_INDEX,
+  gatewayListeners,
+  gatewayParentRefs,
+  intersectHostname,
+  NAME_LABEL,
+  namespaceLabels,
+  routesNaming,
+  routesOn,
+  selectorAdmits,
+  type GatewayListener,
+  type ParentRef,
+} from "../../src/core/graph.js";
 import { parseManifestFile } from "../../src/core/manifest.js";
 import type { ManifestObject } from "../../src/core/model.js";
 import { isExposureObject, objectId } from "../../src/core/objects.js";
@@ -118,5 +132,87 @@ describe("review with context files", () => {
     ]);
     expect(report.errors).toEqual([]);
     expect(report.stats.baseFiles).toBe(1);
+  });
+});
+
+describe("Gateway API attachment", () => {
+  it("intersects hostnames as the Gateway API does: wildcards are suffix matches on either side", () => {
+    expect(intersectHostname("shop.example.com", undefined)).toBe("shop.example.com");
+    expect(intersectHostname("Shop.Example.com", "shop.example.com")).toBe("shop.example.com");
+    expect(intersectHostname("a.b.example.com", "*.example.com")).toBe("a.b.example.com");
+    expect(intersectHostname("example.com", "*.example.com")).toBeUndefined();
+    expect(intersectHostname("*.example.com", "shop.example.com")).toBe("shop.example.com");
+    expect(intersectHostname("*.a.example.com", "*.example.com")).toBe("*.a.example.com");
+    expect(intersectHostname("*.example.com", "*.a.example.com")).toBe("*.a.example.com");
+    expect(intersectHostname("shop.example.org", "*.example.com")).toBeUndefined();
+    expect(intersectHostname("badexample.com", "*.example.com")).toBeUndefined();
+  });
+
+  it("evaluates a namespace selector on the Namespace's labels, and admits when they are unknown", () => {
+    const selector = { matchLabels: { team: "shop" }, matchExpressions: [{ key: "tier", operator: "NotIn", values: ["internal"] }] };
+    expect(selectorAdmits(selector, "shop", { team: "shop" })).toBe(true);
+    expect(selectorAdmits(selector, "shop", { team: "shop", tier: "internal" })).toBe(false);
+    expect(selectorAdmits(selector, "blog", { team: "blog" })).toBe(false);
+    expect(selectorAdmits(selector, "blog", undefined)).toBe(true);
+    // Only the name label: known without the Namespace object.
+    const byName = { matchLabels: {}, matchExpressions: [{ key: NAME_LABEL, operator: "In", values: ["shop"] }] };
+    expect(selectorAdmits(byName, "shop", undefined)).toBe(true);
+    expect(selectorAdmits(byName, "blog", undefined)).toBe(false);
+    expect(selectorAdmits({ matchLabels: {}, matchExpressions: [{ key: "x", operator: "Exists", values: [] }] }, "a", {})).toBe(false);
+    expect(selectorAdmits({ matchLabels: {}, matchExpressions: [{ key: "x", operator: "DoesNotExist", values: [] }] }, "a", {})).toBe(true);
+  });
+
+  const side = objectsOf(
+    "gw.yaml",
+    `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: public, namespace: infra }
+spec:
+  gatewayClassName: envoy
+  listeners:
+    - { name: http, protocol: HTTP, port: 80, allowedRoutes: { namespaces: { from: All } } }
+    - { name: https, protocol: HTTPS, port: 443, hostname: "*.example.com", allowedRoutes: { namespaces: { from: All } } }
+    - { name: tcp, protocol: TCP, port: 5432, hostname: ignored.example.com, allowedRoutes: { namespaces: { from: All } } }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: web, namespace: shop }
+spec:
+  parentRefs: [{ name: public, namespace: infra }, { name: public, namespace: infra, port: 443 }]
+  hostnames: [web.example.com]
+---
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TCPRoute
+metadata: { name: db, namespace: shop }
+spec:
+  parentRefs: [{ name: public, namespace: infra, sectionName: tcp }]
+`,
+  );
+  const index = buildObjectIndex(side);
+  const [gateway, web, db] = side as [ManifestObject, ManifestObject, ManifestObject];
+
+  it("reads listeners: protocol, TLS, hostname only where the protocol routes by name", () => {
+    expect(gatewayListeners(gateway).map(({ name, protocol, port, hostname, tls, routesFrom }) => ({ name, protocol, port, hostname, tls, routesFrom }))).toEqual([
+      { name: "http", protocol: "HTTP", port: 80, hostname: undefined, tls: false, routesFrom: "All" },
+      { name: "https", protocol: "HTTPS", port: 443, hostname: "*.example.com", tls: true, routesFrom: "All" },
+      { name: "tcp", protocol: "TCP", port: 5432, hostname: undefined, tls: false, routesFrom: "All" },
+    ]);
+  });
+
+  it("attaches by port and by the kinds a protocol admits", () => {
+    const [all, onlyHttps] = gatewayParentRefs(web) as [ParentRef, ParentRef];
+    expect(attachedListeners(web, all, gateway, index).map(({ listener, hostnames }) => [listener.name, hostnames.map((h) => h.host)])).toEqual([
+      ["http", ["web.example.com"]],
+      ["https", ["web.example.com"]],
+    ]);
+    expect(attachedListeners(web, onlyHttps, gateway, index).map(({ listener }) => listener.name)).toEqual(["https"]);
+    expect(attachedListeners(db, gatewayParentRefs(db)[0]!, gateway, index).map(({ listener }) => listener.name)).toEqual(["tcp"]);
+  });
+
+  it("finds the routes attached to a listener, once per side", () => {
+    const [http, , tcp] = gatewayListeners(gateway) as [GatewayListener, GatewayListener, GatewayListener];
+    expect(routesOn(index, gateway, http).map((route) => route.name)).toEqual(["web"]);
+    expect(routesOn(index, gateway, tcp).map((route) => route.name)).toEqual(["db"]);
+    expect(routesNaming(index, "infra/public")).toBe(routesNaming(index, "infra/public"));
   });
 });

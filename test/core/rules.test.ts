@@ -20,6 +20,7 @@ import {
 import { review } from "../../src/core/review.js";
 import { messages as externalIps } from "../../src/core/rules/external-ips.js";
 import { messages as externalname } from "../../src/core/rules/externalname.js";
+import { messages as gatewayRoutesFromAll } from "../../src/core/rules/gateway-routes-from-all-namespaces.js";
 import { messages as ingressClassMissing } from "../../src/core/rules/ingress-class-missing.js";
 import { messages as nodeport } from "../../src/core/rules/nodeport.js";
 import { messages as openSourceRange } from "../../src/core/rules/open-source-range.js";
@@ -738,6 +739,217 @@ describe("externalIPs and ExternalName", () => {
       [{ id: "Service/shop/geoip", classification: "unchanged", level: ["cluster", "cluster"], findings: [] }],
       { silent: ["externalname"] },
     );
+  });
+});
+
+describe("Gateway API", () => {
+  const GW = "Gateway.gateway.networking.k8s.io";
+  const envoyPublic = "GatewayClass envoy is not an internal class";
+
+  it("httproute-migration-loses-tls-fails: an Ingress with TLS becomes a route that also attaches to the HTTP listener", async () => {
+    const report = await expectReview(
+      "httproute-migration-loses-tls-fails",
+      [
+        { id: "Ingress/shop/store", classification: "removed", level: ["public", "none"], findings: [] },
+        { id: "HTTPRoute/shop/store", classification: "public", level: ["none", "public"], findings: [
+          {
+            rule: "public-without-tls",
+            line: 11,
+            new: true,
+            severity: "failure",
+            message: publicWithoutTls.gatewayRouteWithoutTls({ object: "HTTPRoute shop/store", entryPoint: "shop.example.com/ (Gateway infra/public, listener http)" }),
+          },
+        ] },
+      ],
+      { silent: ["wildcard-host", "tls-removed"] },
+    );
+    expect(report.conclusion).toBe("failure");
+    // The unchanged Gateway is not listed, but it decides the route's level, from another file.
+    expect(report.objects.find((object) => object.kind === "HTTPRoute")?.reach.head?.why).toEqual([`attached to Gateway infra/public (public: ${envoyPublic})`]);
+  });
+
+  it("httproute-migration-keeps-tls-passes: the route on the HTTPS listener, plain HTTP only redirects", async () => {
+    const report = await expectReview(
+      "httproute-migration-keeps-tls-passes",
+      [
+        { id: "Ingress/shop/store", classification: "removed", level: ["public", "none"], findings: [] },
+        { id: "HTTPRoute/shop/store", classification: "public", level: ["none", "public"], findings: [] },
+        { id: "HTTPRoute/shop/store-redirect", classification: "public", level: ["none", "public"], findings: [] },
+      ],
+      { silent: ["public-without-tls", "wildcard-host"] },
+    );
+    expect(report.conclusion).toBe("success");
+    const [, store, redirect] = report.objects.map((object) => object.reach.head?.entryPoints ?? []);
+    expect(store?.map(({ key, tls, listener }) => ({ key, tls, listener }))).toEqual([{ key: "infra/public shop.example.com/", tls: true, listener: "https" }]);
+    expect(redirect?.map(({ tls, redirectOnly, listener }) => ({ tls, redirectOnly, listener }))).toEqual([{ tls: false, redirectOnly: true, listener: "http" }]);
+  });
+
+  it("gateway-public-listeners-fires: plain HTTP, routes from every namespace and a database port on a public Gateway", async () => {
+    const object = "Gateway infra/shared";
+    await expectReview("gateway-public-listeners-fires", [
+      { id: `${GW}/infra/shared`, classification: "public", level: ["none", "public"], findings: [
+        { rule: "public-without-tls", line: 9, new: true, severity: "failure", message: publicWithoutTls.plainHttpListener({ object, entryPoint: "listener http (HTTP/80 *)" }) },
+        { rule: "gateway-routes-from-all-namespaces", line: 14, new: true, severity: "warning", message: gatewayRoutesFromAll.routesFromAll({ object, listener: "listener http (HTTP/80 *)" }) },
+        { rule: "gateway-routes-from-all-namespaces", line: 24, new: true, severity: "warning", message: gatewayRoutesFromAll.routesFromAll({ object, listener: "listener https (HTTPS/443 *.example.com)" }) },
+        { rule: "sensitive-port-exposed", line: 25, new: true, severity: "failure", message: sensitivePort.servicePort({ object, product: "PostgreSQL", port: 5432, where: "from the internet" }) },
+      ] },
+    ], { silent: ["wildcard-host"] });
+  });
+
+  it("gateway-internal-silent: known and configured internal classes, an internal-LB infrastructure annotation, private addresses, gateway.gateways", async () => {
+    const report = await expectReview(
+      "gateway-internal-silent",
+      ["gke-internal", "envoy-internal", "azure-internal", "private-address", "lan"].map((name) => ({
+        id: `${GW}/infra/${name}`,
+        classification: "widened" as const,
+        level: ["none", "private"] as [Level, Level],
+        findings: [],
+      })),
+      {
+        config: { gateway: { internalClasses: ["envoy-internal"], gateways: { "infra/lan": "private" } } },
+        silent: ["public-without-tls", "gateway-routes-from-all-namespaces"],
+      },
+    );
+    expect(report.objects.map((object) => object.reach.head?.why)).toEqual([
+      ["GatewayClass gke-l7-rilb is an internal load balancer"],
+      ["GatewayClass envoy-internal is configured as internal"],
+      ["spec.infrastructure: Azure internal load balancer (azure-load-balancer-internal: true)"],
+      ["spec.addresses 10.20.0.15 in private ranges"],
+      ["gateway.gateways sets infra/lan to private"],
+    ]);
+  });
+
+  it("gateway-listener-tls-removed-fires: the listener keeps its name and turns HTTPS into HTTP", async () => {
+    const object = "Gateway infra/public";
+    const entryPoint = "listener web (HTTP/80 shop.example.com)";
+    await expectReview("gateway-listener-tls-removed-fires", [
+      { id: `${GW}/infra/public`, classification: "widened", level: ["public", "public"], findings: [
+        { rule: "public-without-tls", line: 9, new: true, severity: "failure", message: publicWithoutTls.plainHttpListener({ object, entryPoint }) },
+        { rule: "tls-removed", line: 9, new: true, severity: "failure", message: tlsRemoved.tlsRemoved({ object, entryPoint }) },
+      ] },
+    ]);
+  });
+
+  it("httproute-moved-to-http-listener-fires: sectionName https → http loses TLS on the same host", async () => {
+    const object = "HTTPRoute shop/api";
+    const entryPoint = "api.example.com/v1 (Gateway infra/public, listener http)";
+    await expectReview("httproute-moved-to-http-listener-fires", [
+      { id: "HTTPRoute/shop/api", classification: "widened", level: ["public", "public"], findings: [
+        { rule: "public-without-tls", line: 12, new: true, severity: "failure", message: publicWithoutTls.gatewayRouteWithoutTls({ object, entryPoint }) },
+        { rule: "tls-removed", line: 12, new: true, severity: "failure", message: tlsRemoved.tlsRemoved({ object, entryPoint }) },
+      ] },
+    ]);
+  });
+
+  it("gateway-http-redirect-only-silent: an HTTP listener whose routes only redirect to https serves no content", async () => {
+    const report = await expectReview(
+      "gateway-http-redirect-only-silent",
+      [
+        { id: `${GW}/infra/public`, classification: "public", level: ["none", "public"], findings: [] },
+        { id: "HTTPRoute/infra/to-https", classification: "public", level: ["none", "public"], findings: [] },
+        { id: "HTTPRoute/infra/docs", classification: "public", level: ["none", "public"], findings: [] },
+      ],
+      { silent: ["public-without-tls", "wildcard-host", "gateway-routes-from-all-namespaces"] },
+    );
+    expect(report.objects[0]?.reach.head?.entryPoints.map(({ key, redirectOnly }) => [key, redirectOnly ?? false])).toEqual([
+      ["listener http", true],
+      ["listener https", false],
+    ]);
+  });
+
+  it("httproute-gateway-outside-tree-assumed: a Gateway the tree lacks is public unless gateway.gateways says, and the finding says so", async () => {
+    const report = await expectReview(
+      "httproute-gateway-outside-tree-assumed",
+      [
+        { id: "HTTPRoute/shop/previews", classification: "public", level: ["none", "public"], findings: [
+          {
+            rule: "wildcard-host",
+            line: 11,
+            new: true,
+            severity: "warning",
+            message: `${wildcardHost.wildcardHost({ object: "HTTPRoute shop/previews", host: "*.preview.example.com" })} Gateway infra/edge is not in the tree: assumed public (set its level in gateway.gateways of the config); its listeners are unknown, so TLS is not judged.`,
+          },
+        ] },
+        { id: "HTTPRoute/shop/admin", classification: "widened", level: ["none", "private"], findings: [] },
+      ],
+      { config: { gateway: { gateways: { "infra/lan": "private" } } }, silent: ["public-without-tls", "tls-removed"] },
+    );
+    expect(report.objects[0]?.reach.head?.entryPoints.map(({ tls, tlsUnknown }) => ({ tls, tlsUnknown }))).toEqual([{ tls: false, tlsUnknown: true }]);
+  });
+
+  it("httproute-not-attached-internal: namespace selector, sectionName, hostname and kind keep routes off the Gateway", async () => {
+    const report = await expectReview(
+      "httproute-not-attached-internal",
+      [
+        ["HTTPRoute/blog/blog"],
+        ["HTTPRoute/shop/wrong-section"],
+        ["HTTPRoute/shop/other-domain"],
+        ["GRPCRoute/shop/grpc"],
+        ["HTTPRoute/shop/mesh-only"],
+      ].map(([id]) => ({ id: id!, classification: "internal" as const, level: ["none", "cluster"] as [Level, Level], findings: [] })),
+      { silent: ["wildcard-host", "public-without-tls"] },
+    );
+    expect(report.objects.map((object) => object.reach.head?.why)).toEqual([
+      ["no listener of Gateway infra/public admits it (allowedRoutes or hostnames exclude HTTPRoute blog/blog)"],
+      ["no listener of Gateway infra/public admits it (it has no listener named http)"],
+      ["no listener of Gateway infra/public admits it (allowedRoutes or hostnames exclude HTTPRoute shop/other-domain)"],
+      ["no listener of Gateway infra/public admits it (allowedRoutes or hostnames exclude GRPCRoute shop/grpc)"],
+      ["no parentRefs to a Gateway: attached to no Gateway"],
+    ]);
+  });
+
+  it("gateway-api-l4-routes: TCP, UDP, TLS passthrough and gRPC routes", async () => {
+    const report = await expectReview(
+      "gateway-api-l4-routes",
+      [
+        { id: `${GW}/infra/edge`, classification: "public", level: ["none", "public"], findings: [
+          { rule: "sensitive-port-exposed", line: 9, new: true, severity: "failure", message: sensitivePort.servicePort({ object: "Gateway infra/edge", product: "PostgreSQL", port: 5432, where: "from the internet" }) },
+        ] },
+        { id: "TCPRoute/infra/db", classification: "public", level: ["none", "public"], findings: [
+          { rule: "sensitive-port-exposed", line: 8, new: true, severity: "failure", message: sensitivePort.servicePort({ object: "TCPRoute infra/db", product: "PostgreSQL", port: 5432, where: "from the internet" }) },
+        ] },
+        { id: "UDPRoute/infra/dns", classification: "public", level: ["none", "public"], findings: [] },
+        { id: "TLSRoute/infra/vault", classification: "public", level: ["none", "public"], findings: [] },
+        { id: "GRPCRoute/infra/orders", classification: "public", level: ["none", "public"], findings: [
+          { rule: "wildcard-host", line: 51, new: true, severity: "warning", message: wildcardHost.routeCatchAll({ object: "GRPCRoute infra/orders", gateway: "infra/edge" }) },
+        ] },
+      ],
+      { silent: ["public-without-tls"] },
+    );
+    expect(report.objects.flatMap((object) => object.reach.head?.entryPoints.map((entryPoint) => entryPoint.key) ?? [])).toEqual([
+      "listener postgres",
+      "listener dns",
+      "listener tls-passthrough",
+      "listener grpc",
+      "infra/edge TCP/5432",
+      "infra/edge UDP/53",
+      "infra/edge vault.example.com",
+      "infra/edge */shop.Orders/Place",
+    ]);
+  });
+
+  it("gateway-edit-lists-only-gateway: a route behind an edited Gateway is not listed unless edited too", async () => {
+    await expectReview(
+      "gateway-edit-lists-only-gateway",
+      [{ id: `${GW}/infra/public`, classification: "narrowed", level: ["public", "private"], findings: [] }],
+      { silent: ["gateway-routes-from-all-namespaces"] },
+    );
+  });
+
+  it("httproute-public-and-private-gateways: entry points keep their Gateway's level", async () => {
+    const report = await expectReview(
+      "httproute-public-and-private-gateways",
+      [
+        { id: `${GW}/infra/external`, classification: "public", level: ["none", "public"], findings: [] },
+        { id: `${GW}/infra/internal`, classification: "widened", level: ["none", "private"], findings: [] },
+        { id: "HTTPRoute/infra/status", classification: "public", level: ["none", "public"], findings: [] },
+      ],
+      { config: { gateway: { gateways: { "infra/internal": "private" } } }, silent: ["public-without-tls"] },
+    );
+    expect(report.objects[2]?.reach.head?.entryPoints.map(({ key, tls, level }) => ({ key, tls, level }))).toEqual([
+      { key: "infra/external status.example.com/", tls: true, level: undefined },
+      { key: "infra/internal status.example.com/", tls: false, level: "private" },
+    ]);
   });
 });
 

@@ -142,6 +142,7 @@ describe("renderSarif", () => {
       "wildcard-host": "warning",
       "ingress-class-missing": "notice",
       externalname: "notice",
+      "gateway-routes-from-all-namespaces": "warning",
     };
     const sarifLevel = { notice: "note", warning: "warning", failure: "error" } as const;
     expect(driver.rules.map((rule: { id: string }) => rule.id)).toEqual([...RULE_IDS]);

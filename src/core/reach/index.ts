@@ -5,8 +5,14 @@
 import { EMPTY_INDEX, type ObjectIndex } from "../graph.js";
 import type { ManifestObject, Reach } from "../model.js";
 import { apiGroup, isExposureObject } from "../objects.js";
+import { gatewayReach } from "./gateway.js";
+import { grpcRouteReach } from "./grpc-route.js";
+import { httpRouteReach } from "./http-route.js";
 import { ingressReach } from "./ingress.js";
 import { serviceReach } from "./service.js";
+import { tcpRouteReach } from "./tcp-route.js";
+import { tlsRouteReach } from "./tls-route.js";
+import { udpRouteReach } from "./udp-route.js";
 
 /** What the readers need to know about the cluster (from the config). */
 export interface ReachOptions {
@@ -42,6 +48,12 @@ const READERS: Readonly<Record<string, ReachReader>> = {
   Service: (object) => serviceReach(object),
   "Ingress.networking.k8s.io": (object, { options }) => ingressReach(object, options),
   "Ingress.extensions": (object, { options }) => ingressReach(object, options),
+  "Gateway.gateway.networking.k8s.io": gatewayReach,
+  "HTTPRoute.gateway.networking.k8s.io": httpRouteReach,
+  "GRPCRoute.gateway.networking.k8s.io": grpcRouteReach,
+  "TLSRoute.gateway.networking.k8s.io": tlsRouteReach,
+  "TCPRoute.gateway.networking.k8s.io": tcpRouteReach,
+  "UDPRoute.gateway.networking.k8s.io": udpRouteReach,
 };
 
 function readerKey(object: Pick<ManifestObject, "apiVersion" | "kind">): string {

@@ -5,7 +5,7 @@
  * Reads networking.k8s.io/v1 and the older v1beta1 shapes (`serviceName`/`servicePort`, `spec.backend`).
  */
 import { isRestrictive, splitList } from "../cidr.js";
-import { annotationsOf, asList, asRecord } from "../fields.js";
+import { annotationsOf, asList, asRecord, nonEmptyString } from "../fields.js";
 import type { AllowList, EntryPoint, ManifestObject, Reach } from "../model.js";
 import type { ReachOptions } from "./index.js";
 import { CATCH_ALL_HOST, normalizeHost, tlsCoversHost } from "./tls.js";
@@ -54,9 +54,6 @@ export const ALLOW_LIST_ANNOTATIONS: readonly string[] = [
 /** The path of an entry point whose rule names none (a host-only rule, the default backend). */
 const ROOT_PATH = "/";
 
-function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-}
 
 /** `spec.ingressClassName`, else the legacy annotation; undefined when neither names a class. */
 function readClass(object: ManifestObject, annotations: Map<string, string>): { name: string; line: number } | undefined {

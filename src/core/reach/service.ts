@@ -4,7 +4,7 @@
  * add a level of their own, and the highest source wins.
  */
 import { isPrivateAddress, isRestrictive, splitList } from "../cidr.js";
-import { annotationsOf, asRecord } from "../fields.js";
+import { annotationsOf, asRecord, portNumber } from "../fields.js";
 import type { AllowList, EntryPoint, ExistingLevel, ManifestObject, Reach } from "../model.js";
 import { levelRank } from "../model.js";
 
@@ -110,12 +110,6 @@ interface LevelSource {
   why: string;
 }
 
-/** A port number written as a number or a numeric string; undefined otherwise. */
-function portNumber(value: unknown): number | undefined {
-  if (typeof value === "number" && Number.isInteger(value)) return value;
-  if (typeof value === "string" && /^\d+$/.test(value.trim())) return Number(value.trim());
-  return undefined;
-}
 
 function annotationLine(object: ManifestObject, key: string): number {
   return object.rangeOf(["metadata", "annotations", key]).line;
@@ -139,6 +133,24 @@ function readAllowList(object: ManifestObject, annotations: Map<string, string>)
   return undefined;
 }
 
+/**
+ * The internal-LB annotations among `annotations` that say "internal", with a reason each. Shared with
+ * the Gateway API reader, whose `spec.infrastructure.annotations` land on the Service it provisions.
+ */
+export function internalAnnotations(annotations: ReadonlyMap<string, string>): { key: string; why: string }[] {
+  const scheme = annotations.get(AWS_SCHEME_ANNOTATION)?.toLowerCase();
+  const found: { key: string; why: string }[] = [];
+  for (const annotation of INTERNAL_ANNOTATIONS) {
+    const value = annotations.get(annotation.key);
+    if (value === undefined || !annotation.isInternal(value)) continue;
+    // An explicit internet-facing scheme overrides the deprecated internal annotation in the AWS Load
+    // Balancer Controller; with the two contradicting each other, assume the exposed one.
+    if (annotation.key === AWS_INTERNAL_ANNOTATION && scheme === "internet-facing") continue;
+    found.push({ key: annotation.key, why: `${annotation.cloud} internal load balancer (${shortKey(annotation.key)}: ${value})` });
+  }
+  return found;
+}
+
 /** Why a LoadBalancer is `private`; empty when it is public. */
 function internalLoadBalancerSources(
   object: ManifestObject,
@@ -147,19 +159,11 @@ function internalLoadBalancerSources(
 ): LevelSource[] {
   const spec = asRecord(object.body["spec"]);
   const scheme = annotations.get(AWS_SCHEME_ANNOTATION)?.toLowerCase();
-  const sources: LevelSource[] = [];
-  for (const annotation of INTERNAL_ANNOTATIONS) {
-    const value = annotations.get(annotation.key);
-    if (value === undefined || !annotation.isInternal(value)) continue;
-    // An explicit internet-facing scheme overrides the deprecated internal annotation in the AWS Load
-    // Balancer Controller; with the two contradicting each other, assume the exposed one.
-    if (annotation.key === AWS_INTERNAL_ANNOTATION && scheme === "internet-facing") continue;
-    sources.push({
-      level: "private",
-      line: annotationLine(object, annotation.key),
-      why: `${annotation.cloud} internal load balancer (${shortKey(annotation.key)}: ${value})`,
-    });
-  }
+  const sources: LevelSource[] = internalAnnotations(annotations).map(({ key, why }) => ({
+    level: "private",
+    line: annotationLine(object, key),
+    why,
+  }));
   const lbClass = typeof spec["loadBalancerClass"] === "string" ? spec["loadBalancerClass"].trim() : "";
   const lbType = annotations.get(AWS_LB_TYPE_ANNOTATION)?.toLowerCase() ?? "";
   const servedByAwsController = lbClass === AWS_LBC_CLASS || AWS_LBC_TYPES.includes(lbType);

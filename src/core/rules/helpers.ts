@@ -24,11 +24,26 @@ export function reachPhrase(level: ExistingLevel): string {
   }
 }
 
-/** `shop.example.com/api`, `/ on any host` (the catch-all), `TCP/443`: an entry point as a reviewer reads it. */
+/**
+ * `shop.example.com/api`, `/ on any host` (the catch-all), `TCP/443`, `listener https (HTTPS/443 *)`,
+ * `shop.example.com/ (Gateway infra/public, listener http)`: an entry point as a reviewer reads it.
+ */
 export function entryPointLabel(entryPoint: EntryPoint): string {
-  if (entryPoint.kind === "port") return entryPoint.key;
-  const path = entryPoint.path ?? "/";
-  return entryPoint.host === undefined || entryPoint.host === "*" ? `${path} on any host` : `${entryPoint.host}${path}`;
+  const via = entryPoint.gateway === undefined ? "" : ` (Gateway ${entryPoint.gateway}${entryPoint.listener === undefined ? "" : `, listener ${entryPoint.listener}`})`;
+  if (entryPoint.kind === "port") {
+    if (entryPoint.gateway === undefined && entryPoint.listener !== undefined) return `listener ${entryPoint.listener} (${entryPoint.binding ?? entryPoint.key})`;
+    if (entryPoint.gateway !== undefined) return `${entryPoint.protocol ?? "TCP"}/${entryPoint.port ?? "?"}${via}`;
+    return entryPoint.key;
+  }
+  // TLS routes have no paths: the host alone is the entry point.
+  const path = entryPoint.path ?? (entryPoint.gateway === undefined ? "/" : "");
+  const where = entryPoint.host === undefined || entryPoint.host === "*" ? `${path || "/"} on any host` : `${entryPoint.host}${path}`;
+  return `${where}${via}`;
+}
+
+/** The level an entry point is reached at: its own when it has one (a route on several Gateways), else its object's. */
+export function entryLevel(entryPoint: EntryPoint, level: ExistingLevel): ExistingLevel {
+  return entryPoint.level ?? level;
 }
 
 /** The text of 1-based `line` without a trailing carriage return, or undefined past the end. */

@@ -5,6 +5,7 @@
 import type { RuleId } from "../model.js";
 import externalIps from "./external-ips.js";
 import externalname from "./externalname.js";
+import gatewayRoutesFromAllNamespaces from "./gateway-routes-from-all-namespaces.js";
 import ingressClassMissing from "./ingress-class-missing.js";
 import nodeport from "./nodeport.js";
 import openSourceRange from "./open-source-range.js";
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   wildcardHost,
   ingressClassMissing,
   externalname,
+  gatewayRoutesFromAllNamespaces,
 ];
 
 /**

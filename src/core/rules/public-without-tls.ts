@@ -1,12 +1,16 @@
-import type { EntryPoint, Fix, ManifestObject, RawFinding } from "../model.js";
+import type { EntryPoint, Fix, ManifestObject, RawFinding, Reach } from "../model.js";
 import { defineRule, docsUrlFor } from "./rule.js";
-import { appendSequenceItem, entryPointLabel, objectLabel } from "./helpers.js";
+import { appendSequenceItem, entryLevel, entryPointLabel, objectLabel } from "./helpers.js";
 
 export const messages = {
   routeWithoutTls: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
     `${object} serves ${entryPoint} to the internet without TLS: no spec.tls entry covers this host.`,
   plainHttpPort: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
     `${object} serves plain HTTP on ${entryPoint} to the internet: no TLS certificate is configured for this port.`,
+  gatewayRouteWithoutTls: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
+    `${object} serves ${entryPoint} to the internet without TLS: that listener speaks plain HTTP.`,
+  plainHttpListener: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
+    `${object} has ${entryPoint} open to the internet in plain HTTP: every route attached to it serves content without TLS.`,
   routeHeadline: ({ entryPoint }: { entryPoint: string }) => `${entryPoint} public without TLS`,
   portHeadline: ({ entryPoint }: { entryPoint: string }) => `plain HTTP on ${entryPoint} public`,
 };
@@ -15,12 +19,28 @@ const routeRecommendation =
   "Terminate TLS for every public host: list the host under a spec.tls entry with a certificate secret (cert-manager can issue it), and redirect plain HTTP to HTTPS.";
 const loadBalancerRecommendation =
   "Serve HTTPS on 443 with your cloud's certificate annotation (e.g. aws-load-balancer-ssl-cert), or make this Service ClusterIP behind an Ingress that terminates TLS.";
-const recommendation = `${routeRecommendation} For a LoadBalancer: ${loadBalancerRecommendation}`;
+const gatewayRouteRecommendation =
+  "Attach the route to the Gateway's HTTPS listener only: name it in parentRefs (`sectionName: https`), where the listener has `protocol: HTTPS` and `tls.certificateRefs` naming a certificate Secret. Answer plain HTTP with a separate route whose only rule is a `RequestRedirect` filter with `scheme: https`.";
+const listenerRecommendation =
+  "Serve content on an `HTTPS` listener (port 443) with `tls.certificateRefs` naming a certificate Secret, and attach to the HTTP listener only routes that redirect (`RequestRedirect` filter with `scheme: https`), or remove the HTTP listener.";
+const recommendation = `${routeRecommendation} For a LoadBalancer: ${loadBalancerRecommendation} For a Gateway API route: ${gatewayRouteRecommendation}`;
 
 /** Plain-HTTP ports of a LoadBalancer, per CONTRACT.md: `port` 80 or 8080, or a port named `http`. */
 function isPlainHttpPort(entryPoint: EntryPoint): boolean {
   const port = entryPoint.servicePort ?? entryPoint.port;
   return port === 80 || port === 8080 || entryPoint.portName?.toLowerCase() === "http";
+}
+
+/**
+ * Whether an entry point serves content over plain HTTP: a host/path of an Ingress or of a route on an
+ * HTTP listener, an HTTP listener itself, or a plain-HTTP port of a load balancer. TLS, TCP and UDP are
+ * not HTTP; a redirect to https serves no content; unknown TLS (a Gateway outside the tree) is not judged.
+ */
+function servesPlainHttp(entryPoint: EntryPoint, reach: Reach): boolean {
+  if (entryPoint.tls || entryPoint.tlsUnknown || entryPoint.redirectOnly) return false;
+  if (entryPoint.kind === "route") return entryPoint.protocol === undefined || entryPoint.protocol === "HTTP";
+  if (entryPoint.protocol === "HTTP") return true;
+  return reach.serviceType === "LoadBalancer" && isPlainHttpPort(entryPoint);
 }
 
 interface TlsEntry {
@@ -51,20 +71,22 @@ export default defineRule({
   docsUrl: docsUrlFor("public-without-tls"),
   scope: "state",
   check({ head: { object, reach } }) {
-    if (reach.level !== "public") return [];
     const label = objectLabel(object);
     const findings: RawFinding[] = [];
-    if (object.kind === "Ingress") {
-      const fixedHosts = new Set<string>();
-      for (const entryPoint of reach.entryPoints) {
-        if (entryPoint.kind !== "route" || entryPoint.tls) continue;
-        const finding: RawFinding = {
-          rule: "public-without-tls",
-          line: entryPoint.line,
-          message: messages.routeWithoutTls({ object: label, entryPoint: entryPointLabel(entryPoint) }),
-          headline: messages.routeHeadline({ entryPoint: entryPointLabel(entryPoint) }),
-          recommendation: routeRecommendation,
-        };
+    const fixedHosts = new Set<string>();
+    for (const entryPoint of reach.entryPoints) {
+      if (entryLevel(entryPoint, reach.level) !== "public" || !servesPlainHttp(entryPoint, reach)) continue;
+      const where = { object: label, entryPoint: entryPointLabel(entryPoint) };
+      const headline = entryPoint.kind === "route" ? messages.routeHeadline(where) : messages.portHeadline(where);
+      const at = { rule: "public-without-tls" as const, line: entryPoint.line, headline };
+      if (entryPoint.gateway !== undefined) {
+        findings.push({ ...at, message: messages.gatewayRouteWithoutTls(where), recommendation: gatewayRouteRecommendation });
+      } else if (entryPoint.listener !== undefined) {
+        findings.push({ ...at, message: messages.plainHttpListener(where), recommendation: listenerRecommendation });
+      } else if (entryPoint.kind === "port") {
+        findings.push({ ...at, message: messages.plainHttpPort(where), recommendation: loadBalancerRecommendation });
+      } else {
+        const finding: RawFinding = { ...at, message: messages.routeWithoutTls(where), recommendation: routeRecommendation };
         // The catch-all cannot be listed in spec.tls by name; and one suggestion per host is
         // enough (several paths of one host share the same fix).
         const host = entryPoint.host;
@@ -74,17 +96,6 @@ export default defineRule({
           if (fix) finding.fix = fix;
         }
         findings.push(finding);
-      }
-    } else if (object.kind === "Service" && reach.serviceType === "LoadBalancer") {
-      for (const entryPoint of reach.entryPoints) {
-        if (entryPoint.kind !== "port" || entryPoint.tls || !isPlainHttpPort(entryPoint)) continue;
-        findings.push({
-          rule: "public-without-tls",
-          line: entryPoint.line,
-          message: messages.plainHttpPort({ object: label, entryPoint: entryPointLabel(entryPoint) }),
-          headline: messages.portHeadline({ entryPoint: entryPointLabel(entryPoint) }),
-          recommendation: loadBalancerRecommendation,
-        });
       }
     }
     return findings;

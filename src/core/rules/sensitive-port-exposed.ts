@@ -1,6 +1,6 @@
 import type { EntryPoint, ObjectSide, RawFinding } from "../model.js";
 import { defineRule, docsUrlFor } from "./rule.js";
-import { entryPointLabel, objectLabel, reachPhrase } from "./helpers.js";
+import { entryLevel, entryPointLabel, objectLabel, reachPhrase } from "./helpers.js";
 import { sensitiveService } from "./ports.js";
 
 export const messages = {
@@ -25,9 +25,13 @@ export const messages = {
     `${product} ${port} ${level === "public" ? "public" : "open on every node"} via ${via}`,
 };
 
-/** How the port is reached, in the object's own terms: "a new LoadBalancer", "NodePort", "Ingress host shop.example.com/". */
+/**
+ * How the port is reached, in the object's own terms: "a new LoadBalancer", "NodePort", "Ingress
+ * shop.example.com/", "Gateway listener postgres", "TCPRoute TCP/5432 (Gateway infra/edge, ...)".
+ */
 function viaPhrase(head: ObjectSide, base: ObjectSide | undefined, entryPoint: EntryPoint): string {
-  if (entryPoint.kind === "route") return `Ingress ${entryPointLabel(entryPoint)}`;
+  if (entryPoint.kind === "route" || entryPoint.gateway !== undefined) return `${head.object.kind} ${entryPointLabel(entryPoint)}`;
+  if (entryPoint.listener !== undefined) return `Gateway listener ${entryPoint.listener}`;
   const type = head.reach.serviceType ?? "its Service type";
   const isNew = base === undefined || base.reach.serviceType !== head.reach.serviceType || base.reach.level !== head.reach.level;
   if (type === "LoadBalancer") return isNew ? "a new LoadBalancer" : "its LoadBalancer";
@@ -35,7 +39,10 @@ function viaPhrase(head: ObjectSide, base: ObjectSide | undefined, entryPoint: E
 }
 
 const recommendation =
-  "Keep databases, caches, queues and admin APIs inside the cluster: use type ClusterIP and reach them from workloads, or through a VPN, bastion or `kubectl port-forward` for administration. Never route an Ingress to them.";
+  "Keep databases, caches, queues and admin APIs inside the cluster: use type ClusterIP and reach them from workloads, or through a VPN, bastion or `kubectl port-forward` for administration. Never route an Ingress, a Gateway listener or a route to them.";
+
+/** Protocols whose port is the service itself (a Service port, a Gateway TCP or UDP listener). */
+const TRANSPORT_PROTOCOLS: ReadonlySet<string> = new Set(["TCP", "UDP", "SCTP"]);
 
 export default defineRule({
   id: "sensitive-port-exposed",
@@ -46,41 +53,43 @@ export default defineRule({
   scope: "state",
   check({ head, base }) {
     const { object, reach } = head;
-    const level = reach.level;
-    if (level !== "node" && level !== "public") return [];
     const label = objectLabel(object);
     const findings: RawFinding[] = [];
     for (const entryPoint of reach.entryPoints) {
-      if (entryPoint.kind === "port") {
-        const port = entryPoint.servicePort ?? entryPoint.port;
-        const product = sensitiveService(port);
-        if (!product || port === undefined) continue;
+      const level = entryLevel(entryPoint, reach.level);
+      if (level !== "node" && level !== "public") continue;
+      const where = reachPhrase(level);
+      // The port itself names the product only where the entry point is that port (a Service port, a
+      // TCP or UDP listener); an HTTP listener or route says it through its backend.
+      const port = entryPoint.kind === "port" && TRANSPORT_PROTOCOLS.has(entryPoint.protocol ?? "TCP") ? (entryPoint.servicePort ?? entryPoint.port) : undefined;
+      const product = sensitiveService(port);
+      if (product && port !== undefined) {
         findings.push({
           rule: "sensitive-port-exposed",
           line: entryPoint.line,
-          message: messages.servicePort({ object: label, product, port, where: reachPhrase(reach.level) }),
+          message: messages.servicePort({ object: label, product, port, where }),
           headline: messages.headline({ product, port, level, via: viaPhrase(head, base, entryPoint) }),
           recommendation,
         });
-      } else {
-        const port = entryPoint.backend?.port;
-        const product = sensitiveService(port);
-        if (!product || typeof port !== "number") continue;
-        findings.push({
-          rule: "sensitive-port-exposed",
-          line: entryPoint.line,
-          message: messages.ingressBackend({
-            object: label,
-            entryPoint: entryPointLabel(entryPoint),
-            product,
-            port,
-            backend: entryPoint.backend?.service ?? "(unnamed)",
-            where: reachPhrase(reach.level),
-          }),
-          headline: messages.headline({ product, port, level, via: viaPhrase(head, base, entryPoint) }),
-          recommendation,
-        });
+        continue;
       }
+      const backendPort = entryPoint.backend?.port;
+      const backendProduct = sensitiveService(backendPort);
+      if (!backendProduct || typeof backendPort !== "number") continue;
+      findings.push({
+        rule: "sensitive-port-exposed",
+        line: entryPoint.line,
+        message: messages.ingressBackend({
+          object: label,
+          entryPoint: entryPointLabel(entryPoint),
+          product: backendProduct,
+          port: backendPort,
+          backend: entryPoint.backend?.service ?? "(unnamed)",
+          where,
+        }),
+        headline: messages.headline({ product: backendProduct, port: backendPort, level, via: viaPhrase(head, base, entryPoint) }),
+        recommendation,
+      });
     }
     return findings;
   },

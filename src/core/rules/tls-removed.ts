@@ -11,6 +11,10 @@ export const messages = {
 
 const recommendation =
   "Keep TLS on every entry point that had it: restore the host in spec.tls (or the certificate annotation of the load balancer). If plain HTTP is intended, say why in the pull request and suppress this finding with a reason.";
+const listenerRecommendation =
+  "Keep the listener `protocol: HTTPS` with its `tls.certificateRefs` (or `TLS` for passthrough). If plain HTTP is intended, say why in the pull request and suppress this finding with a reason.";
+const gatewayRouteRecommendation =
+  "Keep the route on the Gateway's HTTPS listener (`sectionName: https` in its parentRefs), and answer plain HTTP only with a route that redirects (`RequestRedirect` with `scheme: https`).";
 
 export default defineRule({
   id: "tls-removed",
@@ -29,7 +33,8 @@ export default defineRule({
         line: entryPoint.line,
         message: messages.tlsRemoved({ object: label, entryPoint: entryPointLabel(entryPoint) }),
         headline: messages.headline({ entryPoint: entryPointLabel(entryPoint) }),
-        recommendation,
+        recommendation:
+          entryPoint.gateway !== undefined ? gatewayRouteRecommendation : entryPoint.listener !== undefined ? listenerRecommendation : recommendation,
       }),
     );
   },

@@ -1,40 +1,56 @@
 import type { RawFinding } from "../model.js";
 import { defineRule, docsUrlFor } from "./rule.js";
-import { objectLabel } from "./helpers.js";
+import { entryLevel, objectLabel } from "./helpers.js";
 
 export const messages = {
   catchAll: ({ object }: { object: string }) =>
     `${object} has a catch-all entry point (a rule without host, or a default backend): it answers requests for any host name sent to its public address.`,
   wildcardHost: ({ object, host }: { object: string; host: string }) =>
     `${object} serves the wildcard host ${host} to the internet: every subdomain reaches its backends, including ones nobody has reviewed.`,
+  routeCatchAll: ({ object, gateway }: { object: string; gateway: string }) =>
+    `${object} names no hostnames and is attached to a listener of Gateway ${gateway} without a hostname: it answers requests for any host name sent to that public address.`,
 };
 
-const recommendation =
+const ingressRecommendation =
   "Name each public host explicitly in spec.rules[].host and drop the default backend, so only reviewed host names reach the Service. Wildcards also widen what a single certificate and DNS record expose.";
+const gatewayRouteRecommendation =
+  "List the public host names in the route's spec.hostnames (or attach it to a listener with a `hostname`), without wildcards, so only reviewed names reach its backends.";
+const recommendation = `${ingressRecommendation} For a Gateway API route: ${gatewayRouteRecommendation}`;
 
 export default defineRule({
   id: "wildcard-host",
   defaultSeverity: "warning",
-  title: "Public Ingress with a catch-all or wildcard host",
+  title: "Public Ingress or route with a catch-all or wildcard host",
   recommendation,
   docsUrl: docsUrlFor("wildcard-host"),
   scope: "state",
   check({ head: { object, reach } }) {
-    if (object.kind !== "Ingress" || reach.level !== "public") return [];
     const label = objectLabel(object);
     const findings: RawFinding[] = [];
-    // One finding per host, at its first entry point: several paths of one host are one decision.
+    // One finding per host, at its first entry point: several paths of one host are one decision. A
+    // Gateway's listeners are not routes (it serves nothing by itself), and TCP / UDP route no host.
     const seen = new Set<string>();
     for (const entryPoint of reach.entryPoints) {
       const host = entryPoint.host;
-      if (entryPoint.kind !== "route" || host === undefined || seen.has(host)) continue;
+      if (entryPoint.kind !== "route" || host === undefined || entryLevel(entryPoint, reach.level) !== "public") continue;
+      // A route that only redirects to https sends every host name to its https URL and serves nothing.
+      if (entryPoint.redirectOnly) continue;
       if (host !== "*" && !host.startsWith("*.")) continue;
-      seen.add(host);
+      const key = `${entryPoint.gateway ?? ""} ${host}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const onGateway = entryPoint.gateway;
+      const message =
+        host !== "*"
+          ? messages.wildcardHost({ object: label, host })
+          : onGateway === undefined
+            ? messages.catchAll({ object: label })
+            : messages.routeCatchAll({ object: label, gateway: onGateway });
       findings.push({
         rule: "wildcard-host",
         line: entryPoint.line,
-        message: host === "*" ? messages.catchAll({ object: label }) : messages.wildcardHost({ object: label, host }),
-        recommendation,
+        message,
+        recommendation: onGateway === undefined ? ingressRecommendation : gatewayRouteRecommendation,
       });
     }
     return findings;
