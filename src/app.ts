@@ -73,6 +73,7 @@ export function exposureReviewApp(appOptions: AppOptions = {}): ApplicationFunct
         headSha: pr.head.sha,
         changedFiles: pr.changed_files,
         draft: pr.draft ?? false,
+        repositoryUrl: repository.html_url,
       });
     });
 

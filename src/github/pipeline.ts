@@ -10,7 +10,7 @@
  * What starts a review, where the config comes from and whether a commit is skipped stay with each face.
  */
 import type { Config } from "../config/schema.js";
-import type { Report } from "../core/model.js";
+import type { ManifestFile, Report } from "../core/model.js";
 import { manifestPathFilter } from "../core/paths.js";
 import { review } from "../core/review.js";
 import { toAnnotations } from "../report/annotations.js";
@@ -22,6 +22,9 @@ import { fitAnnotations, fitComments, lineCount, omittedAnnotationsNote } from "
 import { publish, type PublishOutcome } from "./publish.js";
 import { diffLines } from "./patch.js";
 import { type ChangedFiles, type GitHub, type PullRequestRef, readManifests, type RepoRef } from "./pull-request.js";
+import { githubTree } from "./tree.js";
+import { RENDER_SOURCE_KIND, renderChanges } from "../render/index.js";
+import { renderServices } from "../render/services.js";
 
 /** Where the config is looked for when none is named (the App's, and the Action's default). */
 export const DEFAULT_CONFIG_PATH = ".github/exposure.yml";
@@ -57,19 +60,35 @@ export async function reviewChanges(
   const repo = { owner: target.owner, repo: target.repo };
   const isManifest = manifestPathFilter(config.paths);
   const manifests = files.filter((file) => isManifest(file.path) || (file.previousPath !== undefined && isManifest(file.previousPath)));
-  if (manifests.length === 0) {
+  const read = manifests.length === 0 ? { base: [], head: [] } : await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
+  const { base, head } = read;
+  // Rendered sources: the sides are listed and read from GitHub only when a changed file could feed a
+  // target (a chart file, a kustomization, a Flux / Argo CD object, a values file), judged from the
+  // changed paths and the texts already read, so a plain manifest change costs no request more.
+  const rendered = config.render.enabled && mayFeedTargets(files.map((file) => file.path), [...base, ...head])
+    ? await renderChanges({
+        base: githubTree(octokit, repo, mergeBaseSha, "base"),
+        head: githubTree(octokit, repo, target.headSha, "head"),
+        changedPaths: files.flatMap((file) => [file.path, ...(file.previousPath ? [file.previousPath] : [])]),
+        config,
+        ...renderServices(),
+        repositoryUrl: target.repositoryUrl ?? `https://github.com/${target.owner}/${target.repo}`,
+      })
+    : undefined;
+  const renderedAnything = rendered !== undefined && rendered.base.length + rendered.head.length + rendered.errors.length > 0;
+  if (manifests.length === 0 && !renderedAnything) {
     return {
       result: noManifestsOutput({ configPath: configPath ?? DEFAULT_CONFIG_PATH, changedFiles: files.length, include: config.paths.include }),
       files: files.length,
     };
   }
-  const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
   // A route's Gateway usually sits in a file the change does not touch (src/github/context.ts).
   const context = await readReviewContext(octokit, repo, target.headSha, files, [...base, ...head], isManifest);
-  const report = review(context ? { base, head, config, context: { base: context, head: context } } : { base, head, config });
+  const report = review({ base, head, config, ...(context ? { context: { base: context, head: context } } : {}), ...(rendered ? { rendered } : {}) });
   const plan = planReview(
     report,
-    manifests.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
+    // Every changed file: a rendered finding may sit in a values file or template that is no manifest.
+    files.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
   );
   const lineCounts = new Map(head.filter((file) => file.text !== undefined).map((file) => [file.path, lineCount(file.text!)]));
   // What an inline comment shows is not annotated again (placement.ts); but when the review cannot carry
@@ -87,6 +106,13 @@ export async function reviewChanges(
     report,
     files: files.length,
   };
+}
+
+/** A changed path or text that could be the input of a render target (see src/render/index.ts). */
+function mayFeedTargets(paths: readonly string[], texts: readonly ManifestFile[]): boolean {
+  const sourceFile = /(^|\/)(Chart\.ya?ml|Chart\.lock|kustomization\.ya?ml|Kustomization|values[^/]*\.ya?ml)$|(^|\/)templates\/|\.tpl$/;
+  if (paths.some((path) => sourceFile.test(path))) return true;
+  return texts.some((file) => file.text !== undefined && (RENDER_SOURCE_KIND.test(file.text) || !/^\s*(apiVersion|kind)\s*:/m.test(file.text)));
 }
 
 /**

@@ -27,6 +27,8 @@ export interface PullRequestRef extends RepoRef {
   headSha: string;
   /** From the webhook payload when known; decides whether the compare file list is complete. */
   changedFiles?: number;
+  /** The repository's web URL (`repository.html_url`): how a Flux GitRepository of it is recognised. */
+  repositoryUrl?: string;
 }
 
 export type FileStatus = "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";

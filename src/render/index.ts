@@ -19,8 +19,13 @@ import type { Config } from "../config/schema.js";
 import type { ManifestFile, RenderedSides, ReviewError, Side } from "../core/model.js";
 import { buildSourceMap, changedLeaves } from "./source-map.js";
 import {
+  basename,
+  chartDirs,
   chartFiles,
+  dirname,
   discoveryPaths,
+  insideChart,
+  KUSTOMIZATION_FILES,
   findTargets,
   remoteDependencies,
   type SideFiles,
@@ -67,9 +72,29 @@ export async function renderChanges(options: RenderOptions): Promise<RenderedSid
   if (!options.config.render.enabled) return NOTHING;
   const errors: ReviewError[] = [];
   const discovery = { config: options.config.render, ...(options.repositoryUrl ? { repositoryUrl: options.repositoryUrl } : {}) };
+  const changedList = [...new Set(options.changedPaths)];
+  // Lazily: a side is read whole only when a changed path could be the input of some target.
+  const listed = await Promise.all(
+    ([["base", options.base], ["head", options.head]] as const).map(async ([side, tree]) => {
+      try {
+        const paths = await tree.listFiles();
+        const known = new Set(paths);
+        const changedYaml = changedList.filter((path) => known.has(path) && /\.(ya?ml)$/i.test(path));
+        const changedTexts = changedYaml.length === 0 ? new Map<string, string>() : textsOf(await tree.readFiles(changedYaml));
+        return { side, paths, changedTexts };
+      } catch (error) {
+        errors.push({ file: ".", reason: "render", side, message: renderMessages.tree((error as Error).message) });
+        return { side, paths: undefined, changedTexts: new Map<string, string>() };
+      }
+    }),
+  );
+  if (!listed.some(({ paths, changedTexts }) => paths !== undefined && mayTouchTargets(paths, changedList, changedTexts, options.config.render))) {
+    return { ...NOTHING, errors };
+  }
   const load = async (side: Side, tree: TreeView): Promise<SideState | undefined> => {
+    const paths = listed.find((entry) => entry.side === side)?.paths;
+    if (paths === undefined) return undefined;
     try {
-      const paths = await tree.listFiles();
       const texts = textsOf(await tree.readFiles(discoveryPaths(paths)));
       const files: SideFiles = { paths, texts };
       const targets = new Map(findTargets(files, discovery).map((target) => [target.id, target]));
@@ -138,6 +163,32 @@ export async function renderChanges(options: RenderOptions): Promise<RenderedSid
   }
   return result;
 }
+
+/**
+ * Whether any changed path could be read by a target, from the listing and the changed files' texts
+ * alone: a file of a chart, a file beside or below a kustomization, a Flux / Argo CD / Kustomize object
+ * or a ConfigMap, a `render.helm` values file, or a YAML file that is no Kubernetes object at all (a
+ * values file an Application or HelmRelease may name). Anything else cannot change a rendering.
+ */
+export function mayTouchTargets(paths: readonly string[], changed: readonly string[], texts: ReadonlyMap<string, string>, config: Config["render"]): boolean {
+  const charts = chartDirs(paths);
+  const kustomizationDirs = new Set(paths.filter((path) => KUSTOMIZATION_FILES.includes(basename(path) as never)).map(dirname));
+  const helmValues = new Set(config.helm.flatMap((entry) => entry.values));
+  const underKustomization = (path: string) => {
+    for (let dir = dirname(path); ; dir = dirname(dir)) {
+      if (kustomizationDirs.has(dir)) return true;
+      if (dir === ".") return false;
+    }
+  };
+  return changed.some((path) => {
+    if (insideChart(path, charts) !== undefined || helmValues.has(path) || underKustomization(path)) return true;
+    const text = texts.get(path);
+    if (text === undefined) return false;
+    return RENDER_SOURCE_KIND.test(text) || !/^\s*(apiVersion|kind)\s*:/m.test(text);
+  });
+}
+
+export const RENDER_SOURCE_KIND = /\bkind["']?\s*:\s*["']?(HelmRelease|Application|Kustomization|Component|HelmRepository|OCIRepository|GitRepository|ConfigMap)\b/;
 
 function inputsOf(state: SideState | undefined): Set<string> {
   const inputs = new Set<string>();

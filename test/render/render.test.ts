@@ -85,28 +85,20 @@ describe("a Flux HelmRelease from a Helm repository", () => {
     expect(charts.requests).toContain("GET /echo-1.2.0.tgz");
   }, 60_000);
 
-  it("renders nothing when the change touches none of its inputs", async () => {
+  it("reads and renders nothing when no changed path could be the input of a target", async () => {
     const fixture = renderFixture("helmrelease", CHARTS());
     const head = memoryTree(fixture.head);
     const rendered = await renderChanges({
       base: memoryTree(fixture.base),
       head,
-      changedPaths: ["README.md"],
+      changedPaths: ["README.md", "docs/plex.md"],
       config: configWith(),
       engines,
       charts: createChartFetcher(),
     });
-    expect(rendered.head).toEqual([]);
-    expect(rendered.base).toEqual([]);
-    // Discovery read the YAML once; no chart or materialisation read followed.
-    expect(head.reads).toHaveLength(1);
-    // The HelmRelease and its source are still inputs: not reviewed on their own.
-    expect([...rendered.inputs.head].sort()).toEqual([
-      "kubernetes/apps/media/kustomization.yaml",
-      "kubernetes/apps/media/plex/helmrelease.yaml",
-      "kubernetes/apps/media/plex/kustomization.yaml",
-      "kubernetes/flux/repositories/charts.yaml",
-    ]);
+    expect(rendered).toEqual({ base: [], head: [], inputs: { base: new Set(), head: new Set() }, errors: [], failed: { base: [], head: [] } });
+    // The listing said no changed path could feed a target: not one file was read.
+    expect(head.reads).toEqual([]);
   }, 60_000);
 });
 
