@@ -176,6 +176,8 @@ async function reviewCommand(args: Args, io: CliIo, output: Output): Promise<num
   let config: Config;
   // The two sides as the render stage sees them; staged and worktree reviews read written manifests only.
   let sides: { base: TreeView; head: TreeView; changedPaths: () => Promise<string[]>; repositoryUrl?: string | undefined } | undefined;
+  // Git modes read only the changed manifests; the unchanged ones are context (src/node/git-tree.ts).
+  let context: ManifestFile[] | undefined;
   if (usingDirs) {
     for (const dir of [args.base!, args.head!]) requireDirectory(dir);
     config = await loadConfig(args.config, { dir: args.base! });
@@ -188,7 +190,7 @@ async function reviewCommand(args: Args, io: CliIo, output: Output): Promise<num
     const range = await resolveRange(io.cwd, args.git).catch(asUsageError);
     config = await loadConfig(args.config, { cwd: io.cwd, rev: range.baseRev });
     let changedPaths: string[];
-    ({ base, head, changedPaths } = await readGitTrees(io.cwd, range, manifestPathFilter(config.paths)));
+    ({ base, head, changedPaths, unchanged: context } = await readGitTrees(io.cwd, range, manifestPathFilter(config.paths)));
     sides = { base: gitTree(top, range.baseRev), head: gitTree(top, range.headRev), changedPaths: async () => changedPaths, repositoryUrl: await originUrl(top) };
   } else {
     const top = await gitTopLevel(io.cwd);
@@ -197,10 +199,10 @@ async function reviewCommand(args: Args, io: CliIo, output: Output): Promise<num
       () => false,
     );
     config = await loadConfig(args.config, hasHead ? { cwd: top, rev: "HEAD" } : { dir: top, none: true });
-    ({ base, head } = await readUncommitted(top, args.staged ? "staged" : "worktree", manifestPathFilter(config.paths)));
+    ({ base, head, unchanged: context } = await readUncommitted(top, args.staged ? "staged" : "worktree", manifestPathFilter(config.paths)));
   }
   const rendered = sides && args["no-render"] !== true && config.render.enabled ? await renderSides(sides, config) : undefined;
-  const report = review({ base, head, config, ...(rendered ? { rendered } : {}) });
+  const report = review({ base, head, config, ...(context ? { context: { base: context, head: context } } : {}), ...(rendered ? { rendered } : {}) });
   return finish(io, output, report.conclusion, () => render(report, output.format, { color: output.color }));
 }
 

@@ -19,6 +19,11 @@ export interface GitTrees {
   changedPaths: string[];
   baseRev: string;
   headRev: string;
+  /**
+   * The manifests the range leaves as they are (the same on both sides): context for the review, so a
+   * route's Gateway in an untouched file resolves as it does when whole trees are compared.
+   */
+  unchanged: ManifestFile[];
 }
 
 export interface GitRange {
@@ -68,8 +73,8 @@ export async function readGitTrees(cwd: string, { baseRev, headRev }: GitRange, 
   // both sides under its own path, and the core matches objects by identity anyway.
   const all = await changedPaths(cwd, [baseRev, headRev], () => true);
   const changed = all.filter(keep);
-  const [base, head] = await Promise.all([readBlobs(cwd, baseRev, changed), readBlobs(cwd, headRev, changed)]);
-  return { base, head, changedPaths: all, baseRev, headRev };
+  const [base, head, unchanged] = await Promise.all([readBlobs(cwd, baseRev, changed), readBlobs(cwd, headRev, changed), unchangedManifests(cwd, headRev, all, keep)]);
+  return { base, head, changedPaths: all, baseRev, headRev, unchanged };
 }
 
 /**
@@ -90,7 +95,8 @@ export async function readUncommitted(cwd: string, what: "staged" | "worktree", 
   const base = await readBlobs(top, baseRev, changed);
   // `:0:path` is the path's stage-0 entry in the index (a conflicted path has none: nothing to read).
   const head = what === "staged" ? await readBlobs(top, ":0", changed) : await readFiles(top, changed);
-  return { base, head, changedPaths: all, baseRev, headRev: what === "staged" ? "index" : "worktree", top };
+  const unchanged = await unchangedManifests(top, baseRev, all, keep);
+  return { base, head, changedPaths: all, baseRev, headRev: what === "staged" ? "index" : "worktree", top, unchanged };
 }
 
 /** Every manifest of the tree at `rev`, under `cwd` (paths relative to `cwd`, as a directory scan gives them). */
@@ -103,6 +109,16 @@ export async function readGitTree(cwd: string, rev: string, keep: (path: string)
   const top = await gitTopLevel(cwd);
   const files = await readBlobs(top, commit, paths);
   return files.map((file) => ({ ...file, path: file.path.slice(prefix.length) }));
+}
+
+/** The manifests at `rev` outside `changed` (paths relative to the repository's top). */
+async function unchangedManifests(cwd: string, rev: string, changed: readonly string[], keep: (path: string) => boolean): Promise<ManifestFile[]> {
+  const skip = new Set(changed);
+  const top = await gitTopLevel(cwd);
+  const paths = (await git(top, ["ls-tree", "-r", "-z", "--full-name", "--name-only", rev], false))
+    .split("\0")
+    .filter((path) => path !== "" && !skip.has(path) && keep(path));
+  return readBlobs(top, rev, paths);
 }
 
 async function changedPaths(cwd: string, diffArgs: string[], keep: (path: string) => boolean): Promise<string[]> {

@@ -55,7 +55,7 @@ async function bothWays(name: string, baseDir: string | undefined, headDir: stri
   const keep = manifestPathFilter(DEFAULT_CONFIG.paths);
   const { repo, baseRev, headRev } = commitTrees(name, baseDir, headDir);
   const fromGit = await readGitTrees(repo, { baseRev, headRev }, keep);
-  const viaGit = review({ base: fromGit.base, head: fromGit.head, config: DEFAULT_CONFIG });
+  const viaGit = review({ base: fromGit.base, head: fromGit.head, context: { base: fromGit.unchanged, head: fromGit.unchanged }, config: DEFAULT_CONFIG });
   const viaDirs = review({
     base: baseDir ? await readTree(baseDir, keep) : [],
     head: headDir ? await readTree(headDir, keep) : [],
