@@ -147,6 +147,16 @@ export interface EntryPoint {
   /** Route entry points: the backend Service and port (number or name) this route sends traffic to. */
   backend?: { service?: string; port?: number | string };
   tls: boolean;
+  /**
+   * Serves only a redirect to HTTPS (an Istio server with `tls.httpsRedirect`): nothing is served in
+   * plain text, so `tls` is true; renderers may say "redirects to HTTPS".
+   */
+  redirectsToHttps?: boolean;
+  /**
+   * The server that carries this entry point is not in the tree (a route on a Gateway outside it): its
+   * TLS is unknown, so `tls` reads true and no TLS rule fires on it.
+   */
+  tlsUnknown?: boolean;
   /** Line of the field this entry point comes from (the port item, the host, the default backend). */
   line: number;
 }
