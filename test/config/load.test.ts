@@ -25,6 +25,8 @@ describe("parseConfigText: good files", () => {
       rules: { nodeport: "failure", "ingress-class-missing": "off" },
       conclusion: { warnings: "neutral", preexisting: "ignore" },
       ingress: { internalClasses: ["nginx-internal"] },
+      istio: { internalGateways: [] },
+      traefik: { internalEntryPoints: [] },
       paths: { include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: ["charts/**/templates/**"] },
       drafts: true,
       suppressions: [
@@ -49,6 +51,8 @@ describe("parseConfigText: good files", () => {
     });
     expect(config.conclusion).toEqual({ warnings: "failure", preexisting: "count" });
     expect(config.drafts).toBe(false);
+    expect(config.istio).toEqual({ internalGateways: [{ istio: "ilbgateway" }, { app: "edge", zone: "internal" }] });
+    expect(config.traefik).toEqual({ internalEntryPoints: ["internal", "lan"] });
     expect(config.paths).toEqual({ include: ["deploy/**/*.yaml"], exclude: [] });
     expect(config.suppressions).toEqual([{ rule: "*", object: "*/*/legacy-*", reason: "Legacy stack, removed in Q3" }]);
   });
@@ -96,7 +100,7 @@ describe("parseConfigText: bad files name the file, the field, the line and what
         {
           path: "colour",
           line: 6,
-          message: 'unknown key "colour". Valid keys: rules, conclusion, ingress, paths, drafts, suppressions.',
+          message: 'unknown key "colour". Valid keys: rules, conclusion, ingress, istio, traefik, paths, drafts, suppressions.',
         },
       ],
     },
@@ -153,7 +157,7 @@ describe("parseConfigText: bad files name the file, the field, the line and what
         {
           path: "__proto__",
           line: 2,
-          message: 'unknown key "__proto__". Valid keys: rules, conclusion, ingress, paths, drafts, suppressions.',
+          message: 'unknown key "__proto__". Valid keys: rules, conclusion, ingress, istio, traefik, paths, drafts, suppressions.',
         },
       ],
     },
@@ -221,6 +225,28 @@ describe("validateConfig (values from Probot's loader)", () => {
         '  - conclusion.warning: unknown key "warning". Did you mean "warnings"?',
       ].join("\n"),
     );
+  });
+
+  it("names the istio and traefik keys, suggesting the nearest for a typo", () => {
+    const error = configErrorOf(() =>
+      validateConfig({ istio: { internalGateway: [{ istio: "ilbgateway" }] }, traefik: { internalentrypoints: ["lan"] }, trafik: {} }, "x.yml"),
+    );
+    expect(error.issues).toEqual([
+      { path: "istio.internalGateway", message: 'unknown key "internalGateway". Did you mean "internalGateways"?' },
+      { path: "traefik.internalentrypoints", message: 'unknown key "internalentrypoints". Did you mean "internalEntryPoints"?' },
+      { path: "trafik", message: 'unknown key "trafik". Did you mean "traefik"?' },
+    ]);
+  });
+
+  it("wants label maps of strings in istio.internalGateways and names in traefik.internalEntryPoints", () => {
+    const error = configErrorOf(() =>
+      validateConfig({ istio: { internalGateways: ["ilbgateway", { istio: 1 }] }, traefik: { internalEntryPoints: "lan" } }, "x.yml"),
+    );
+    expect(error.issues).toEqual([
+      { path: "istio.internalGateways[0]", message: 'expected record, got "ilbgateway"' },
+      { path: "istio.internalGateways[1].istio", message: "expected a string, got number 1" },
+      { path: "traefik.internalEntryPoints", message: 'expected a list, got "lan"' },
+    ]);
   });
 
   it("suggests rule ids case-insensitively", () => {
