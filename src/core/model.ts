@@ -228,6 +228,26 @@ export interface ObjectSide {
 // ---------------------------------------------------------------------------------------------
 // Report
 
+/**
+ * What an object that routes traffic makes reachable (CONTRACT.md "Exposure paths"): one backend
+ * Service and port, and the workloads whose pod labels its selector matches, resolved on the object's
+ * side of the change (head, else base).
+ */
+export interface Exposure {
+  /** `namespace/name` of the Service. */
+  service: string;
+  /** The Service port; a port name when it could not be resolved to a number; absent when none is named. */
+  port?: number | string;
+  /** `Kind/namespace/name` of each workload whose pod template labels the Service selects. */
+  workloads: string[];
+  /** For a Gateway: the route attached to it that carries this traffic (`HTTPRoute/shop/store`). */
+  route?: string;
+  /** For a route: the gateway it is reached through (`Gateway istio-system/public`) and its port, for the path line. */
+  gateway?: { label: string; port?: number };
+  /** False when the Service is named but not on this side of the change (so its workloads are unknown). */
+  found: boolean;
+}
+
 export interface ObjectReport {
   kind: string;
   namespace: string;
@@ -249,6 +269,8 @@ export interface ObjectReport {
    * from a jsondiffpatch delta (src/core/delta.ts). Empty for added and removed objects.
    */
   changes: string[];
+  /** What the object makes reachable, for every kind that routes traffic (src/core/exposes.ts). */
+  exposes?: Exposure[];
 }
 
 export interface Report {

@@ -26,7 +26,8 @@ export function reachPhrase(level: ExistingLevel): string {
 
 /** `shop.example.com/api`, `/ on any host` (the catch-all), `TCP/443`: an entry point as a reviewer reads it. */
 export function entryPointLabel(entryPoint: EntryPoint): string {
-  if (entryPoint.kind === "port") return entryPoint.key;
+  // A gateway server (Istio) is a port on a host: `HTTPS/443 shop.example.com`.
+  if (entryPoint.kind === "port") return entryPoint.host === undefined ? entryPoint.key : `${entryPoint.protocol ?? "TCP"}/${entryPoint.port ?? "?"} ${entryPoint.host}`;
   const path = entryPoint.path ?? "/";
   return entryPoint.host === undefined || entryPoint.host === "*" ? `${path} on any host` : `${entryPoint.host}${path}`;
 }

@@ -1,10 +1,14 @@
 import type { EntryPoint, Fix, ManifestObject, RawFinding } from "../model.js";
 import { defineRule, docsUrlFor } from "./rule.js";
 import { appendSequenceItem, entryPointLabel, objectLabel } from "./helpers.js";
+import { isHttpEntryPoint, routeTerms } from "./terms.js";
 
 export const messages = {
   routeWithoutTls: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
     `${object} serves ${entryPoint} to the internet without TLS: no spec.tls entry covers this host.`,
+  /** Route kinds other than Ingress: `why` says what is missing in the kind's own terms. */
+  entryPointWithoutTls: ({ object, entryPoint, why }: { object: string; entryPoint: string; why: string }) =>
+    `${object} serves ${entryPoint} to the internet without TLS: ${why}.`,
   plainHttpPort: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
     `${object} serves plain HTTP on ${entryPoint} to the internet: no TLS certificate is configured for this port.`,
 };
@@ -72,7 +76,24 @@ export default defineRule({
         }
         findings.push(finding);
       }
-    } else if (object.kind === "Service" && reach.serviceType === "LoadBalancer") {
+    } else if (object.kind !== "Service") {
+      // Gateways, routes and the other route kinds: HTTP entry points only (TCP, UDP and TLS
+      // passthrough are not about HTTP), and never one whose serving Gateway is outside the tree.
+      const terms = routeTerms(object);
+      for (const entryPoint of reach.entryPoints) {
+        if (entryPoint.tls || entryPoint.tlsUnknown || !isHttpEntryPoint(entryPoint)) continue;
+        findings.push({
+          rule: "public-without-tls",
+          line: entryPoint.line,
+          message: messages.entryPointWithoutTls({
+            object: label,
+            entryPoint: entryPointLabel(entryPoint),
+            why: terms?.noTls ?? "no TLS is configured for it",
+          }),
+          recommendation: terms?.tlsFix ?? routeRecommendation,
+        });
+      }
+    } else if (reach.serviceType === "LoadBalancer") {
       for (const entryPoint of reach.entryPoints) {
         if (entryPoint.kind !== "port" || entryPoint.tls || !isPlainHttpPort(entryPoint)) continue;
         findings.push({

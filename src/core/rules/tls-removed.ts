@@ -2,6 +2,7 @@ import { compareSurface } from "../classify.js";
 import type { RawFinding } from "../model.js";
 import { defineRule, docsUrlFor } from "./rule.js";
 import { entryPointLabel, objectLabel } from "./helpers.js";
+import { routeTerms } from "./terms.js";
 
 export const messages = {
   tlsRemoved: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
@@ -22,12 +23,13 @@ export default defineRule({
     if (!base) return [];
     // By entry-point key: an entry point that disappeared is a narrowing, not a TLS loss.
     const label = objectLabel(head.object);
+    const fix = routeTerms(head.object)?.tlsFix;
     return compareSurface(base.reach, head.reach).tlsRemoved.map(
       (entryPoint): RawFinding => ({
         rule: "tls-removed",
         line: entryPoint.line,
         message: messages.tlsRemoved({ object: label, entryPoint: entryPointLabel(entryPoint) }),
-        recommendation,
+        recommendation: fix === undefined ? recommendation : `Keep TLS on every entry point that had it. ${fix}`,
       }),
     );
   },

@@ -1,10 +1,14 @@
 import type { RawFinding } from "../model.js";
 import { defineRule, docsUrlFor } from "./rule.js";
 import { objectLabel } from "./helpers.js";
+import { isHttpEntryPoint, routeTerms } from "./terms.js";
 
 export const messages = {
   catchAll: ({ object }: { object: string }) =>
     `${object} has a catch-all entry point (a rule without host, or a default backend): it answers requests for any host name sent to its public address.`,
+  /** Route kinds other than Ingress: a route without host. */
+  catchAllRoute: ({ object }: { object: string }) =>
+    `${object} has a catch-all entry point (no host): it answers requests for any host name sent to its public address.`,
   wildcardHost: ({ object, host }: { object: string; host: string }) =>
     `${object} serves the wildcard host ${host} to the internet: every subdomain reaches its backends, including ones nobody has reviewed.`,
 };
@@ -15,26 +19,34 @@ const recommendation =
 export default defineRule({
   id: "wildcard-host",
   defaultSeverity: "warning",
-  title: "Public Ingress with a catch-all or wildcard host",
+  title: "Public route with a catch-all or wildcard host",
   recommendation,
   docsUrl: docsUrlFor("wildcard-host"),
   scope: "state",
   check({ head: { object, reach } }) {
-    if (object.kind !== "Ingress" || reach.level !== "public") return [];
+    // A Gateway serves nothing by itself: its routes name the hosts (CONTRACT.md).
+    if (object.kind === "Service" || object.kind === "Gateway" || reach.level !== "public") return [];
     const label = objectLabel(object);
+    const isIngress = object.kind === "Ingress";
+    const fix = isIngress ? recommendation : routeTerms(object)?.hostFix || recommendation;
     const findings: RawFinding[] = [];
     // One finding per host, at its first entry point: several paths of one host are one decision.
     const seen = new Set<string>();
     for (const entryPoint of reach.entryPoints) {
       const host = entryPoint.host;
-      if (entryPoint.kind !== "route" || host === undefined || seen.has(host)) continue;
+      if (entryPoint.kind !== "route" || host === undefined || seen.has(host) || !isHttpEntryPoint(entryPoint)) continue;
       if (host !== "*" && !host.startsWith("*.")) continue;
       seen.add(host);
       findings.push({
         rule: "wildcard-host",
         line: entryPoint.line,
-        message: host === "*" ? messages.catchAll({ object: label }) : messages.wildcardHost({ object: label, host }),
-        recommendation,
+        message:
+          host !== "*"
+            ? messages.wildcardHost({ object: label, host })
+            : isIngress
+              ? messages.catchAll({ object: label })
+              : messages.catchAllRoute({ object: label }),
+        recommendation: fix,
       });
     }
     return findings;
