@@ -10,6 +10,8 @@
 import type { Finding, ObjectReport, Report } from "../core/model.js";
 import { ruleById } from "../core/rules/index.js";
 import { type CommentableLines, isCommentableRange } from "../github/patch.js";
+import { escapeMarkdown } from "./markdown.js";
+import { shownPathLine } from "./path.js";
 
 /** GitHub rejects comment and review bodies longer than this (422 "Body is too long"); not in the OpenAPI spec. */
 export const MAX_COMMENT_BODY = 65536;
@@ -98,8 +100,10 @@ function commentBody(object: ObjectReport, finding: Finding, marker: string, sug
   const parts = [
     `**${rule.title}** (\`${finding.rule}\`, ${finding.severity}) on \`${object.id}\``,
     finding.message,
-    `**Recommendation:** ${finding.recommendation}`,
   ];
+  const path = shownPathLine(object);
+  if (path !== undefined) parts.push(`**Path:** ${escapeMarkdown(path)}`);
+  parts.push(`**Recommendation:** ${finding.recommendation}`);
   if (suggestion !== undefined) parts.push(suggestionBlock(suggestion));
   parts.push(`[About this rule](${rule.docsUrl})`, marker);
   return clip(parts.join("\n\n"), MAX_COMMENT_BODY, marker);

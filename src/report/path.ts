@@ -74,3 +74,8 @@ export function exposurePathLine(object: Pick<ObjectReport, "kind" | "namespace"
   const more = exposures.length - 1;
   return `${hops.join(" → ")}${more > 0 ? ` (+${more} more)` : ""}`;
 }
+
+/** The path line a face shows for `object`: only for a newly public or widened object, and only when it has one. */
+export function shownPathLine(object: ObjectReport): string | undefined {
+  return showsPath(object) ? exposurePathLine(object) : undefined;
+}

@@ -6,6 +6,7 @@
  * counts. ANSI colour only when asked: the CLI passes `stdout.isTTY && !NO_COLOR`.
  */
 import type { Classification, Conclusion, Finding, ObjectReport, Report, ReviewError, Severity, SuppressedFinding } from "../core/model.js";
+import { shownPathLine } from "./path.js";
 
 export interface TextOptions {
   color?: boolean;
@@ -62,6 +63,8 @@ function objectBlock(object: ObjectReport, paint: Paint): string[] {
       `${object.level.base} → ${object.level.head}`,
     ].join("  "),
   ];
+  const path = shownPathLine(object);
+  if (path !== undefined) lines.push(`  ${paint("dim", "path")} ${clean(path)}`);
   for (const change of object.changes) lines.push(`  ${paint("dim", "·")} ${clean(change)}`);
   for (const finding of object.findings) lines.push(...findingLines(finding, paint));
   for (const finding of object.suppressed) lines.push(suppressedLine(finding, paint));
