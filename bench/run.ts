@@ -36,6 +36,17 @@ console.log(
 );
 console.log("\nTargets: 1,000 objects under 1 s; review within 2x of the yaml floor at every N.");
 
+// Routes: one process per N, as for the core rows.
+{
+  const { printRoutesRows } = await import("./routes.js");
+  const rows = [1_000, 10_000].map((n) => {
+    const out = execFileSync(process.execPath, ["--import", "tsx", `${here}routes.ts`, String(n)], { encoding: "utf8" });
+    return JSON.parse(out.trim().split("\n").at(-1)!) as import("./routes.js").RoutesRow;
+  });
+  console.log("");
+  printRoutesRows(rows);
+}
+
 if (existsSync(`${here}github.ts`)) {
   const { benchGithub, printGithubRows } = await import("./github.js");
   console.log("");

@@ -35,8 +35,8 @@ describe("openshiftRouteReach", () => {
   it("adds a plain-HTTP entry point under the same key with insecureEdgeTerminationPolicy: Allow", () => {
     const reach = openshiftRouteReach(objectFromYaml(route("  host: shop.example.com\n  tls:\n    termination: edge\n    insecureEdgeTerminationPolicy: Allow\n")));
     expect(reach.entryPoints.map(({ key, tls, protocol, line }) => ({ key, tls, protocol, line }))).toEqual([
-      { key: "shop.example.com/", tls: true, protocol: undefined, line: 7 },
       { key: "shop.example.com/", tls: false, protocol: "HTTP", line: 10 },
+      { key: "shop.example.com/", tls: true, protocol: undefined, line: 7 },
     ]);
   });
 

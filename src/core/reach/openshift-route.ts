@@ -82,9 +82,10 @@ export function openshiftRouteReach(object: ManifestObject): Reach {
   }
   const entryPoints: EntryPoint[] = [{ key: `${host}${path}`, kind: "route", host, path, tls: termination !== undefined, line: hostLine, backend }];
   // Same key as the TLS entry point: a host whose plain-HTTP requests are served, not redirected,
-  // no longer has TLS as a whole (going from Redirect to Allow is a TLS loss).
+  // no longer has TLS as a whole (going from Redirect to Allow is a TLS loss). First, so findings
+  // about the key point at the policy line that opened it.
   if (termination !== undefined && insecurePolicy === "allow") {
-    entryPoints.push({
+    entryPoints.unshift({
       key: `${host}${path}`,
       kind: "route",
       protocol: "HTTP",
