@@ -45,6 +45,26 @@ export const configSchema = z
       })
       .default({ internalClasses: [] })
       .describe("What the review should know about the cluster's ingress controllers."),
+    gateway: z
+      .strictObject({
+        internalClasses: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            "GatewayClasses whose data plane is private (e.g. envoy-internal): their Gateways, and the routes attached to them, are `private`. Known internal classes of GKE and Amazon VPC Lattice need not be listed.",
+          ),
+        gateways: z
+          .record(
+            z.string().regex(/^[^/]+\/[^/]+$/, "expected namespace/name"),
+            z.enum(["public", "private"]).describe("The level of this Gateway's listeners."),
+          )
+          .default({})
+          .describe(
+            'Levels of Gateways by "namespace/name": overrides what the Gateway in the tree says (teams run internal and external Gateways of one class), and gives the level of a Gateway the tree does not hold (else it is assumed public).',
+          ),
+      })
+      .default({ internalClasses: [], gateways: {} })
+      .describe("What the review should know about the cluster's Gateway API Gateways."),
     istio: z
       .strictObject({
         internalGateways: z

@@ -262,7 +262,7 @@ function collectObjects(context: DocumentContext, value: unknown, node: YamlNode
     kind,
     namespace,
     name,
-    id: objectId(kind, namespace, name),
+    id: objectId(kind, namespace, name, apiVersion),
     file: file.path,
     line,
     body: value,

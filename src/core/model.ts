@@ -40,8 +40,11 @@ export const RULE_IDS = [
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
-/** The kinds whose reach the core reads. Later: Gateway, HTTPRoute, Route, NetworkPolicy. */
-export const EXPOSURE_KINDS = ["Service", "Ingress"] as const;
+/**
+ * The kinds whose reach the core reads (each in the API groups `EXPOSURE_API_VERSIONS` lists). Later:
+ * NetworkPolicy.
+ */
+export const EXPOSURE_KINDS = ["Service", "Ingress", "Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"] as const;
 export type ExposureKind = (typeof EXPOSURE_KINDS)[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -95,11 +98,15 @@ export interface SourceRange {
  * `body` is the plain JSON value, merge keys resolved, as kubectl would see it.
  */
 export interface ManifestObject {
+  /** As written, e.g. `gateway.networking.k8s.io/v1`; the group tells same-named kinds apart. */
   apiVersion: string;
   kind: string;
   namespace: string;
   name: string;
-  /** `kind/namespace/name`: the identity used to match base and head. */
+  /**
+   * `kind/namespace/name`: the identity used to match base and head (`Gateway.<group>/namespace/name`
+   * for a kind several API groups define; see objectId).
+   */
   id: string;
   file: string;
   /** Line where the object's document (or List item) starts. */
@@ -250,6 +257,8 @@ export interface Exposure {
 
 export interface ObjectReport {
   kind: string;
+  /** The shown side's apiVersion (head, else base). */
+  apiVersion: string;
   namespace: string;
   name: string;
   id: string;

@@ -3,26 +3,53 @@
  */
 import type { ExposureKind, ManifestObject } from "./model.js";
 
-/**
- * The identity that matches an object on the base side with the same object on the head side:
- * `kind/namespace/name` (CONTRACT.md, "Objects that carry exposure").
- */
-export function objectId(kind: string, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
+/** The API group of an apiVersion: `gateway.networking.k8s.io/v1` → `gateway.networking.k8s.io`; core `v1` → "". */
+export function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.lastIndexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
 }
 
 /**
+ * Kinds that more than one API group defines for exposure: a Gateway API `Gateway` and an Istio
+ * `Gateway` of the same name and namespace are two objects, so their identity carries the group.
+ */
+const KINDS_SHARED_BY_GROUPS: ReadonlySet<string> = new Set(["Gateway"]);
+
+/**
+ * The identity that matches an object on the base side with the same object on the head side:
+ * `kind/namespace/name` (CONTRACT.md, "Objects that carry exposure"). For a kind that several API
+ * groups define (`Gateway`), the kind is qualified as kubectl names resources, `Gateway.<group>`:
+ * `Gateway.gateway.networking.k8s.io/infra/public`. Suppressions still match `Kind/namespace/name`.
+ */
+export function objectId(kind: string, namespace: string, name: string, apiVersion?: string): string {
+  const group = apiVersion === undefined ? "" : apiGroup(apiVersion);
+  const qualified = group !== "" && KINDS_SHARED_BY_GROUPS.has(kind) ? `${kind}.${group}` : kind;
+  return `${qualified}/${namespace}/${name}`;
+}
+
+/** The Gateway API group; its route kinds are read at every version still served. */
+export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
+const GATEWAY_API_ROUTE_VERSIONS = ["v1", "v1beta1", "v1alpha2"].map((version) => `${GATEWAY_API_GROUP}/${version}`);
+
+/**
  * The apiVersions under which each exposure kind is read. Other groups reuse these kind names for
- * different things (Knative `serving.knative.dev/v1` Service, for one), so the group matters.
+ * different things (Knative `serving.knative.dev/v1` Service, for one), so the group matters. A kind
+ * that several groups define lists the versions of each; `readReach` picks the reader by group.
  */
 export const EXPOSURE_API_VERSIONS: Readonly<Record<ExposureKind, readonly string[]>> = {
   Service: ["v1"],
   Ingress: ["networking.k8s.io/v1", "networking.k8s.io/v1beta1", "extensions/v1beta1"],
+  Gateway: [`${GATEWAY_API_GROUP}/v1`, `${GATEWAY_API_GROUP}/v1beta1`],
+  HTTPRoute: GATEWAY_API_ROUTE_VERSIONS,
+  GRPCRoute: GATEWAY_API_ROUTE_VERSIONS,
+  TLSRoute: GATEWAY_API_ROUTE_VERSIONS,
+  TCPRoute: GATEWAY_API_ROUTE_VERSIONS,
+  UDPRoute: GATEWAY_API_ROUTE_VERSIONS,
 };
 
 /**
- * True for a core Service or an Ingress of one of the groups CONTRACT.md names. Takes only
- * `apiVersion` and `kind`, so the parser can also ask it about a document that is not an object yet.
+ * True for an object of one of the kinds and groups CONTRACT.md names. Takes only `apiVersion` and
+ * `kind`, so the parser can also ask it about a document that is not an object yet.
  */
 export function isExposureObject(object: Pick<ManifestObject, "apiVersion" | "kind">): boolean {
   // hasOwn first: a kind such as "constructor" must not reach Object.prototype.

@@ -20,6 +20,7 @@ import type {
   Side,
 } from "./model.js";
 import { asRecord } from "./fields.js";
+import { buildObjectIndex, type ObjectIndex } from "./graph.js";
 import { isExposureObject } from "./objects.js";
 import { manifestPathFilter } from "./paths.js";
 import { readReach, type ReachOptions } from "./reach/index.js";
@@ -31,6 +32,13 @@ export interface ReviewInput {
   base: ManifestFile[];
   head: ManifestFile[];
   config?: Config;
+  /**
+   * Files of each side that are not under review but are read to resolve references: the Gateways a
+   * changed route attaches to, the Services and workloads behind it. Their objects are never listed
+   * and their parse errors are not reported; they only feed the side's index (src/core/graph.ts). A
+   * face that already hands over whole trees (the CLI) needs none: every file there feeds the index.
+   */
+  context?: { base?: ManifestFile[]; head?: ManifestFile[] };
 }
 
 /** Errors that leave the head side unreviewed; templates are expected input, duplicates are still reviewed. */
@@ -40,21 +48,30 @@ export function review(input: ReviewInput): Report {
   const config = input.config ?? DEFAULT_CONFIG;
   const isManifest = manifestPathFilter(config.paths);
   const headParsed = new Map<string, { text: string | undefined; parsed: ParsedFile }>();
-  const head = readSide(input.head.filter((f) => isManifest(f.path)), "head", (file) => {
+  const parseHead = (file: ManifestFile) => {
     const parsed = parseManifestFile(file, "head");
     headParsed.set(file.path, { text: file.text, parsed });
     return parsed;
-  });
+  };
   // Most files of a tree are the same on both sides: parse those once and share the objects (the
   // bodies are then the same values, so comparing them costs nothing).
-  const base = readSide(input.base.filter((f) => isManifest(f.path)), "base", (file) => {
+  const parseBase = (file: ManifestFile) => {
     const same = headParsed.get(file.path);
     if (same && file.text !== undefined && same.text === file.text) {
       return { ...same.parsed, errors: same.parsed.errors.map((error) => ({ ...error, side: "base" as const })) };
     }
     return parseManifestFile(file, "base");
-  });
-  const reachOptions: ReachOptions = { internalClasses: config.ingress.internalClasses };
+  };
+  const head = readSide(input.head.filter((f) => isManifest(f.path)), "head", parseHead);
+  const headContext = readContext(input.context?.head, isManifest, parseHead);
+  const base = readSide(input.base.filter((f) => isManifest(f.path)), "base", parseBase);
+  const baseContext = readContext(input.context?.base, isManifest, parseBase);
+  const reachOptions: ReachOptions = { internalClasses: config.ingress.internalClasses, gateway: config.gateway };
+  // Reviewed files first: where an identity repeats, the index resolves to the copy under review.
+  const indexes: SideIndexes = {
+    base: buildObjectIndex([...base.allObjects, ...baseContext]),
+    head: buildObjectIndex([...head.allObjects, ...headContext]),
+  };
 
   const objects: ObjectReport[] = [];
   for (const [baseObject, headObject] of pairObjects(base, head)) {
@@ -63,7 +80,8 @@ export function review(input: ReviewInput): Report {
     // unknown, not added or removed: the errors entry already says so.
     if (!headObject && baseObject && couldBeUnreadable(head, baseObject)) continue;
     if (!baseObject && headObject && couldBeUnreadable(base, headObject)) continue;
-    objects.push(reviewObject(baseObject, headObject, reachOptions, config));
+    const reviewed = reviewObject(baseObject, headObject, reachOptions, indexes, config);
+    if (reviewed) objects.push(reviewed);
   }
   objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
 
@@ -97,7 +115,10 @@ function withoutNamespace(body: Record<string, unknown>): Record<string, unknown
 }
 
 interface SideObjects {
+  /** The exposure objects, which the review pairs and lists. */
   objects: ManifestObject[];
+  /** Every object of the side's reviewed files, whatever its kind, for the side's index. */
+  allObjects: ManifestObject[];
   errors: ReviewError[];
   /**
    * Files with a parse error: the text of their unreadable pieces, or undefined when the whole file
@@ -110,6 +131,7 @@ interface SideObjects {
 function readSide(files: ManifestFile[], side: Side, parse: (file: ManifestFile) => ParsedFile): SideObjects {
   const parsed = files.map(parse);
   const objects: ManifestObject[] = [];
+  const allObjects: ManifestObject[] = [];
   const errors: ReviewError[] = [];
   const unreadableFiles = new Map<string, readonly string[] | undefined>();
   const firstById = new Map<string, ManifestObject>();
@@ -117,6 +139,7 @@ function readSide(files: ManifestFile[], side: Side, parse: (file: ManifestFile)
     errors.push(...file.errors);
     if (file.errors.length > 0) unreadableFiles.set(file.path, file.unreadablePieces);
     for (const object of file.objects) {
+      allObjects.push(object);
       if (!isExposureObject(object)) continue;
       const first = firstById.get(object.id);
       if (first) {
@@ -135,7 +158,26 @@ function readSide(files: ManifestFile[], side: Side, parse: (file: ManifestFile)
       objects.push(object);
     }
   }
-  return { objects, errors, unreadableFiles, fileCount: files.length };
+  return { objects, allObjects, errors, unreadableFiles, fileCount: files.length };
+}
+
+/**
+ * The objects of a side's context files. Nothing in them is reviewed, so their errors are dropped: a
+ * broken context file only means fewer references resolve (a route's Gateway then counts as not
+ * found, which the finding says).
+ */
+function readContext(
+  files: readonly ManifestFile[] | undefined,
+  isManifest: (path: string) => boolean,
+  parse: (file: ManifestFile) => ParsedFile,
+): ManifestObject[] {
+  if (!files) return [];
+  return files.filter((file) => isManifest(file.path)).flatMap((file) => parse(file).objects);
+}
+
+interface SideIndexes {
+  base: ObjectIndex;
+  head: ObjectIndex;
 }
 
 /**
@@ -202,13 +244,17 @@ function reviewObject(
   baseObject: ManifestObject | undefined,
   headObject: ManifestObject | undefined,
   reachOptions: ReachOptions,
+  indexes: SideIndexes,
   config: Config,
-): ObjectReport {
-  const baseSide = sideOf(baseObject, reachOptions);
-  const headSide = sideOf(headObject, reachOptions);
+): ObjectReport | undefined {
+  const baseSide = sideOf(baseObject, reachOptions, indexes.base);
+  const headSide = sideOf(headObject, reachOptions, indexes.head);
+  // A kind the core lists but has no reader for (yet) has no exposure to judge: not listed.
+  if (!baseSide && !headSide) return undefined;
   const shown = (headObject ?? baseObject)!;
   const report: ObjectReport = {
     kind: shown.kind,
+    apiVersion: shown.apiVersion,
     namespace: shown.namespace,
     name: shown.name,
     id: shown.id,
@@ -232,9 +278,9 @@ function reviewObject(
   return report;
 }
 
-function sideOf(object: ManifestObject | undefined, reachOptions: ReachOptions): ObjectSide | undefined {
+function sideOf(object: ManifestObject | undefined, reachOptions: ReachOptions, index: ObjectIndex): ObjectSide | undefined {
   if (!object) return undefined;
-  const reach = readReach(object, reachOptions);
+  const reach = readReach(object, reachOptions, index);
   return reach ? { object, reach } : undefined;
 }
 

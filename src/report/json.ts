@@ -26,6 +26,8 @@ export interface JsonFinding {
 
 export interface JsonObject {
   kind: string;
+  /** Tells same-named kinds apart (a Gateway API `Gateway` and an Istio `Gateway`); additive to version 1. */
+  apiVersion: string;
   namespace: string;
   name: string;
   file: string;
@@ -72,6 +74,7 @@ export function toJsonReport(report: Report): JsonReport {
     conclusion: report.conclusion,
     objects: report.objects.map((object) => ({
       kind: object.kind,
+      apiVersion: object.apiVersion,
       namespace: object.namespace,
       name: object.name,
       file: object.file,

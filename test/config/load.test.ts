@@ -25,6 +25,7 @@ describe("parseConfigText: good files", () => {
       rules: { nodeport: "failure", "ingress-class-missing": "off" },
       conclusion: { warnings: "neutral", preexisting: "ignore" },
       ingress: { internalClasses: ["nginx-internal"] },
+      gateway: { internalClasses: [], gateways: {} },
       istio: { internalGateways: [] },
       traefik: { internalEntryPoints: [] },
       paths: { include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: ["charts/**/templates/**"] },
@@ -100,7 +101,7 @@ describe("parseConfigText: bad files name the file, the field, the line and what
         {
           path: "colour",
           line: 6,
-          message: 'unknown key "colour". Valid keys: rules, conclusion, ingress, istio, traefik, paths, drafts, suppressions.',
+          message: 'unknown key "colour". Valid keys: rules, conclusion, ingress, gateway, istio, traefik, paths, drafts, suppressions.',
         },
       ],
     },
@@ -157,7 +158,7 @@ describe("parseConfigText: bad files name the file, the field, the line and what
         {
           path: "__proto__",
           line: 2,
-          message: 'unknown key "__proto__". Valid keys: rules, conclusion, ingress, istio, traefik, paths, drafts, suppressions.',
+          message: 'unknown key "__proto__". Valid keys: rules, conclusion, ingress, gateway, istio, traefik, paths, drafts, suppressions.',
         },
       ],
     },

@@ -9,6 +9,7 @@ export function objectReport(id: string, file: string, findings: Finding[]): Obj
   const [kind, namespace, name] = id.split("/") as [string, string, string];
   return {
     kind,
+    apiVersion: kind === "Service" ? "v1" : "networking.k8s.io/v1",
     namespace,
     name,
     id,

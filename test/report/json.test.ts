@@ -10,6 +10,7 @@ describe("toJsonReport", () => {
       objects: [
         {
           kind: "Service",
+          apiVersion: "v1",
           namespace: "default",
           name: "debug",
           file: "k8s/debug.yaml",
@@ -31,6 +32,7 @@ describe("toJsonReport", () => {
         },
         {
           kind: "Service",
+          apiVersion: "v1",
           namespace: "edge",
           name: "gateway",
           file: "k8s/gateway.yaml",
@@ -52,6 +54,7 @@ describe("toJsonReport", () => {
         },
         {
           kind: "Ingress",
+          apiVersion: "networking.k8s.io/v1",
           namespace: "shop",
           name: "storefront",
           file: "k8s/shop/ingress.yaml",
@@ -92,6 +95,7 @@ describe("toJsonReport", () => {
     expect(Object.keys(json)).toEqual(["version", "conclusion", "objects", "errors"]);
     expect(Object.keys(json.objects[0] ?? {})).toEqual([
       "kind",
+      "apiVersion",
       "namespace",
       "name",
       "file",

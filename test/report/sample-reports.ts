@@ -7,6 +7,7 @@ import { review } from "../../src/core/review.js";
 
 const gateway: ObjectReport = {
   kind: "Service",
+  apiVersion: "v1",
   namespace: "edge",
   name: "gateway",
   id: "Service/edge/gateway",
@@ -43,6 +44,7 @@ const gateway: ObjectReport = {
 
 const storefront: ObjectReport = {
   kind: "Ingress",
+  apiVersion: "networking.k8s.io/v1",
   namespace: "shop",
   name: "storefront",
   id: "Ingress/shop/storefront",
@@ -76,6 +78,7 @@ const storefront: ObjectReport = {
 
 const debug: ObjectReport = {
   kind: "Service",
+  apiVersion: "v1",
   namespace: "default",
   name: "debug",
   id: "Service/default/debug",
@@ -138,6 +141,7 @@ export const hostileReport: Report = {
   objects: [
     {
       kind: "Ingress",
+      apiVersion: "networking.k8s.io/v1",
       namespace: "team|a",
       name: "x_*y*_",
       id: "Ingress/team|a/x_*y*_",
