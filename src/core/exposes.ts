@@ -10,23 +10,20 @@
 import { asList, asRecord } from "./fields.js";
 import { readLabels, selectorMatches } from "./labels.js";
 import type { Exposure, ManifestObject, Reach } from "./model.js";
-import { objectId } from "./objects.js";
+import type { ObjectIndex } from "./graph.js";
+import { apiGroup, GATEWAY_API_GROUP, objectId } from "./objects.js";
 import { ISTIO_GROUP, type IstioOptions } from "./reach/istio-gateway.js";
 import { routeBackends } from "./reach/openshift-route.js";
 import { TRAEFIK_GROUPS } from "./reach/traefik.js";
-import { gatewayBindings, type ObjectLookup } from "./reach/virtual-service.js";
+import { gatewayBindings } from "./reach/virtual-service.js";
 
-/** The objects of one side, as exposure paths read them (gateway's ObjectIndex fits). */
-export interface SideObjects extends ObjectLookup {
-  ofKind(kind: string, group?: string): readonly ManifestObject[];
-  memo<T>(key: string, compute: () => T): T;
-}
+/** The objects of one side: reviewed files and context files. */
+type SideObjects = ObjectIndex;
 
 export interface ExposesOptions {
   istio: IstioOptions;
 }
 
-const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
 const GATEWAY_API_ROUTE_KINDS: readonly string[] = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
 
 /**
@@ -65,11 +62,6 @@ function portOf(value: unknown): number | string | undefined {
   return /^\d+$/.test(text) ? Number(text) : text;
 }
 
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.lastIndexOf("/");
-  return slash < 0 ? "" : apiVersion.slice(0, slash);
-}
-
 function valueAt(body: Record<string, unknown>, path: readonly string[]): unknown {
   let value: unknown = body;
   for (const key of path) value = asRecord(value)[key];
@@ -82,7 +74,7 @@ function workloadsByNamespace(side: SideObjects): Map<string, { id: string; labe
     const byNamespace = new Map<string, { id: string; labels: Record<string, string> }[]>();
     for (const [kind, path] of Object.entries(WORKLOAD_LABEL_PATHS)) {
       for (const workload of side.ofKind(kind)) {
-        if (!WORKLOAD_GROUPS.has(groupOf(workload.apiVersion))) continue;
+        if (!WORKLOAD_GROUPS.has(apiGroup(workload.apiVersion))) continue;
         const list = byNamespace.get(workload.namespace) ?? [];
         list.push({ id: objectId(workload.kind, workload.namespace, workload.name), labels: readLabels(valueAt(workload.body, path)) });
         byNamespace.set(workload.namespace, list);
@@ -327,7 +319,7 @@ function gatewayApiGatewayExposes(gateway: ManifestObject, side: SideObjects): E
  * `reach` is the object's reach on that side (the Ingress backends come from its entry points).
  */
 export function exposesOf(object: ManifestObject, reach: Reach, side: SideObjects, options: ExposesOptions): Exposure[] | undefined {
-  const group = groupOf(object.apiVersion);
+  const group = apiGroup(object.apiVersion);
   let exposures: Exposure[];
   if (object.kind === "Service" && group === "") exposures = serviceRefs(object).map((ref) => resolve(ref, side));
   else if (object.kind === "Ingress") exposures = ingressRefs(object, reach).map((ref) => resolve(ref, side));

@@ -44,7 +44,20 @@ export type RuleId = (typeof RULE_IDS)[number];
  * The kinds whose reach the core reads (each in the API groups `EXPOSURE_API_VERSIONS` lists). Later:
  * NetworkPolicy.
  */
-export const EXPOSURE_KINDS = ["Service", "Ingress", "Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"] as const;
+export const EXPOSURE_KINDS = [
+  "Service",
+  "Ingress",
+  "Gateway",
+  "HTTPRoute",
+  "GRPCRoute",
+  "TLSRoute",
+  "TCPRoute",
+  "UDPRoute",
+  "VirtualService",
+  "IngressRoute",
+  "IngressRouteTCP",
+  "Route",
+] as const;
 export type ExposureKind = (typeof EXPOSURE_KINDS)[number];
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 import { DEFAULT_CONFIG, type Config } from "../config/schema.js";
 import { classify } from "./classify.js";
 import { exposureChanges } from "./delta.js";
+import { exposesOf } from "./exposes.js";
 import { parseManifestFile } from "./manifest.js";
 import type {
   Conclusion,
@@ -66,7 +67,12 @@ export function review(input: ReviewInput): Report {
   const headContext = readContext(input.context?.head, isManifest, parseHead);
   const base = readSide(input.base.filter((f) => isManifest(f.path)), "base", parseBase);
   const baseContext = readContext(input.context?.base, isManifest, parseBase);
-  const reachOptions: ReachOptions = { internalClasses: config.ingress.internalClasses, gateway: config.gateway };
+  const reachOptions: ReachOptions = {
+    internalClasses: config.ingress.internalClasses,
+    gateway: config.gateway,
+    istio: config.istio,
+    traefik: config.traefik,
+  };
   // Reviewed files first: where an identity repeats, the index resolves to the copy under review.
   const indexes: SideIndexes = {
     base: buildObjectIndex([...base.allObjects, ...baseContext]),
@@ -269,6 +275,12 @@ function reviewObject(
     changes: baseObject && headObject ? exposureChanges(baseObject, headObject) : [],
   };
   if (baseObject && headObject && baseObject.file !== headObject.file) report.baseFile = baseObject.file;
+  // What it makes reachable, on the side shown (head, else base for a removed object).
+  const shownSide = headSide ?? baseSide;
+  if (shownSide) {
+    const exposes = exposesOf(shownSide.object, shownSide.reach, headSide ? indexes.head : indexes.base, { istio: config.istio });
+    if (exposes) report.exposes = exposes;
+  }
   // Rules judge what the change leaves behind: a removed object has no head side to judge.
   if (headSide) {
     const { findings, suppressed } = applyPolicy(runRules(headSide, baseSide, config), headSide.object, config, baseObject);

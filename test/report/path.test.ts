@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { EntryPoint, ObjectReport } from "../../src/core/model.js";
+import type { EntryPoint, ObjectReport, Report } from "../../src/core/model.js";
+import { planReview } from "../../src/report/comments.js";
+import { renderMarkdown } from "../../src/report/markdown.js";
 import { exposurePathLine, shownPathLine } from "../../src/report/path.js";
+import { renderText } from "../../src/report/text.js";
 
 /** A hand-built object: the renderers see only the Report, never review(). */
 function object(overrides: Partial<ObjectReport>): ObjectReport {
@@ -104,5 +107,33 @@ describe("exposurePathLine", () => {
     expect(shownPathLine(object({ exposes, classification: "widened" }))).toBe("internet → HTTPRoute shop/store → Service shop/store:80 → no workload in the tree");
     expect(shownPathLine(object({ exposes, classification: "narrowed" }))).toBeUndefined();
     expect(shownPathLine(object({ exposes, classification: "internal", level: { base: "public", head: "cluster" } }))).toBeUndefined();
+  });
+});
+
+describe("the path line in each face", () => {
+  const route = object({
+    file: "k8s/route.yaml",
+    findings: [
+      { rule: "public-without-tls", severity: "failure", new: true, line: 9, message: "HTTPRoute shop/store serves store.example.com/ without TLS.", recommendation: "Attach it to an HTTPS listener." },
+    ],
+    exposes: [{ service: "shop/store", port: 80, workloads: ["Deployment/shop/store"], gateway: { label: "Gateway infra/public", port: 443 }, found: true }],
+  });
+  const report: Report = { version: 1, conclusion: "failure", objects: [route], errors: [], stats: { baseFiles: 1, headFiles: 1, objectsCompared: 1 } };
+  const line = "internet → Gateway infra/public :443 → HTTPRoute shop/store → Service shop/store:80 → Deployment shop/store";
+
+  it("text: under the object's header", () => {
+    expect(renderText(report).split("\n").slice(0, 2)).toEqual([
+      "HTTPRoute shop/store  k8s/route.yaml:1  PUBLIC  none → public",
+      `  path ${line}`,
+    ]);
+  });
+
+  it("markdown (the check summary): in the object's details, escaped", () => {
+    expect(renderMarkdown(report)).toContain(`\n\nPath: ${line}\n`);
+  });
+
+  it("the review comment of the object's finding", () => {
+    const [comment] = planReview(report, new Map([["k8s/route.yaml", new Map([[9, 1]])]])).comments;
+    expect(comment?.body).toContain(`\n\n**Path:** ${line}\n\n**Recommendation:**`);
   });
 });

@@ -6,6 +6,12 @@ import { EMPTY_INDEX, type ObjectIndex } from "../graph.js";
 import type { ManifestObject, Reach } from "../model.js";
 import { apiGroup, isExposureObject } from "../objects.js";
 import { ingressReach } from "./ingress.js";
+import { ingressRouteTcpReach } from "./ingress-route-tcp.js";
+import { ingressRouteReach } from "./ingress-route.js";
+import { istioGatewayReach, type IstioOptions } from "./istio-gateway.js";
+import { openshiftRouteReach } from "./openshift-route.js";
+import type { TraefikOptions } from "./traefik.js";
+import { virtualServiceReach } from "./virtual-service.js";
 import { serviceReach } from "./service.js";
 
 /** What the readers need to know about the cluster (from the config). */
@@ -14,7 +20,14 @@ export interface ReachOptions {
   internalClasses: readonly string[];
   /** The config's `gateway` section; absent reads as empty. */
   gateway?: GatewayOptions;
+  /** The config's `istio` section; absent reads as empty. */
+  istio?: IstioOptions;
+  /** The config's `traefik` section; absent reads as empty. */
+  traefik?: TraefikOptions;
 }
+
+const NO_ISTIO: IstioOptions = { internalGateways: [] };
+const NO_TRAEFIK: TraefikOptions = { internalEntryPoints: [] };
 
 export interface GatewayOptions {
   /** GatewayClasses whose data plane is private (`gateway.internalClasses`), compared exactly. */
@@ -42,6 +55,13 @@ const READERS: Readonly<Record<string, ReachReader>> = {
   Service: (object) => serviceReach(object),
   "Ingress.networking.k8s.io": (object, { options }) => ingressReach(object, options),
   "Ingress.extensions": (object, { options }) => ingressReach(object, options),
+  "Gateway.networking.istio.io": (object, { options }) => istioGatewayReach(object, options.istio ?? NO_ISTIO),
+  "VirtualService.networking.istio.io": (object, { options, index }) => virtualServiceReach(object, options.istio ?? NO_ISTIO, index),
+  "IngressRoute.traefik.io": (object, { options }) => ingressRouteReach(object, options.traefik ?? NO_TRAEFIK),
+  "IngressRoute.traefik.containo.us": (object, { options }) => ingressRouteReach(object, options.traefik ?? NO_TRAEFIK),
+  "IngressRouteTCP.traefik.io": (object, { options }) => ingressRouteTcpReach(object, options.traefik ?? NO_TRAEFIK),
+  "IngressRouteTCP.traefik.containo.us": (object, { options }) => ingressRouteTcpReach(object, options.traefik ?? NO_TRAEFIK),
+  "Route.route.openshift.io": (object) => openshiftRouteReach(object),
 };
 
 function readerKey(object: Pick<ManifestObject, "apiVersion" | "kind">): string {

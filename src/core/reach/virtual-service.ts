@@ -9,6 +9,7 @@
  * https://istio.io/latest/docs/reference/config/networking/virtual-service/
  */
 import { asList, asRecord } from "../fields.js";
+import type { ObjectIndex } from "../graph.js";
 import { levelRank, type EntryPoint, type ExistingLevel, type ManifestObject, type Reach } from "../model.js";
 import {
   ISTIO_GROUP,
@@ -23,10 +24,8 @@ import { CATCH_ALL_HOST, normalizeHost } from "./tls.js";
 /** The one gateway name that means "the sidecars of the mesh", not an ingress gateway. */
 export const MESH_GATEWAY = "mesh";
 
-/** Finds an object of the same side by kind, namespace, name and API group (gateway's ObjectIndex fits). */
-export interface ObjectLookup {
-  find(kind: string, namespace: string, name: string, group?: string): ManifestObject | undefined;
-}
+/** Finds an object of the same side by kind, namespace, name and API group. */
+export type ObjectLookup = Pick<ObjectIndex, "find">;
 
 /** One entry of `spec.gateways`, resolved. */
 export interface GatewayBinding {

@@ -5,6 +5,7 @@
  * rule's general wording.
  */
 import type { ManifestObject } from "../model.js";
+import { apiGroup } from "../objects.js";
 
 export interface RouteTerms {
   /** Why an entry point has no TLS, completing "serves X to the internet without TLS: ...". */
@@ -55,8 +56,8 @@ const aliases: Record<string, RouteTerms> = {
 
 /** The terms of `object`'s kind and group, or undefined for a kind whose rule wording is its own (Ingress, Service). */
 export function routeTerms(object: Pick<ManifestObject, "kind" | "apiVersion">): RouteTerms | undefined {
-  const slash = object.apiVersion.lastIndexOf("/");
-  const key = slash < 0 ? object.kind : `${object.kind}.${object.apiVersion.slice(0, slash)}`;
+  const group = apiGroup(object.apiVersion);
+  const key = group === "" ? object.kind : `${object.kind}.${group}`;
   if (Object.hasOwn(ROUTE_TERMS, key)) return ROUTE_TERMS[key];
   return Object.hasOwn(aliases, key) ? aliases[key] : undefined;
 }
