@@ -149,12 +149,12 @@ ${tls ? `  tls:\n    - hosts: [${host}]\n      secretName: ${name}-tls\n` : ""} 
 ${rule(host)}${extraHost ? rule(`beta.${host}`) : ""}`;
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function timeIt(fn: () => unknown, runs: number): number {
+export function timeIt(fn: () => unknown, runs: number): number {
   fn(); // warm-up: the first run pays for JIT compilation, which a long-lived process does not.
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

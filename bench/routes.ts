@@ -8,6 +8,7 @@
 import { parseAllDocuments } from "yaml";
 import type { ManifestFile } from "../src/core/model.js";
 import { review } from "../src/core/review.js";
+import { timeIt } from "./core.js";
 
 export interface RoutesRow {
   routes: number;
@@ -109,22 +110,6 @@ export function generateRoutesTree(routeCount: number): { base: ManifestFile[]; 
     head.push({ path, text: app(name, ns, headGateway, changed ? kind : 0) });
   }
   return { base, head };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function timeIt(fn: () => unknown, runs: number): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn();
-    times.push(performance.now() - start);
-  }
-  return median(times);
 }
 
 export function benchRoutes(routeCount: number): RoutesRow {
