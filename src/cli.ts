@@ -1,19 +1,22 @@
 /**
- * The `exposure-review` command: a face over the core. It reads two trees (directories or git
- * commits) and a config file, calls `review()`, and prints one of the report formats. No exposure
- * logic lives here.
+ * The `exposure-review` command: a face over the core. It reads two trees (directories, git commits,
+ * the index or the work tree) or one tree (`scan`) and a config file, calls the core, and prints one
+ * of the report formats. No exposure logic lives here.
  */
 import { readFile } from "node:fs/promises";
 import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { closest, distance } from "fastest-levenshtein";
 import { ConfigError, parseConfigText } from "./config/load.js";
 import { DEFAULT_CONFIG, type Config } from "./config/schema.js";
-import type { Conclusion } from "./core/model.js";
+import { inventory } from "./core/inventory.js";
+import { LEVELS, type Conclusion, type ExistingLevel, type ManifestFile } from "./core/model.js";
 import { manifestPathFilter } from "./core/paths.js";
 import { review } from "./core/review.js";
-import { readGitFile, readGitTrees, resolveRange, type GitRange } from "./node/git-tree.js";
+import { gitTopLevel, NotAGitRepository, readGitFile, readGitTree, readGitTrees, readUncommitted, resolveRange } from "./node/git-tree.js";
 import { readTree } from "./node/read-tree.js";
+import { renderInventory } from "./report/inventory.js";
 import { FORMATS, render, type Format } from "./report/index.js";
 
 export interface CliIo {
@@ -23,49 +26,108 @@ export interface CliIo {
   env?: Record<string, string | undefined>;
 }
 
-/** Exit codes (CONTRACT "The command line"). */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/** Exit codes (CONTRACT "The command line", plus 3 for a defect of ours). */
+export const EXIT = { ok: 0, failure: 1, usage: 2, internal: 3 } as const;
+
+export const FAIL_ON = ["failure", "warning", "never"] as const;
+export type FailOn = (typeof FAIL_ON)[number];
 
 const USAGE = `Usage: exposure-review --base DIR --head DIR [options]
        exposure-review --git BASE..HEAD [options]
+       exposure-review --staged | --worktree [options]
+       exposure-review scan [DIR] [--ref REV] [--level LEVEL] [options]
 
 Reviews Kubernetes Service and Ingress changes between two trees of manifests and says
-what becomes reachable from outside the cluster.
+what becomes reachable from outside the cluster. \`scan\` lists what one tree exposes now.
 
-Options:
+Review options:
   --base DIR          the tree before the change
   --head DIR          the tree after the change
-  --git BASE..HEAD    compare two commits of the git repository in the current directory
-                      (BASE...HEAD compares HEAD with its merge base, as a pull request does)
-  --config FILE       an exposure.yml (default: .github/exposure.yml of the base side, if present,
-                      so a change cannot switch off its own review)
+  --git RANGE         compare two commits of the git repository in the current directory:
+                      BASE..HEAD, BASE...HEAD (HEAD against its merge base with BASE, as a pull
+                      request does); an omitted side is HEAD (main.., main...)
+  --staged            the index against HEAD: what \`git commit\` would record (pre-commit)
+  --worktree          the files on disk (untracked ones too) against HEAD
+
+Scan options:
+  DIR                 the tree to list (default: the current directory)
+  --ref REV           list the tree of commit REV of the repository at DIR instead
+  --level LEVEL       list objects at LEVEL or above: public, private, node, cluster (default)
+
+Common options:
+  --config FILE       an exposure.yml (default: .github/exposure.yml of the base side, or of
+                      the scanned tree, so a change cannot switch off its own review)
   --format FORMAT     text (default), json, markdown or sarif
+  --fail-on WHEN      exit 1 when the conclusion is failure (default), warning (neutral or
+                      failure), or never
+  -q, --quiet         print nothing unless the command fails
   -h, --help          show this help
   -v, --version       show the version
 
-Exit codes: 0 success or neutral, 1 failure, 2 usage or configuration error.
+Colour: text output is coloured on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 on.
+
+Exit codes:
+  0  the conclusion passes --fail-on (success or neutral by default)
+  1  the conclusion fails --fail-on
+  2  usage or configuration error (the message names the file, the field, what was expected)
+  3  internal error (a defect in exposure-review: please report it)
 `;
 
+const HELP_HINT = "Run 'exposure-review --help' for usage.";
+
+const OPTIONS = {
+  base: { type: "string" },
+  head: { type: "string" },
+  git: { type: "string" },
+  staged: { type: "boolean" },
+  worktree: { type: "boolean" },
+  ref: { type: "string" },
+  level: { type: "string" },
+  config: { type: "string" },
+  format: { type: "string", default: "text" },
+  "fail-on": { type: "string", default: "failure" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} as const;
+
+const REVIEW_ONLY = ["base", "head", "git", "staged", "worktree"] as const;
+const SCAN_ONLY = ["ref", "level"] as const;
+const COMMANDS = ["scan"] as const;
+
+/** A mistake in how the command was called: the message, one line pointing at --help, exit 2. */
+class UsageError extends Error {}
+
+type Args = ReturnType<typeof parse>["values"];
+
+function parse(argv: string[]) {
+  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  let args;
   try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        base: { type: "string" },
-        head: { type: "string" },
-        git: { type: "string" },
-        config: { type: "string" },
-        format: { type: "string", default: "text" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" },
-      },
-      allowPositionals: false,
-      strict: true,
-    }).values;
+    return await run(argv, io);
   } catch (error) {
-    return usageError(io, (error as Error).message);
+    if (error instanceof UsageError || error instanceof NotAGitRepository) {
+      io.stderr.write(`exposure-review: ${error.message}\n${HELP_HINT}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr.write(`exposure-review: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    try {
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      io.stderr.write(`exposure-review: internal error (exit 3): ${detail}\nPlease report it with the command you ran.\n`);
+    } catch {
+      // stderr itself is gone: the exit code still says what happened.
+    }
+    return EXIT.internal;
   }
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values: args, positionals } = parseOrExplain(argv);
   if (args.help) {
     io.stdout.write(USAGE);
     return EXIT.ok;
@@ -74,91 +136,187 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${await packageVersion()}\n`);
     return EXIT.ok;
   }
-  const format = args.format as Format;
-  if (!FORMATS.includes(format)) {
-    return usageError(io, `--format must be one of ${FORMATS.join(", ")}; got "${args.format}"`);
-  }
-  const usingDirs = args.base !== undefined || args.head !== undefined;
-  if (usingDirs === (args.git !== undefined)) {
-    return usageError(io, "give either --base DIR and --head DIR, or --git BASE..HEAD");
-  }
-  if (usingDirs && (args.base === undefined || args.head === undefined)) {
-    return usageError(io, "--base and --head go together");
-  }
-  for (const dir of usingDirs ? [args.base!, args.head!] : []) {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) return usageError(io, `not a directory: ${dir}`);
-  }
+  const format = oneOf("--format", args.format, FORMATS) as Format;
+  const failOn = oneOf("--fail-on", args["fail-on"], FAIL_ON);
+  const env = io.env ?? process.env;
+  const output = { format, failOn, quiet: args.quiet === true, color: format === "text" && useColor(env, io.stdout.isTTY === true) };
 
-  let range: GitRange | undefined;
-  if (!usingDirs) {
-    try {
-      range = await resolveRange(io.cwd, args.git!);
-    } catch (error) {
-      return usageError(io, (error as Error).message);
-    }
+  const [command, ...rest] = positionals;
+  if (command === "scan") return scan(args, rest, io, output);
+  if (command !== undefined) {
+    const suggestion = suggest(command, COMMANDS);
+    throw new UsageError(`unknown command "${command}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`);
   }
-
-  let config: Config;
-  try {
-    config = await loadConfig(args.config, usingDirs ? { dir: args.base! } : { cwd: io.cwd, rev: range!.baseRev });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.stderr.write(`exposure-review: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    throw error;
-  }
-
-  const isManifest = manifestPathFilter(config.paths);
-  let base, head;
-  try {
-    if (usingDirs) {
-      [base, head] = await Promise.all([readTree(args.base!, isManifest), readTree(args.head!, isManifest)]);
-    } else {
-      ({ base, head } = await readGitTrees(io.cwd, range!, isManifest));
-    }
-  } catch (error) {
-    return usageError(io, (error as Error).message);
-  }
-
-  const report = review({ base, head, config });
-  const color = format === "text" && io.stdout.isTTY === true && !(io.env ?? process.env).NO_COLOR;
-  io.stdout.write(ensureNewline(render(report, format, { color })));
-  return exitCodeFor(report.conclusion);
+  return reviewCommand(args, io, output);
 }
 
-export function exitCodeFor(conclusion: Conclusion): number {
-  return conclusion === "failure" ? EXIT.failure : EXIT.ok;
+interface Output {
+  format: Format;
+  failOn: FailOn;
+  quiet: boolean;
+  color: boolean;
+}
+
+async function reviewCommand(args: Args, io: CliIo, output: Output): Promise<number> {
+  for (const name of SCAN_ONLY) if (args[name] !== undefined) throw new UsageError(`--${name} belongs to \`exposure-review scan\``);
+  const usingDirs = args.base !== undefined || args.head !== undefined;
+  const modes = [usingDirs, args.git !== undefined, args.staged === true, args.worktree === true].filter(Boolean).length;
+  if (modes !== 1) throw new UsageError("give one of: --base DIR --head DIR, --git BASE..HEAD, --staged, --worktree");
+  if (usingDirs && (args.base === undefined || args.head === undefined)) throw new UsageError("--base and --head go together");
+
+  let base: ManifestFile[];
+  let head: ManifestFile[];
+  let config: Config;
+  if (usingDirs) {
+    for (const dir of [args.base!, args.head!]) requireDirectory(dir);
+    config = await loadConfig(args.config, { dir: args.base! });
+    const isManifest = manifestPathFilter(config.paths);
+    [base, head] = await Promise.all([readTree(args.base!, isManifest), readTree(args.head!, isManifest)]);
+  } else if (args.git !== undefined) {
+    await gitTopLevel(io.cwd);
+    const range = await resolveRange(io.cwd, args.git).catch(asUsageError);
+    config = await loadConfig(args.config, { cwd: io.cwd, rev: range.baseRev });
+    ({ base, head } = await readGitTrees(io.cwd, range, manifestPathFilter(config.paths)));
+  } else {
+    const top = await gitTopLevel(io.cwd);
+    const hasHead = await resolveRange(top, "HEAD..HEAD").then(
+      () => true,
+      () => false,
+    );
+    config = await loadConfig(args.config, hasHead ? { cwd: top, rev: "HEAD" } : { dir: top, none: true });
+    ({ base, head } = await readUncommitted(top, args.staged ? "staged" : "worktree", manifestPathFilter(config.paths)));
+  }
+  const report = review({ base, head, config });
+  return finish(io, output, report.conclusion, () => render(report, output.format, { color: output.color }));
+}
+
+async function scan(args: Args, positionals: string[], io: CliIo, output: Output): Promise<number> {
+  for (const name of REVIEW_ONLY) if (args[name] !== undefined) throw new UsageError(`--${name} reviews a change; \`scan\` lists one tree`);
+  if (positionals.length > 1) throw new UsageError(`scan takes one directory; got ${positionals.length}: ${positionals.join(" ")}`);
+  const dir = resolve(io.cwd, positionals[0] ?? ".");
+  requireDirectory(dir, positionals[0] ?? ".");
+  const minLevel = args.level === undefined ? undefined : (oneOf("--level", args.level, LEVELS.filter((level) => level !== "none")) as ExistingLevel);
+
+  let files: ManifestFile[];
+  let config: Config;
+  if (args.ref !== undefined) {
+    await gitTopLevel(dir);
+    const rev = args.ref;
+    const commit = await resolveRange(dir, `${rev}..${rev}`).catch(asUsageError);
+    config = await loadConfig(args.config, { cwd: dir, rev: commit.headRev, relative: true });
+    files = await readGitTree(dir, commit.headRev, manifestPathFilter(config.paths));
+  } else {
+    config = await loadConfig(args.config, { dir });
+    files = await readTree(dir, manifestPathFilter(config.paths));
+  }
+  const result = inventory({ files, config, ...(minLevel === undefined ? {} : { minLevel }) });
+  return finish(io, output, result.report.conclusion, () => renderInventory(result, output.format, { color: output.color }));
+}
+
+/** Prints the output (unless --quiet and passing) and returns the exit code --fail-on gives. */
+function finish(io: CliIo, output: Output, conclusion: Conclusion, text: () => string): number {
+  const code = exitCodeFor(conclusion, output.failOn);
+  if (!output.quiet || code !== EXIT.ok) io.stdout.write(ensureNewline(text()));
+  return code;
+}
+
+/**
+ * `failure`: exit 1 on a failure conclusion (the contract's default). `warning`: also on neutral, which
+ * is what counted warnings (or a head-side file that could not be read) give. `never`: report only.
+ */
+export function exitCodeFor(conclusion: Conclusion, failOn: FailOn = "failure"): number {
+  if (failOn === "never") return EXIT.ok;
+  if (conclusion === "failure") return EXIT.failure;
+  return failOn === "warning" && conclusion === "neutral" ? EXIT.failure : EXIT.ok;
+}
+
+/**
+ * Colour for the text format: FORCE_COLOR wins (as in Node and most tools; `0` or `false` forces it
+ * off), then NO_COLOR (https://no-color.org: any non-empty value), then TERM=dumb, then whether
+ * stdout is a terminal.
+ */
+export function useColor(env: Record<string, string | undefined>, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== "") return force !== "0" && force.toLowerCase() !== "false";
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.TERM === "dumb") return false;
+  return isTTY;
+}
+
+/** parseArgs, with its errors said in our words: unknown options get the nearest known one. */
+function parseOrExplain(argv: string[]) {
+  try {
+    return parse(argv);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      const option = /option '([^']+)'/.exec((error as Error).message)?.[1] ?? "";
+      const name = option.replace(/^-+/, "").split("=")[0] ?? "";
+      const suggestion = suggest(name, Object.keys(OPTIONS));
+      throw new UsageError(`unknown option ${option}${suggestion ? ` (did you mean --${suggestion}?)` : ""}`);
+    }
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      throw new UsageError((error as Error).message.replace(/^Option '([^']+)'.*argument missing$/, "$1 needs a value"));
+    }
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** The value if it is one of `allowed`, else a usage error naming the nearest allowed value. */
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
+  if (value !== undefined && (allowed as readonly string[]).includes(value)) return value as T;
+  const suggestion = value === undefined ? undefined : suggest(value, allowed);
+  throw new UsageError(`${flag} must be one of ${allowed.join(", ")}; got "${value}"${suggestion ? ` (did you mean ${suggestion}?)` : ""}`);
+}
+
+/** The nearest candidate when it is close enough to be a typo (a third of the word's letters, at least 2). */
+function suggest(word: string, candidates: readonly string[]): string | undefined {
+  if (word === "" || candidates.length === 0) return undefined;
+  const best = closest(word, [...candidates]);
+  return distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function requireDirectory(dir: string, shown = dir): void {
+  if (!existsSync(dir)) throw new UsageError(`no such directory: ${shown}`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`not a directory: ${shown}`);
+}
+
+function asUsageError(error: unknown): never {
+  throw new UsageError((error as Error).message);
 }
 
 const CONFIG_PATH = ".github/exposure.yml";
 
+/** Where the config comes from when no --config is given: a directory, or a file at a commit. */
+type ConfigSource = { dir: string; none?: boolean } | { cwd: string; rev: string; relative?: boolean };
+
 /**
- * Without --config, the config comes from the BASE side (the base directory, or the base commit),
- * as the GitHub App reads it from the default branch: a change must not be able to switch off its
- * own review.
+ * Without --config, the config comes from the BASE side (the base directory, the base commit, HEAD for
+ * --staged/--worktree), as the GitHub App reads it from the default branch: a change must not be able
+ * to switch off its own review. `scan` reads the scanned tree's own file. A --config that does not
+ * exist is an error that says so, never a silent default.
  */
-async function loadConfig(explicit: string | undefined, base: { dir: string } | { cwd: string; rev: string }): Promise<Config> {
+async function loadConfig(explicit: string | undefined, source: ConfigSource): Promise<Config> {
   if (explicit !== undefined) {
     let text: string;
     try {
       text = await readFile(explicit, "utf8");
     } catch (error) {
-      throw new ConfigError(explicit, [{ path: "", message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+      const errno = (error as NodeJS.ErrnoException).code;
+      if (errno === "ENOENT") throw new UsageError(`config file not found: ${explicit}`);
+      throw new ConfigError(explicit, [{ path: "", message: `cannot read the config file (${errno ?? (error as Error).message})` }]);
     }
     return parseConfigText(text, explicit);
   }
-  if ("dir" in base) {
-    const file = join(base.dir, CONFIG_PATH);
+  if ("dir" in source) {
+    if (source.none) return DEFAULT_CONFIG;
+    const file = join(source.dir, CONFIG_PATH);
     return existsSync(file) ? parseConfigText(await readFile(file, "utf8"), file) : DEFAULT_CONFIG;
   }
-  const text = await readGitFile(base.cwd, base.rev, CONFIG_PATH);
-  return text === undefined ? DEFAULT_CONFIG : parseConfigText(text, `${base.rev.slice(0, 12)}:${CONFIG_PATH}`);
-}
-
-function usageError(io: CliIo, message: string): number {
-  io.stderr.write(`exposure-review: ${message}\n\n${USAGE}`);
-  return EXIT.usage;
+  // `rev:./path` is relative to cwd: the scanned directory's own .github/, not the repository's.
+  const path = source.relative ? `./${CONFIG_PATH}` : CONFIG_PATH;
+  const text = await readGitFile(source.cwd, source.rev, path);
+  return text === undefined ? DEFAULT_CONFIG : parseConfigText(text, `${source.rev.slice(0, 12)}:${CONFIG_PATH}`);
 }
 
 function ensureNewline(text: string): string {

@@ -3,11 +3,12 @@
  * asserting stdout, stderr and the exit code.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "bin/exposure-review.js");
@@ -54,7 +55,7 @@ const internalLbService = clusterIpService.replace(
   "  namespace: payments\n  annotations:\n    networking.gke.io/load-balancer-type: Internal\n",
 ).replace("spec:\n", "spec:\n  type: LoadBalancer\n");
 
-describe("exposure-review on the sample pull request", () => {
+describe("exposure-review on the sample pull request", { timeout: 180_000 }, () => {
   const args = ["--base", join(sample, "base"), "--head", join(sample, "head")];
 
   it("prints the contract's JSON report and exits 1 on a failure conclusion", () => {
@@ -112,7 +113,7 @@ describe("exposure-review on the sample pull request", () => {
   });
 });
 
-describe("exit codes", () => {
+describe("exit codes", { timeout: 180_000 }, () => {
   it("exits 0 when nothing exposure-related changed", () => {
     const base = tree("same-base", { "svc.yaml": clusterIpService });
     const head = tree("same-head", { "svc.yaml": `# reformatted\n${clusterIpService.replace("{ app: api }", "\n    app: api")}` });
@@ -162,17 +163,71 @@ describe("exit codes", () => {
     expect(stderr).toContain("nodeport");
   });
 
-  it("exits 2 with usage on a missing side, an unknown format or an unknown flag", () => {
-    for (const args of [
-      ["--base", join(sample, "base")],
-      ["--base", join(sample, "base"), "--head", join(sample, "head"), "--format", "html"],
-      ["--frobnicate"],
-      ["--base", join(scratch, "does-not-exist"), "--head", join(sample, "head")],
-    ]) {
-      const { code, stderr } = run(args);
+  it("exits 2 on a usage error with the message and one line pointing at --help, not the whole help", () => {
+    for (const [args, message] of [
+      [["--base", join(sample, "base")], "--base and --head go together"],
+      [["--base", join(sample, "base"), "--head", join(sample, "head"), "--format", "html"], '--format must be one of text, json, markdown, sarif; got "html"'],
+      [["--frobnicate"], "unknown option --frobnicate"],
+      [["--base", join(scratch, "does-not-exist"), "--head", join(sample, "head")], `no such directory: ${join(scratch, "does-not-exist")}`],
+      [[], "give one of: --base DIR --head DIR, --git BASE..HEAD, --staged, --worktree"],
+    ] as const) {
+      const { code, stdout, stderr } = run([...args]);
       expect(code, args.join(" ")).toBe(2);
-      expect(stderr).toContain("Usage: exposure-review");
+      expect(stdout).toBe("");
+      expect(stderr).toBe(`exposure-review: ${message}\nRun 'exposure-review --help' for usage.\n`);
     }
+  });
+
+  it("suggests the nearest option, command or value for a typo", () => {
+    expect(run(["--fromat", "json"]).stderr).toContain("unknown option --fromat (did you mean --format?)");
+    expect(run(["--fail-no=warning"]).stderr).toContain("unknown option --fail-no (did you mean --fail-on?)");
+    expect(run(["scna"]).stderr).toContain('unknown command "scna" (did you mean "scan"?)');
+    expect(run(["scan", sample, "--level", "pubilc"]).stderr).toContain('got "pubilc" (did you mean public?)');
+    const far = run(["--zzzzzzzz"]);
+    expect(far.code).toBe(2);
+    expect(far.stderr).not.toContain("did you mean");
+  });
+
+  it("names a --config file that does not exist as missing", () => {
+    const missing = join(scratch, "no-such-config.yml");
+    const { code, stderr } = run(["--base", join(sample, "base"), "--head", join(sample, "head"), "--config", missing]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`config file not found: ${missing}`);
+  });
+
+  it("--fail-on decides which conclusions exit 1; --quiet prints only when the command fails", () => {
+    const base = tree("failon-base", { "svc.yaml": clusterIpService });
+    const head = tree("failon-head", { "svc.yaml": clusterIpService.replace("spec:\n", "spec:\n  type: NodePort\n") });
+    const neutral = ["--base", base, "--head", head];
+    const failing = ["--base", join(sample, "base"), "--head", join(sample, "head")];
+    expect(run([...neutral, "--fail-on", "failure"]).code).toBe(0);
+    expect(run([...neutral, "--fail-on", "warning"]).code).toBe(1);
+    expect(run([...failing, "--fail-on", "never"]).code).toBe(0);
+    expect(run([...failing, "--fail-on", "warning"]).code).toBe(1);
+    expect(run([...failing, "--fail-on", "sometimes"]).stderr).toContain("--fail-on must be one of failure, warning, never");
+
+    const quietPass = run([...neutral, "--quiet"]);
+    expect([quietPass.code, quietPass.stdout]).toEqual([0, ""]);
+    const quietFail = run([...failing, "-q"]);
+    expect(quietFail.code).toBe(1);
+    expect(quietFail.stdout).toContain("public-without-tls");
+  });
+
+  it("colours text only when asked: FORCE_COLOR on, NO_COLOR off, a pipe by default", () => {
+    const args = ["--base", join(sample, "base"), "--head", join(sample, "head")];
+    const ansi = /\u001b\[\d+m/;
+    expect(run(args).stdout).not.toMatch(ansi);
+    expect(run(args, root, { FORCE_COLOR: "1" }).stdout).toMatch(ansi);
+    expect(run(args, root, { FORCE_COLOR: "0" }).stdout).not.toMatch(ansi);
+    expect(run(args, root, { NO_COLOR: "1" }).stdout).not.toMatch(ansi);
+    // Colour is for the terminal report only: machine formats never carry escape codes.
+    expect(run([...args, "--format", "json"], root, { FORCE_COLOR: "1" }).stdout).not.toMatch(ansi);
+  });
+
+  it("documents the exit codes, 3 included, in --help", () => {
+    const { stdout } = run(["--help"]);
+    expect(stdout).toMatch(/^ {2}3 {2}internal error/m);
+    expect(stdout).toMatch(/^ {2}2 {2}usage or configuration error/m);
   });
 
   it("prints help and exits 0", () => {
@@ -182,7 +237,7 @@ describe("exit codes", () => {
   });
 });
 
-describe("--git", () => {
+describe("--git", { timeout: 180_000 }, () => {
   function git(cwd: string, ...args: string[]) {
     const result = spawnSync("git", args, {
       cwd,
@@ -223,15 +278,208 @@ describe("--git", () => {
     }
   });
 
-  it("exits 2 outside a repository or on an unknown revision", () => {
+  it("accepts ranges as git does: an omitted side is HEAD", () => {
+    const repo = join(scratch, "repo");
+    git(repo, "checkout", "-q", "feature");
+    const names = (args: string[]) => {
+      const { code, stdout, stderr } = run([...args, "--format", "json"], repo);
+      expect(stderr, args.join(" ")).toBe("");
+      return [code, JSON.parse(stdout).objects.map((o: { name: string }) => o.name)];
+    };
+    expect(names(["--git", "main.."])).toEqual([0, ["api", "ledger"]]);
+    expect(names(["--git", "main..."])).toEqual([0, ["api", "ledger"]]);
+    expect(names(["--git", "..main"])).toEqual([0, ["api", "ledger"]]);
+    expect(names(["--git", "feature..main"])).toEqual([0, ["api", "ledger"]]);
+    expect(run(["--git", ".."], repo).stderr).toContain('--git takes a range');
+  });
+
+  it("exits 2 outside a repository (said as such) or on an unknown revision", () => {
     const notRepo = mkdtempSync(join(tmpdir(), "exposure-norepo-"));
     try {
-      expect(run(["--git", "main..feature"], notRepo).code).toBe(2);
+      const outside = run(["--git", "main..feature"], notRepo);
+      expect(outside.code).toBe(2);
+      expect(outside.stderr).toContain(`not a git repository: ${notRepo}`);
+      expect(run(["--staged"], notRepo).stderr).toContain("not a git repository");
       const { code, stderr } = run(["--git", "main..nope"], join(scratch, "repo"));
       expect(code).toBe(2);
       expect(stderr).toContain("nope");
     } finally {
       rmSync(notRepo, { recursive: true, force: true });
     }
+  });
+});
+
+function gitIn(cwd: string, ...args: string[]) {
+  const result = spawnSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const publicLbService = clusterIpService.replace("spec:\n", "spec:\n  type: LoadBalancer\n").replace("- port: 9000", "- port: 80\n      name: http");
+
+describe("--staged and --worktree", { timeout: 180_000 }, () => {
+  it("reviews the index against HEAD, and the files on disk (untracked too) against HEAD", () => {
+    const repo = join(scratch, "uncommitted");
+    mkdirSync(join(repo, "k8s"), { recursive: true });
+    gitIn(repo, "init", "-q", "-b", "main");
+    writeFileSync(join(repo, "k8s/api.yaml"), clusterIpService);
+    gitIn(repo, "add", ".");
+    gitIn(repo, "commit", "-qm", "base");
+    // Staged: the api Service becomes a public load balancer. Unstaged: it goes back to ClusterIP on
+    // disk, and an untracked NodePort appears. Each mode must see its own side.
+    writeFileSync(join(repo, "k8s/api.yaml"), publicLbService);
+    gitIn(repo, "add", "k8s/api.yaml");
+    writeFileSync(join(repo, "k8s/api.yaml"), clusterIpService);
+    writeFileSync(join(repo, "k8s/debug.yaml"), clusterIpService.replace("name: api", "name: debug").replace("spec:\n", "spec:\n  type: NodePort\n"));
+
+    const staged = run(["--staged", "--format", "json"], join(repo, "k8s"));
+    expect(staged.stderr).toBe("");
+    expect(staged.code).toBe(1);
+    expect(JSON.parse(staged.stdout).objects.map((o: { name: string; file: string; classification: string }) => [o.name, o.file, o.classification])).toEqual([
+      ["api", "k8s/api.yaml", "public"],
+    ]);
+
+    const worktree = run(["--worktree", "--format", "json"], repo);
+    expect(worktree.code).toBe(0);
+    expect(JSON.parse(worktree.stdout).objects.map((o: { name: string; classification: string }) => [o.name, o.classification])).toEqual([
+      ["debug", "widened"],
+    ]);
+  });
+
+  it("works in a repository without commits (everything staged is added)", () => {
+    const repo = join(scratch, "fresh");
+    mkdirSync(repo, { recursive: true });
+    gitIn(repo, "init", "-q", "-b", "main");
+    writeFileSync(join(repo, "lb.yaml"), publicLbService);
+    gitIn(repo, "add", ".");
+    const { code, stdout } = run(["--staged", "--format", "json"], repo);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).objects.map((o: { change: string }) => o.change)).toEqual(["added"]);
+  });
+});
+
+describe("the pre-commit hook, run by git commit", { timeout: 180_000 }, () => {
+  it("refuses a commit that adds a public plain-HTTP load balancer, and lets a safe change through", () => {
+    // The hook's command exactly as .pre-commit-hooks.yaml declares it, found on PATH as pre-commit
+    // (language: node) puts it there; installed as a plain git hook.
+    const hooks = parse(readFileSync(join(root, ".pre-commit-hooks.yaml"), "utf8")) as { id: string; entry: string; pass_filenames: boolean }[];
+    const hook = hooks.find((h) => h.id === "exposure-review")!;
+    expect(hook.pass_filenames).toBe(false);
+    const binDir = join(scratch, "path-bin");
+    mkdirSync(binDir, { recursive: true });
+    symlinkSync(bin, join(binDir, "exposure-review"));
+
+    const repo = join(scratch, "hooked");
+    mkdirSync(join(repo, "deploy"), { recursive: true });
+    gitIn(repo, "init", "-q", "-b", "main");
+    writeFileSync(join(repo, "deploy/api.yaml"), clusterIpService);
+    gitIn(repo, "add", ".");
+    expect(gitIn(repo, "commit", "-qm", "base").code).toBe(0);
+    writeFileSync(join(repo, ".git/hooks/pre-commit"), `#!/bin/sh\nexec ${hook.entry}\n`, { mode: 0o755 });
+    const commit = (message: string) =>
+      spawnSync("git", ["commit", "-qm", message], {
+        cwd: repo,
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${binDir}:${process.env.PATH}`, NO_COLOR: "1", GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@e", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@e" },
+      });
+
+    writeFileSync(join(repo, "deploy/api.yaml"), publicLbService);
+    gitIn(repo, "add", ".");
+    const refused = commit("expose api");
+    expect(refused.status).toBe(1);
+    // git sends a hook's stdout to stderr, where the user sees why the commit was refused.
+    expect(refused.stderr).toContain("public-without-tls");
+    expect(gitIn(repo, "log", "--oneline").stdout.trim().split("\n")).toHaveLength(1);
+
+    writeFileSync(join(repo, "deploy/api.yaml"), clusterIpService.replace("{ app: api }", "{ app: api, tier: backend }"));
+    gitIn(repo, "add", ".");
+    const passed = commit("relabel api");
+    expect(passed.stderr).toBe("");
+    expect(passed.stdout).toBe("");
+    expect(passed.status).toBe(0);
+    expect(gitIn(repo, "log", "--oneline").stdout.trim().split("\n")).toHaveLength(2);
+  });
+});
+
+describe("scan", { timeout: 180_000 }, () => {
+  const head = join(sample, "head");
+
+  it("lists every object of a tree, public first, with entry points and findings; --level filters", () => {
+    const text = run(["scan", head]);
+    expect(text.code).toBe(1);
+    const headers = text.stdout.split("\n").filter((line) => /^[A-Z]+ +(Service|Ingress) /.test(line));
+    expect(headers.map((line) => line.split(/\s+/).slice(0, 3).join(" "))).toEqual([
+      "PUBLIC Service shop/checkout",
+      "PUBLIC Ingress shop/storefront",
+      "NODE Service shop/orders-db",
+    ]);
+    expect(text.stdout).toContain("shop.example.com/ (TLS), api.shop.example.com/");
+
+    const json = run(["scan", "--level", "public", "--format", "json"], head);
+    expect(json.code).toBe(1);
+    const inventory = JSON.parse(json.stdout);
+    expect(inventory.counts).toMatchObject({ listed: 2, total: 3, public: 2, node: 0 });
+    expect(inventory.objects.map((o: { name: string; level: string }) => [o.name, o.level])).toEqual([
+      ["checkout", "public"],
+      ["storefront", "public"],
+    ]);
+  });
+
+  it("prints markdown and SARIF", () => {
+    const markdown = run(["scan", head, "--format", "markdown"]);
+    expect(markdown.stdout).toContain("| public | Service shop/checkout |");
+    const sarif = JSON.parse(run(["scan", head, "--format", "sarif"]).stdout);
+    expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId).sort()).toEqual([
+      "nodeport",
+      "public-loadbalancer",
+      "public-without-tls",
+      "public-without-tls",
+      "sensitive-port-exposed",
+    ]);
+  });
+
+  it("--ref lists the tree of one commit, reading that commit's config", () => {
+    const repo = join(scratch, "scan-ref");
+    mkdirSync(join(repo, "k8s"), { recursive: true });
+    gitIn(repo, "init", "-q", "-b", "main");
+    writeFileSync(join(repo, "k8s/lb.yaml"), publicLbService);
+    mkdirSync(join(repo, ".github"));
+    writeFileSync(join(repo, ".github/exposure.yml"), 'rules:\n  public-without-tls: "off"\n');
+    gitIn(repo, "add", ".");
+    gitIn(repo, "commit", "-qm", "one");
+    writeFileSync(join(repo, "k8s/lb.yaml"), clusterIpService);
+    gitIn(repo, "commit", "-qam", "two");
+
+    const old = run(["scan", "--ref", "HEAD~1", "--format", "json"], repo);
+    expect(old.stderr).toBe("");
+    expect(JSON.parse(old.stdout).objects.map((o: { file: string; level: string; findings: { rule: string }[] }) => [o.file, o.level, o.findings.map((f) => f.rule)])).toEqual([
+      ["k8s/lb.yaml", "public", ["public-loadbalancer"]],
+    ]);
+    const now = run(["scan", "k8s", "--ref", "HEAD", "--format", "json"], repo);
+    expect(JSON.parse(now.stdout).objects.map((o: { file: string; level: string }) => [o.file, o.level])).toEqual([["lb.yaml", "cluster"]]);
+    expect(run(["scan", "--ref", "nope"], repo).stderr).toContain("nope");
+  });
+});
+
+describe("an internal error", () => {
+  it("exits 3 with the error on stderr, distinct from usage (2) and failure (1)", async () => {
+    const { main } = await import("../src/cli.js");
+    let stderr = "";
+    const code = await main(["--base", join(sample, "base"), "--head", join(sample, "head")], {
+      // A closed pipe: writing the report throws.
+      stdout: {
+        write() {
+          throw Object.assign(new Error("write EPIPE"), { code: "EPIPE" });
+        },
+      },
+      stderr: { write: (text: string) => (stderr += text) },
+      cwd: root,
+      env: {},
+    });
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/^exposure-review: internal error \(exit 3\): Error: write EPIPE/);
   });
 });

@@ -9,10 +9,21 @@
  *   go-yaml v2, not strict; kubernetes/kubernetes#89303 and #125885 show the last value being
  *   applied). The review must see what the cluster would get, e.g. `type: ClusterIP` followed by
  *   `type: LoadBalancer` is a LoadBalancer, not a syntax error that hides it.
- * - A file with a Go template marker (`{{ … }}`) outside comments and block scalars is a template as
- *   a whole: one `template` error, no objects. Half-read templates would invent objects and names.
- *   `${{ … }}` (GitHub Actions) is not a marker, and block scalars (`|`, `>`) are skipped because
- *   ConfigMaps legitimately embed Alertmanager / nginx templates there.
+ * - Templates are told apart per document, not per file (docker-compose files, Grafana dashboards,
+ *   ConfigMaps that embed them, workflows, goreleaser and Kyverno policies all hold `{{`). A document
+ *   is a template when it does not parse and holds a `{{ … }}` marker, or when a marker stands outside
+ *   quoted and block scalars (and comments) of a document that could carry exposure (an exposure kind,
+ *   a `*List` of one, or a `kind`/`apiVersion` that is not a plain string). A Service or Ingress with a
+ *   marker in any string but a block scalar is a template too: its names and fields are not what the
+ *   cluster gets. Everything else is read, or ignored when it is not a Kubernetes object. A file gets
+ *   one `template` entry per side (at its first templated document), never one per document.
+ *   `${{ … }}` (GitHub Actions) is not a marker.
+ * - kubectl reads a JSON stream (objects back to back, `{…}{…}` or one per line): so does the parser,
+ *   each object as a document of its own, with its own positions.
+ * - A document that does not parse and holds git merge-conflict markers (`<<<<<<<`, `=======`,
+ *   `>>>>>>>` at the start of a line) is named as such, with the marker's line.
+ * - Lines never point past the end of the file: an offset at the very end (an unterminated flow map)
+ *   is the last line, as an editor numbers it.
  * - A Service or Ingress without `metadata.name` is a `syntax` error (kubectl refuses it, and without
  *   a name it cannot be matched across sides); any other kind without a name is simply not an object.
  * - Merge keys are expanded where they stand, as go-yaml v2 (kubectl) does: `<<` overwrites the keys
@@ -69,6 +80,8 @@ export const parseMessages = {
   binary: () => "File is binary, not a manifest; it was not reviewed.",
   template: (line: number) =>
     `Template marker ({{ … }}) at line ${line}: this is a Helm/Go template, not a manifest, so it was not reviewed. Review its rendered output instead.`,
+  conflict: (line: number, marker: string) =>
+    `Merge conflict markers (${marker}) at line ${line}: the document was not read. Resolve the conflict so it can be reviewed.`,
   syntax: (line: number, column: number, problem: string) => `Invalid YAML at line ${line}, column ${column}: ${problem}`,
   aliasBomb: () =>
     `Alias expansion exceeds the limit of ${MAX_ALIAS_COUNT} (an alias bomb?); the document was not read.`,
@@ -107,15 +120,9 @@ export function parseManifestFile(file: ManifestFile, side: Side): ParsedFile {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const lineStarts = lineStartOffsets(text);
-  const context: FileContext = { path: file.path, side, text, lineStarts, parsed, sourceLines: undefined };
+  const context: FileContext = { path: file.path, side, text, lineStarts, lineCount: lineCount(text, lineStarts), parsed, sourceLines: undefined };
 
-  const marker = findTemplateMarker(text);
-  if (marker >= 0) {
-    const { line } = position(context, marker);
-    return fail("template", parseMessages.template(line), line);
-  }
-
-  const chunks = documentChunks(text, lineStarts);
+  const chunks = jsonStreamChunks(text) ?? documentChunks(text, lineStarts);
   for (let i = 0; i < chunks.length; i++) {
     const start = chunks[i] as number;
     const end = i + 1 < chunks.length ? (chunks[i + 1] as number) : text.length;
@@ -133,6 +140,8 @@ interface FileContext {
   text: string;
   /** Offset of the first character of each line; `lineStarts[0]` is 0. */
   lineStarts: number[];
+  /** Lines as an editor numbers them: a final newline does not start another line. */
+  lineCount: number;
   parsed: ParsedFile;
   /** Built when the file's first object is, then shared by all of them. */
   sourceLines: string[] | undefined;
@@ -146,6 +155,8 @@ interface DocumentContext {
   chunkStart: number;
   /** The piece's text, kept for the error entries of a document that cannot be read. */
   chunkText: string;
+  /** Offset (in the piece) of the first `{{ … }}` marker outside quoted and block scalars, or -1. */
+  plainMarker: number;
 }
 
 /**
@@ -166,12 +177,13 @@ function readChunk(file: FileContext, chunkStart: number, chunkText: string): vo
   }
   if (docs.length === 0) {
     const streamError = composer.streamInfo().errors[0];
-    if (streamError) addSyntaxError(file, chunkText, chunkStart + streamError.pos[0], streamError.message);
+    if (streamError) addBrokenPiece(file, chunkText, chunkStart, streamError.pos[0], streamError.message);
     return;
   }
   // Anchors and aliases are rare in manifests: look for self-reference only where both can occur.
   const mayHaveAliases = chunkText.includes("&") && chunkText.includes("*");
-  for (const doc of docs) readDocument({ file, doc, chunkStart, chunkText }, mayHaveAliases);
+  const plainMarker = findTemplateMarker(chunkText, false);
+  for (const doc of docs) readDocument({ file, doc, chunkStart, chunkText, plainMarker }, mayHaveAliases);
 }
 
 class NestingTooDeep extends Error {
@@ -197,7 +209,7 @@ function readDocument(context: DocumentContext, mayHaveAliases: boolean): void {
   // The yaml library still builds a tree for a broken document; none of it is trusted.
   const firstError = doc.errors[0];
   if (firstError) {
-    addSyntaxError(file, chunkText, chunkStart + firstError.pos[0], firstError.message);
+    addBrokenPiece(file, chunkText, chunkStart, firstError.pos[0], firstError.message);
     return;
   }
   const root = doc.contents;
@@ -223,7 +235,27 @@ function readDocument(context: DocumentContext, mayHaveAliases: boolean): void {
     addError(file, chunkText, "syntax", bomb ? parseMessages.aliasBomb() : parseMessages.unreadable(errorText(error)), rootLine);
     return;
   }
+  if (context.plainMarker >= 0 && mayCarryExposure(body, 0)) {
+    addTemplate(file, chunkText, chunkStart + context.plainMarker);
+    return;
+  }
   collectObjects(context, body, root, 0);
+}
+
+/**
+ * Whether a parsed document could hold a Service or Ingress, so a template marker in it matters: an
+ * exposure kind, a `*List` with such an item, or a `kind`/`apiVersion` that a template wrote (not a
+ * plain string). docker-compose files, workflows and Kyverno policies hold none of these.
+ */
+function mayCarryExposure(value: unknown, listDepth: number): boolean {
+  if (!isPlainObject(value)) return false;
+  const { apiVersion, kind } = value;
+  if (("kind" in value && typeof kind !== "string") || ("apiVersion" in value && typeof apiVersion !== "string")) return true;
+  if (typeof kind !== "string" || typeof apiVersion !== "string") return false;
+  if (kind.endsWith("List")) {
+    return listDepth < MAX_LIST_DEPTH && (!Array.isArray(value.items) || value.items.some((item) => mayCarryExposure(item, listDepth + 1)));
+  }
+  return isExposureObject({ apiVersion, kind });
 }
 
 /** How deep `*List` items may nest in `*List` items (kubectl flattens nested lists too). */
@@ -255,6 +287,13 @@ function collectObjects(context: DocumentContext, value: unknown, node: YamlNode
     return;
   }
   const namespace = typeof metadata?.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : "default";
+  if (isExposureObject({ apiVersion, kind })) {
+    const quotedMarker = node ? templateStringIn(node, chunkText) : -1;
+    if (quotedMarker >= 0) {
+      addTemplate(file, chunkText, chunkStart + quotedMarker);
+      return;
+    }
+  }
   file.sourceLines ??= splitLines(file.text, file.lineStarts);
 
   const object: ManifestObject = {
@@ -338,16 +377,25 @@ function isWhitespace(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
+/** 1-based line and column of `offset`, on a line that exists (see lineCount). */
 function position(file: FileContext, offset: number): { line: number; column: number } {
   const starts = file.lineStarts;
   let low = 0;
-  let high = starts.length - 1;
+  let high = file.lineCount - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
     if ((starts[mid] as number) <= offset) low = mid;
     else high = mid - 1;
   }
   return { line: low + 1, column: offset - (starts[low] as number) + 1 };
+}
+
+/**
+ * The number of lines an editor (and GitHub) shows: `a\n` is one line, not two. An offset at the very
+ * end of a file that ends with a newline then counts on the last line, never one past it.
+ */
+function lineCount(text: string, lineStarts: readonly number[]): number {
+  return text.endsWith("\n") && lineStarts.length > 1 ? lineStarts.length - 1 : lineStarts.length;
 }
 
 function lineStartOffsets(text: string): number[] {
@@ -526,10 +574,12 @@ function documentChunks(text: string, lineStarts: readonly number[]): number[] {
 }
 
 /**
- * Offset of the first Go template marker that YAML would read as content, or -1. The lexer tells
- * comments, block scalars and quoted strings apart far more reliably than a regular expression.
+ * Offset of the first Go template marker that YAML would read as content, or -1. With `quoted`
+ * false, markers inside quoted scalars do not count (a dashboard's JSON in a string is data). The
+ * lexer tells comments, block scalars and quoted strings apart far more reliably than a regular
+ * expression.
  */
-function findTemplateMarker(text: string): number {
+function findTemplateMarker(text: string, quoted: boolean): number {
   const first = text.indexOf("{{");
   if (first < 0 || text.indexOf("}}", first + 2) < 0) return -1;
   let offset = 0;
@@ -556,18 +606,85 @@ function findTemplateMarker(text: string): number {
       continue;
     }
     if (token.startsWith("#")) continue;
+    if (!quoted && (token.startsWith('"') || token.startsWith("'"))) continue;
     // `{{ x }}` in flow position lexes as two flow-map starts.
     if (token === "{") {
       if (previousFlowStart === start - 1 && text.indexOf("}}", start + 1) >= 0) return start - 1;
       previousFlowStart = start;
       continue;
     }
-    for (let at = token.indexOf("{{"); at >= 0; at = token.indexOf("{{", at + 2)) {
-      const isActionsExpression = at > 0 && token.charCodeAt(at - 1) === 0x24; // `${{ … }}`
-      if (!isActionsExpression && text.indexOf("}}", start + at + 2) >= 0) return start + at;
-    }
+    const at = markerIn(token);
+    if (at >= 0 && text.indexOf("}}", start + at + 2) >= 0) return start + at;
   }
   return -1;
+}
+
+/** Offset of a `{{` in `value` that opens a Go template action (not GitHub's `${{ … }}`), or -1. */
+function markerIn(value: string): number {
+  for (let at = value.indexOf("{{"); at >= 0; at = value.indexOf("{{", at + 2)) {
+    if (at === 0 || value.charCodeAt(at - 1) !== 0x24) return at;
+  }
+  return -1;
+}
+
+/**
+ * Offset (in the piece) of a quoted or plain scalar of `node` that holds a `{{ … }}` action, or -1.
+ * Block scalars are left out: annotations and data embed other tools' templates there.
+ */
+function templateStringIn(node: YamlNode, chunkText: string): number {
+  let found = -1;
+  visit(node, {
+    Scalar(_key, scalar) {
+      if (scalar.type === "BLOCK_LITERAL" || scalar.type === "BLOCK_FOLDED" || typeof scalar.value !== "string") return undefined;
+      const at = markerIn(scalar.value);
+      if (at < 0 || scalar.value.indexOf("}}", at + 2) < 0) return undefined;
+      found = scalar.range ? scalar.range[0] : 0;
+      return visit.BREAK;
+    },
+  });
+  return found >= 0 && found <= chunkText.length ? found : -1;
+}
+
+/**
+ * The start of each value of a kubectl JSON stream (`{…}{…}`, or one object per line), or undefined
+ * when the text is not such a stream (a single JSON value, YAML, anything else). One linear scan that
+ * knows strings and escapes; the values are then parsed one by one like YAML documents.
+ */
+function jsonStreamChunks(text: string): number[] | undefined {
+  let at = skipJsonWhitespace(text, 0);
+  if (text.charCodeAt(at) !== 0x7b) return undefined; // `{`
+  const starts: number[] = [];
+  while (at < text.length) {
+    if (text.charCodeAt(at) !== 0x7b) return undefined;
+    // The first value's piece starts at 0, so a leading byte-order mark or blank line stays in it.
+    starts.push(starts.length === 0 ? 0 : at);
+    let depth = 0;
+    let inString = false;
+    for (; at < text.length; at++) {
+      const code = text.charCodeAt(at);
+      if (inString) {
+        if (code === 0x5c) at++; // `\`: skip the escaped character
+        else if (code === 0x22) inString = false;
+      } else if (code === 0x22) inString = true;
+      else if (code === 0x7b || code === 0x5b) depth++;
+      else if (code === 0x7d || code === 0x5d) {
+        depth--;
+        if (depth === 0) {
+          at++;
+          break;
+        }
+      }
+    }
+    if (depth !== 0) break; // an unterminated last value: it gets its own syntax error
+    at = skipJsonWhitespace(text, at);
+  }
+  return starts.length > 1 ? starts : undefined;
+}
+
+function skipJsonWhitespace(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && isWhitespace(text.charCodeAt(at))) at++;
+  return at;
 }
 
 /**
@@ -603,9 +720,44 @@ function formatSize(bytes: number): string {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-function addSyntaxError(file: FileContext, piece: string, offset: number, problem: string): void {
-  const { line, column } = position(file, offset);
+/**
+ * A piece the parser refused at `offset` (relative to the piece): merge-conflict markers are named as
+ * such, a piece with a template marker is a template, anything else is a syntax error.
+ */
+function addBrokenPiece(file: FileContext, piece: string, chunkStart: number, offset: number, problem: string): void {
+  const conflict = conflictMarker(piece);
+  if (conflict) {
+    const { line } = position(file, chunkStart + conflict.offset);
+    addError(file, piece, "syntax", parseMessages.conflict(line, conflict.marker), line);
+    return;
+  }
+  const marker = findTemplateMarker(piece, true);
+  if (marker >= 0) {
+    addTemplate(file, piece, chunkStart + marker);
+    return;
+  }
+  const { line, column } = position(file, chunkStart + offset);
   addError(file, piece, "syntax", parseMessages.syntax(line, column, problem), line);
+}
+
+/** The first git merge-conflict marker line of `text`: `<<<<<<<`, `=======` or `>>>>>>>` starting a line. */
+function conflictMarker(text: string): { offset: number; marker: string } | undefined {
+  const found = /^(<{7}|={7}|>{7})(?:[ \t].*)?\r?$/m.exec(text);
+  return found ? { offset: found.index, marker: found[1] as string } : undefined;
+}
+
+/**
+ * A templated piece. The file gets one `template` entry per side, at its first templated document;
+ * every templated piece is kept, since each could hold objects the other side has.
+ */
+function addTemplate(file: FileContext, piece: string, offset: number): void {
+  const existing = file.parsed.errors.find((error) => error.reason === "template");
+  if (existing) {
+    (file.parsed.unreadablePieces ??= []).push({ text: piece, error: existing, template: true });
+    return;
+  }
+  const { line } = position(file, offset);
+  addError(file, piece, "template", parseMessages.template(line), line);
 }
 
 /**
@@ -613,8 +765,9 @@ function addSyntaxError(file: FileContext, piece: string, offset: number, proble
  * tell which objects it could have held: only those are "unknown" on this side, not the whole file.
  */
 function addError(file: FileContext, piece: string, reason: ErrorReason, message: string, line: number): void {
-  file.parsed.errors.push(reviewError(file.path, file.side, reason, message, line));
-  (file.parsed.unreadablePieces ??= []).push(piece);
+  const error = reviewError(file.path, file.side, reason, message, line);
+  file.parsed.errors.push(error);
+  (file.parsed.unreadablePieces ??= []).push({ text: piece, error, template: reason === "template" });
 }
 
 function reviewError(path: string, side: Side, reason: ErrorReason, message: string, line: number | undefined): ReviewError {

@@ -139,11 +139,20 @@ export interface ParsedFile {
   objects: ManifestObject[];
   errors: ReviewError[];
   /**
-   * The text of each piece (document) that could not be read, when the rest of the file was. Absent
-   * when the file as a whole was not read (template, binary, too large). Lets the review treat as
-   * unknown only the objects a broken piece could have held.
+   * Each piece (document) that could not be read, when the rest of the file was. Absent when the
+   * file as a whole was not read (binary, too large). Lets the review treat as unknown only the
+   * objects a broken piece could have held, and say which ones on the error entry.
    */
-  unreadablePieces?: string[];
+  unreadablePieces?: UnreadablePiece[];
+}
+
+/** A document that could not be read on one side, with the error entry that reports it. */
+export interface UnreadablePiece {
+  text: string;
+  /** The entry in `errors` for this piece; the review adds the ids of the objects it hides. */
+  error: ReviewError;
+  /** A template's names are not literal: it could hold any object of a kind it spells out. */
+  template: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

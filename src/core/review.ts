@@ -19,6 +19,7 @@ import type {
   Report,
   ReviewError,
   Side,
+  UnreadablePiece,
 } from "./model.js";
 import { asRecord } from "./fields.js";
 import { buildObjectIndex, type ObjectIndex } from "./graph.js";
@@ -130,7 +131,7 @@ interface SideObjects {
    * Files with a parse error: the text of their unreadable pieces, or undefined when the whole file
    * could not be read. Objects missing there are unknown rather than gone (see couldBeUnreadable).
    */
-  unreadableFiles: Map<string, readonly string[] | undefined>;
+  unreadableFiles: Map<string, readonly UnreadablePiece[] | undefined>;
   fileCount: number;
 }
 
@@ -139,7 +140,7 @@ function readSide(files: ManifestFile[], side: Side, parse: (file: ManifestFile)
   const objects: ManifestObject[] = [];
   const allObjects: ManifestObject[] = [];
   const errors: ReviewError[] = [];
-  const unreadableFiles = new Map<string, readonly string[] | undefined>();
+  const unreadableFiles = new Map<string, readonly UnreadablePiece[] | undefined>();
   const firstById = new Map<string, ManifestObject>();
   for (const file of parsed) {
     errors.push(...file.errors);
@@ -195,7 +196,7 @@ interface SideIndexes {
 function couldBeUnreadable(side: SideObjects, object: ManifestObject): boolean {
   if (!side.unreadableFiles.has(object.file)) return false;
   const pieces = side.unreadableFiles.get(object.file);
-  return pieces === undefined || pieces.some((text) => mentionsWord(text, object.kind) && mentionsWord(text, object.name));
+  return pieces === undefined || pieces.some(({ text, template }) => mentionsWord(text, object.kind) && (template || mentionsWord(text, object.name)));
 }
 
 /** `word` in `text` not run on into a longer name (`db` is not in `db-replica` or `ServiceAccount`). */
@@ -322,7 +323,8 @@ function runRules(head: ObjectSide, base: ObjectSide | undefined, config: Config
   return findings.sort((a, b) => a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
-function decideConclusion(objects: ObjectReport[], errors: ReviewError[], config: Config): Conclusion {
+/** The conclusion that `objects` and `errors` give under `config` (also the inventory's, on the objects it lists). */
+export function decideConclusion(objects: ObjectReport[], errors: ReviewError[], config: Config): Conclusion {
   let worst: Conclusion = "success";
   const raise = (to: Conclusion) => {
     if (to === "failure" || (to === "neutral" && worst === "success")) worst = to;

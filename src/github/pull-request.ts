@@ -132,16 +132,30 @@ export async function readManifests(
     if (readHead && keep(file.path)) wanted.push({ side: "head", path: file.path, sha: shas.head });
   }
   const result = { base: [] as ManifestFile[], head: [] as ManifestFile[] };
-  for (const [number, request] of blobQueries(repo, wanted).entries()) {
-    const chunk = wanted.slice(number * BLOBS_PER_QUERY, (number + 1) * BLOBS_PER_QUERY);
-    const answers = await queryBlobs(octokit, request, chunk.length);
-    for (const [index, request] of chunk.entries()) {
-      const blob = answers[index];
-      if (!blob) continue; // not a blob at that commit (a submodule, or gone): nothing to review
-      result[request.side].push(await toManifestFile(octokit, repo, request, blob));
-    }
+  const read = await readBlobs(octokit, repo, wanted);
+  for (const [index, request] of wanted.entries()) {
+    const file = read[index];
+    if (file) result[request.side].push(file); // else not a blob at that commit (a submodule, or gone)
   }
   return result;
+}
+
+/**
+ * The texts of `blobs` (path at a commit), in order, in one GraphQL query per `BLOBS_PER_QUERY`;
+ * undefined where the commit holds no blob at that path. Shared by the changed files and the tree
+ * views of the render stage (src/github/tree.ts).
+ */
+export async function readBlobs(octokit: GitHub, repo: RepoRef, blobs: readonly BlobRequest[]): Promise<(ManifestFile | undefined)[]> {
+  const files: (ManifestFile | undefined)[] = [];
+  for (const [number, query] of blobQueries(repo, blobs).entries()) {
+    const chunk = blobs.slice(number * BLOBS_PER_QUERY, (number + 1) * BLOBS_PER_QUERY);
+    const answers = await queryBlobs(octokit, query, chunk.length);
+    for (const [index, request] of chunk.entries()) {
+      const blob = answers[index];
+      files.push(blob ? await toManifestFile(octokit, repo, request, blob) : undefined);
+    }
+  }
+  return files;
 }
 
 /**

@@ -7,7 +7,7 @@ import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { MAX_MANIFEST_BYTES } from "../core/limits.js";
 import type { ManifestFile } from "../core/model.js";
-import { fileFromBytes } from "./read-tree.js";
+import { fileFromBytes, readFiles } from "./read-tree.js";
 
 const run = promisify(execFile);
 
@@ -23,13 +23,39 @@ export interface GitRange {
   headRev: string;
 }
 
-/** `A..B` compares A with B; `A...B` compares the merge base of A and B with B, as a pull request does. */
+/** Thrown when the directory is not inside a git work tree: a usage error, said as such. */
+export class NotAGitRepository extends Error {
+  constructor(readonly dir: string) {
+    super(`not a git repository: ${dir}`);
+  }
+}
+
+/** The work tree's top directory; NotAGitRepository when `cwd` is not in one. */
+export async function gitTopLevel(cwd: string): Promise<string> {
+  try {
+    const { stdout } = await run("git", ["rev-parse", "--show-toplevel"], { cwd, encoding: "utf8" });
+    return stdout.trim();
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? "";
+    if (/not a git repository/i.test(stderr) || (error as NodeJS.ErrnoException).code === "ENOENT") throw new NotAGitRepository(cwd);
+    throw new Error(`git rev-parse failed: ${stderr.trim()}`);
+  }
+}
+
+/**
+ * Ranges as `git diff` reads them: `A..B` compares A with B; `A...B` compares the merge base of A and B
+ * with B, as a pull request does; an omitted side is HEAD (`main..`, `..topic`, `main...`).
+ */
 export async function resolveRange(cwd: string, range: string): Promise<GitRange> {
-  const match = /^(.+?)(\.\.\.?)(.+)$/.exec(range);
-  if (!match) throw new Error(`--git takes BASE..HEAD (or BASE...HEAD); got "${range}"`);
-  const [, baseRef, dots, headRef] = match as unknown as [string, string, string, string];
+  const match = /^(.*?)(\.\.\.?)(.*)$/.exec(range);
+  if (!match || (match[1] === "" && match[3] === "")) {
+    throw new Error(`--git takes a range: BASE..HEAD, BASE...HEAD, or BASE.. (against HEAD); got "${range}"`);
+  }
+  const [, baseText, dots, headText] = match as unknown as [string, string, string, string];
+  const baseRef = baseText === "" ? "HEAD" : baseText;
+  const headRef = headText === "" ? "HEAD" : headText;
   const headRev = await revParse(cwd, headRef);
-  const baseRev = dots === "..." ? await git(cwd, ["merge-base", baseRef, headRef]) : await revParse(cwd, baseRef);
+  const baseRev = dots === "..." ? await git(cwd, ["merge-base", await revParse(cwd, baseRef), headRev]) : await revParse(cwd, baseRef);
   return { baseRev, headRev };
 }
 
@@ -37,11 +63,45 @@ export async function resolveRange(cwd: string, range: string): Promise<GitRange
 export async function readGitTrees(cwd: string, { baseRev, headRev }: GitRange, keep: (path: string) => boolean): Promise<GitTrees> {
   // -z: paths with spaces or unicode come through verbatim; --no-renames: a moved file is read on
   // both sides under its own path, and the core matches objects by identity anyway.
-  const changed = (await git(cwd, ["diff", "--name-only", "--no-renames", "-z", baseRev, headRev], false))
-    .split("\0")
-    .filter((path) => path !== "" && keep(path));
+  const changed = await changedPaths(cwd, [baseRev, headRev], keep);
   const [base, head] = await Promise.all([readBlobs(cwd, baseRev, changed), readBlobs(cwd, headRev, changed)]);
   return { base, head, baseRev, headRev };
+}
+
+/**
+ * What a commit would change now, for a pre-commit hook: `staged` compares the index with HEAD (what
+ * `git commit` records), `worktree` compares the files on disk with HEAD, including untracked files
+ * that are not ignored (a new manifest not yet added is still about to be deployed). Paths are relative
+ * to the repository's top. In a repository without commits the base side is empty.
+ */
+export async function readUncommitted(cwd: string, what: "staged" | "worktree", keep: (path: string) => boolean): Promise<GitTrees & { top: string }> {
+  const top = await gitTopLevel(cwd);
+  const baseRev = await revParse(top, "HEAD").catch(async () => git(top, ["hash-object", "-t", "tree", "/dev/null"]));
+  const changed = await changedPaths(top, what === "staged" ? ["--cached", baseRev] : [baseRev], keep);
+  if (what === "worktree") {
+    const untracked = (await git(top, ["ls-files", "--others", "--exclude-standard", "-z"], false)).split("\0");
+    changed.push(...untracked.filter((path) => path !== "" && keep(path)));
+  }
+  const base = await readBlobs(top, baseRev, changed);
+  // `:0:path` is the path's stage-0 entry in the index (a conflicted path has none: nothing to read).
+  const head = what === "staged" ? await readBlobs(top, ":0", changed) : await readFiles(top, changed);
+  return { base, head, baseRev, headRev: what === "staged" ? "index" : "worktree", top };
+}
+
+/** Every manifest of the tree at `rev`, under `cwd` (paths relative to `cwd`, as a directory scan gives them). */
+export async function readGitTree(cwd: string, rev: string, keep: (path: string) => boolean): Promise<ManifestFile[]> {
+  const commit = await revParse(cwd, rev);
+  const prefix = await git(cwd, ["rev-parse", "--show-prefix"]);
+  const paths = (await git(cwd, ["ls-tree", "-r", "-z", "--full-name", "--name-only", commit], false))
+    .split("\0")
+    .filter((path) => path !== "" && path.startsWith(prefix) && keep(path.slice(prefix.length)));
+  const top = await gitTopLevel(cwd);
+  const files = await readBlobs(top, commit, paths);
+  return files.map((file) => ({ ...file, path: file.path.slice(prefix.length) }));
+}
+
+async function changedPaths(cwd: string, diffArgs: string[], keep: (path: string) => boolean): Promise<string[]> {
+  return (await git(cwd, ["diff", "--name-only", "--no-renames", "-z", ...diffArgs], false)).split("\0").filter((path) => path !== "" && keep(path));
 }
 
 /** One file's text at a revision, or undefined when the revision has no such file. */
@@ -66,7 +126,7 @@ async function git(cwd: string, args: string[], trim = true): Promise<string> {
   }
 }
 
-/** Reads `rev:path` for every path through one `git cat-file --batch`; missing paths are skipped. */
+/** Reads `rev:path` for every path through one `git cat-file --batch`; missing paths are skipped. `rev` may be `:0` (the index). */
 function readBlobs(cwd: string, rev: string, paths: string[]): Promise<ManifestFile[]> {
   if (paths.length === 0) return Promise.resolve([]);
   return new Promise((resolve, reject) => {

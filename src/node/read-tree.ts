@@ -23,17 +23,28 @@ export async function readTree(root: string, keep: (path: string) => boolean = (
       }
       if (!entry.isFile()) continue;
       const path = relative(root, full).split(sep).join("/");
-      if (!keep(path)) continue;
-      const { size } = await stat(full);
-      if (size > MAX_MANIFEST_BYTES) {
-        files.push({ path, unreadable: "too-large", size });
-        continue;
-      }
-      files.push(fileFromBytes(path, await readFile(full)));
+      if (keep(path)) files.push(await readOne(full, path));
     }
   }
   await walk(root);
   return files;
+}
+
+/** The files at `paths` (relative to `root`, with `/`) that exist as regular files; others are skipped. */
+export async function readFiles(root: string, paths: readonly string[]): Promise<ManifestFile[]> {
+  const files: ManifestFile[] = [];
+  for (const path of paths) {
+    const full = join(root, ...path.split("/"));
+    const info = await stat(full).catch(() => undefined);
+    if (info?.isFile()) files.push(await readOne(full, path));
+  }
+  return files;
+}
+
+async function readOne(full: string, path: string): Promise<ManifestFile> {
+  const { size } = await stat(full);
+  if (size > MAX_MANIFEST_BYTES) return { path, unreadable: "too-large", size };
+  return fileFromBytes(path, await readFile(full));
 }
 
 /** Bytes to a ManifestFile; a NUL byte means binary (what git and GitHub use too). */

@@ -148,7 +148,7 @@ function objectDetails(object: ObjectReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-function findingItem(finding: Finding): string[] {
+export function findingItem(finding: Finding): string[] {
   const old = finding.new ? "" : " _(already present)_";
   return [
     `- ${SEVERITY_ICONS[finding.severity]} **${finding.severity}** ${ruleLink(finding)} (line ${finding.line}): ${escapeMarkdown(finding.message)}${old}`,
@@ -161,7 +161,7 @@ function ruleLink(finding: Finding): string {
   return `[\`${finding.rule}\`](${docsUrlFor(finding.rule)})`;
 }
 
-function errorRow(error: ReviewError): string {
+export function errorRow(error: ReviewError): string {
   const file = `${escapeMarkdown(error.file)}${error.side === "base" ? " (base)" : ""}`;
   return `| ${file} | ${error.line ?? ""} | ${error.reason} | ${escapeMarkdown(error.message)} |\n`;
 }

@@ -14,7 +14,7 @@ export interface TextOptions {
 
 const ICONS: Record<Severity, string> = { failure: "✖", warning: "⚠", notice: "ℹ" };
 
-type Style = "bold" | "dim" | "red" | "yellow" | "green" | "cyan";
+export type Style = "bold" | "dim" | "red" | "yellow" | "green" | "cyan";
 const ANSI: Record<Style, [number, number]> = {
   bold: [1, 22],
   dim: [2, 22],
@@ -36,11 +36,7 @@ const CLASSIFICATION_STYLE: Record<Classification, Style> = {
 };
 
 export function renderText(report: Report, options: TextOptions = {}): string {
-  const paint = (style: Style, text: string): string => {
-    if (!options.color) return text;
-    const [open, close] = ANSI[style];
-    return `\u001b[${open}m${text}\u001b[${close}m`;
-  };
+  const paint = painter(options.color ?? false);
   const blocks: string[] = [];
 
   if (report.objects.length === 0) blocks.push("No Service or Ingress changes.");
@@ -51,7 +47,16 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   return `${blocks.join("\n\n")}\n`;
 }
 
-type Paint = (style: Style, text: string) => string;
+export type Paint = (style: Style, text: string) => string;
+
+/** Wraps text in an ANSI style, or leaves it alone when colour is off. */
+export function painter(color: boolean): Paint {
+  return (style, text) => {
+    if (!color) return text;
+    const [open, close] = ANSI[style];
+    return `\u001b[${open}m${text}\u001b[${close}m`;
+  };
+}
 
 function objectBlock(object: ObjectReport, paint: Paint): string[] {
   const moved = object.baseFile !== undefined && object.baseFile !== object.file ? ` (was ${object.baseFile})` : "";
@@ -71,7 +76,7 @@ function objectBlock(object: ObjectReport, paint: Paint): string[] {
   return lines;
 }
 
-function findingLines(finding: Finding, paint: Paint): string[] {
+export function findingLines(finding: Finding, paint: Paint): string[] {
   const head = `${ICONS[finding.severity]} ${finding.severity}`;
   const old = finding.new ? "" : ` ${paint("dim", "(already present)")}`;
   return [
@@ -80,7 +85,7 @@ function findingLines(finding: Finding, paint: Paint): string[] {
   ];
 }
 
-function suppressedLine(finding: SuppressedFinding, paint: Paint): string {
+export function suppressedLine(finding: SuppressedFinding, paint: Paint): string {
   const source = finding.by === "config" ? "config" : finding.addedByChange ? "annotation added by this change" : "annotation";
   return paint(
     "dim",
@@ -88,7 +93,7 @@ function suppressedLine(finding: SuppressedFinding, paint: Paint): string {
   );
 }
 
-function errorsBlock(errors: readonly ReviewError[], paint: Paint): string[] {
+export function errorsBlock(errors: readonly ReviewError[], paint: Paint): string[] {
   const lines = [paint("bold", "Could not review:")];
   for (const error of errors) {
     const where = error.line === undefined ? error.file : `${error.file}:${error.line}`;
@@ -121,7 +126,7 @@ function conclusionLine(report: Report, paint: Paint): string {
  * Control characters from a manifest (an annotation value, a host) must not reach the terminal:
  * an escape sequence could rewrite what the reader sees. They are shown as `\u001b`.
  */
-function clean(text: string): string {
+export function clean(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 

@@ -66,7 +66,8 @@ data:
       },
     ]);
     expect(report.conclusion).toBe("failure");
-    expect(report.errors.map((error) => [error.side, error.file, error.line, error.reason])).toEqual([["base", "k8s/app.yaml", 7, "syntax"]]);
+    // The unterminated string runs to the end of the file: its error sits on the last line, not past it.
+    expect(report.errors.map((error) => [error.side, error.file, error.line, error.reason])).toEqual([["base", "k8s/app.yaml", 6, "syntax"]]);
   });
 
   it("an object whose own base document did not parse is neither added nor removed", () => {

@@ -183,14 +183,18 @@ describe("parseManifestFile: documents", () => {
     const broken = lines("apiVersion: v1", "kind: Service", "metadata:", "  name: broken", " spec: {}");
     const parsed = parse(`${lines("apiVersion: v1", "kind: ConfigMap", "metadata: {name: settings}")}---\n${broken}`);
     expect(parsed.objects.map((object) => object.id)).toEqual(["ConfigMap/default/settings"]);
-    expect(parsed.unreadablePieces).toEqual([`---\n${broken}`]);
+    expect(parsed.unreadablePieces).toEqual([{ text: `---\n${broken}`, error: parsed.errors[0], template: false }]);
   });
 
   it("has no unreadable pieces when the file reads cleanly or is not read as a whole", () => {
     expect(parse(webService).unreadablePieces).toBeUndefined();
+    expect(parseManifestFile({ path: "big.yaml", unreadable: "too-large", size: 2 << 20 }, "head").unreadablePieces).toBeUndefined();
+  });
+
+  it("keeps a templated document as a template piece: its names are not literal", () => {
     const templated = parse(lines("apiVersion: v1", "kind: Service", "metadata:", "  name: {{ .Release.Name }}"));
     expect(templated.errors.map((error) => error.reason)).toEqual(["template"]);
-    expect(templated.unreadablePieces).toBeUndefined();
+    expect(templated.unreadablePieces?.map((piece) => [piece.template, piece.error])).toEqual([[true, templated.errors[0]]]);
   });
 
   it("does not let an unterminated quote swallow the documents after it (kubectl splits on ---)", () => {
@@ -392,7 +396,7 @@ describe("parseManifestFile: files that are not read", () => {
       ),
       "charts/web/templates/service.yaml",
     );
-    expect(parsed).toEqual({
+    expect(parsed).toMatchObject({
       path: "charts/web/templates/service.yaml",
       objects: [],
       errors: [

@@ -179,6 +179,8 @@ export interface FakeGitHubOptions {
    * description of re-runs instead: an update may set a completed run back to `in_progress`.
    */
   completedRunsAreFinal?: boolean;
+  /** Entries after which a recursive tree listing is cut (`truncated: true`); GitHub's is 100,000. */
+  treeEntryLimit?: number;
 }
 
 export class FakeGitHub {
@@ -371,6 +373,11 @@ export class FakeGitHub {
         files,
       });
     }
+    if (method === "GET" && (match = /^\/git\/trees\/([0-9a-f]{40})$/.exec(rest))) {
+      const tree = this.commits.get(match[1]!);
+      if (!tree) return send(404, { message: "Not Found" });
+      return send(200, this.gitTree(match[1]!, tree, url.searchParams.get("recursive") !== null));
+    }
     if (method === "GET" && rest === `/pulls/${repo.pullNumber}`) return send(200, this.pull());
     if (method === "GET" && rest === `/pulls/${repo.pullNumber}/files`) {
       return this.paginated(url, this.pullFiles.slice(0, 3000).map(publicEntry), send);
@@ -531,6 +538,31 @@ export class FakeGitHub {
       output: { ...run.output, annotations_count: run.annotations.length },
       app: { id: this.options.appId, slug: "exposure-review" },
     };
+  }
+
+  /**
+   * `GET /git/trees/{sha}` as GitHub answers it: with `recursive`, every blob and every folder (folders
+   * before their contents), cut at `treeEntryLimit` entries with `truncated: true`; without, the top level.
+   * A commit sha stands for its root tree, as GitHub allows.
+   */
+  private gitTree(sha: string, tree: Tree, recursive: boolean) {
+    const entries: { path: string; mode: string; type: "blob" | "tree"; sha: string; size?: number; url: string }[] = [];
+    const folders = new Set<string>();
+    for (const [path, content] of [...tree].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const parts = path.split("/");
+      for (let depth = 1; depth < parts.length; depth++) {
+        const folder = parts.slice(0, depth).join("/");
+        if (folders.has(folder) || (!recursive && depth > 1)) continue;
+        folders.add(folder);
+        const folderSha = createHash("sha1").update(`${sha}:${folder}`).digest("hex");
+        entries.push({ path: folder, mode: "040000", type: "tree", sha: folderSha, url: `${this.url}/api/v3/git/trees/${folderSha}` });
+      }
+      if (!recursive && parts.length > 1) continue;
+      const blobSha = createHash("sha1").update(content).digest("hex");
+      entries.push({ path, mode: "100644", type: "blob", sha: blobSha, size: bytesOf(content).byteLength, url: `${this.url}/api/v3/git/blobs/${blobSha}` });
+    }
+    const limit = this.options.treeEntryLimit ?? 100_000;
+    return { sha, url: `${this.url}/api/v3/git/trees/${sha}`, tree: entries.slice(0, limit), truncated: entries.length > limit };
   }
 
   private pull() {
