@@ -30,7 +30,7 @@ import {
   type OpenRun,
   publishCheckRun,
 } from "./github/check-run.js";
-import { commentableLines } from "./github/patch.js";
+import { diffLines } from "./github/patch.js";
 import { type GitHub, listChangedFiles, type PullRequestRef, readManifests } from "./github/pull-request.js";
 import { publishReview } from "./github/review.js";
 
@@ -152,7 +152,7 @@ async function reviewPullRequest(context: Context, options: AppOptions, trigger:
       log.info({ error: loaded.error?.message }, "invalid config: check run failed");
       return;
     }
-    const { result, plan, files } = await reviewChanges(octokit, target, loaded.config, await changedFiles);
+    const { result, plan, files } = await reviewChanges(octokit, target, loaded, await changedFiles);
     if (!plan) {
       await publishRun(octokit, target, open, result, log);
       log.info({ files }, "no manifest changed");
@@ -186,11 +186,13 @@ async function publishRun(octokit: GitHub, target: ReviewTarget, open: OpenRun, 
   return run;
 }
 
-type LoadedConfig = { config: Config; error?: undefined } | { config?: undefined; error: Error };
+/** `read`: a config file exists (on the repository or through `_extends`), so the summary names it. */
+type LoadedConfig = { config: Config; read: boolean; error?: undefined } | { config?: undefined; error: Error };
 
 async function loadConfig(context: Context): Promise<LoadedConfig> {
   try {
-    return { config: validateConfig(await context.config(CONFIG_FILE), CONFIG_PATH) };
+    const raw = await context.config(CONFIG_FILE);
+    return { config: validateConfig(raw, CONFIG_PATH), read: raw !== null && raw !== undefined };
   } catch (error) {
     // A failed request (after retries) is GitHub's problem, not the file's: let it surface as an error.
     if (typeof (error as { status?: unknown }).status === "number") throw error;
@@ -207,7 +209,7 @@ function configProblem(error: Error | undefined) {
 async function reviewChanges(
   octokit: GitHub,
   target: ReviewTarget,
-  config: Config,
+  { config, read }: { config: Config; read: boolean },
   { mergeBaseSha, files }: Awaited<ReturnType<typeof listChangedFiles>>,
 ): Promise<{ result: CheckResult; plan?: ReviewPlan; files: number }> {
   const repo = { owner: target.owner, repo: target.repo };
@@ -218,13 +220,17 @@ async function reviewChanges(
   }
   const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
   const report = review({ base, head, config });
-  const commentable = new Map(manifests.map((file) => [file.path, commentableLines(file.patch)]));
+  const plan = planReview(
+    report,
+    manifests.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
+  );
   return {
     result: {
-      ...reviewOutput(report, { configPath: CONFIG_PATH, baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
-      annotations: toAnnotations(report, { preexisting: config.conclusion.preexisting }),
+      ...reviewOutput(report, { ...(read ? { configPath: CONFIG_PATH } : {}), baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
+      // What an inline comment shows is not annotated again (placement.ts).
+      annotations: toAnnotations(report, { preexisting: config.conclusion.preexisting, covered: plan.covered }),
     },
-    plan: planReview(report, commentable),
+    plan,
     files: files.length,
   };
 }

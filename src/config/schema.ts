@@ -33,8 +33,14 @@ export const configSchema = z
           .describe(
             "ignore: only findings new in this change decide the conclusion (older ones are shown as already present); count: every finding does.",
           ),
+        addedSuppressions: z
+          .enum(["allow", "count"])
+          .default("allow")
+          .describe(
+            "allow: an exposure-review.io/allow annotation that the pull request itself adds silences the finding (it is still shown and commented on); count: such findings still decide the conclusion.",
+          ),
       })
-      .default({ warnings: "neutral", preexisting: "ignore" })
+      .default({ warnings: "neutral", preexisting: "ignore", addedSuppressions: "allow" })
       .describe("How findings become the check's conclusion."),
     ingress: z
       .strictObject({

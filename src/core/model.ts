@@ -226,7 +226,17 @@ export interface Fix {
 export interface RawFinding {
   rule: RuleId;
   line: number;
+  /**
+   * Set when `line` is a line of the base side's file (a deleted certificate annotation or `spec.tls`
+   * entry): the cause of the finding is a line the change removed. Faces comment on the LEFT side.
+   */
+  side?: "base";
   message: string;
+  /**
+   * The risk in a few words, for titles: "Redis 6379 public via a new LoadBalancer". Names the object's
+   * own facts (product, port, host); the object itself is named by whoever shows it.
+   */
+  headline?: string;
   recommendation: string;
   fix?: Fix;
 }
@@ -246,6 +256,13 @@ export interface SuppressedFinding extends Finding {
    * a pull request silencing its own finding, which a reviewer should see as such.
    */
   addedByChange?: boolean;
+  /** The head line of the annotation that suppresses it (annotation suppressions only). */
+  suppressedAt?: number;
+  /**
+   * A suppression the change adds while `conclusion.addedSuppressions` is `count`: listed as suppressed,
+   * but it still decides the conclusion as if it were not.
+   */
+  counted?: boolean;
 }
 
 /** One side of an object, as rules see it. */
@@ -302,6 +319,17 @@ export interface ObjectReport {
   changes: string[];
   /** What the object makes reachable, for every kind that routes traffic (src/core/exposes.ts). */
   exposes?: Exposure[];
+  /**
+   * The lines its document spans on each side (the base side's in `baseFile ?? file`), so a face can tell
+   * whether a change touched the object at all.
+   */
+  span?: { base?: LineSpan; head?: LineSpan };
+}
+
+/** First and last line of a piece of a file, 1-based, inclusive. */
+export interface LineSpan {
+  line: number;
+  endLine: number;
 }
 
 export interface Report {

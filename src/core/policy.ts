@@ -39,7 +39,14 @@ export function applyPolicy(
       continue;
     }
     const entry: SuppressedFinding = { ...finding, reason: allowance.reason, by: allowance.by };
-    if (allowance.by === "annotation" && !allowedBefore.some((before) => allows(before, finding.rule))) entry.addedByChange = true;
+    if (allowance.by === "annotation") {
+      entry.suppressedAt = object.rangeOf(["metadata", "annotations", ALLOW_ANNOTATION]).line;
+      if (!allowedBefore.some((before) => allows(before, finding.rule))) {
+        entry.addedByChange = true;
+        // A pull request must not be able to wave its own finding through when the repository says so.
+        if (config.conclusion.addedSuppressions === "count") entry.counted = true;
+      }
+    }
     suppressed.push(entry);
   }
   return { findings: kept, suppressed };

@@ -10,6 +10,7 @@ import { parseManifestFile } from "./manifest.js";
 import type {
   Conclusion,
   Finding,
+  LineSpan,
   ManifestFile,
   ManifestObject,
   ObjectReport,
@@ -276,6 +277,7 @@ function reviewObject(
     changes: baseObject && headObject ? exposureChanges(baseObject, headObject) : [],
   };
   if (baseObject && headObject && baseObject.file !== headObject.file) report.baseFile = baseObject.file;
+  report.span = spanOf(baseObject, headObject);
   // What it makes reachable, on the side shown (head, else base for a removed object).
   const shownSide = headSide ?? baseSide;
   if (shownSide) {
@@ -289,6 +291,14 @@ function reviewObject(
     report.suppressed = suppressed;
   }
   return report;
+}
+
+function spanOf(base: ManifestObject | undefined, head: ManifestObject | undefined): NonNullable<ObjectReport["span"]> {
+  const lines = (object: ManifestObject): LineSpan => {
+    const { line, endLine } = object.rangeOf([]);
+    return { line, endLine: Math.max(line, endLine) };
+  };
+  return { ...(base ? { base: lines(base) } : {}), ...(head ? { head: lines(head) } : {}) };
 }
 
 function sideOf(object: ManifestObject | undefined, reachOptions: ReachOptions, index: ObjectIndex): ObjectSide | undefined {
@@ -330,7 +340,8 @@ export function decideConclusion(objects: ObjectReport[], errors: ReviewError[],
     if (to === "failure" || (to === "neutral" && worst === "success")) worst = to;
   };
   for (const object of objects) {
-    for (const finding of object.findings) {
+    // `counted`: a suppression the change adds to itself while `conclusion.addedSuppressions` is `count`.
+    for (const finding of [...object.findings, ...object.suppressed.filter((suppressed) => suppressed.counted)]) {
       if (!finding.new && config.conclusion.preexisting === "ignore") continue;
       if (finding.severity === "failure") raise("failure");
       else if (finding.severity === "warning") raise(config.conclusion.warnings);

@@ -10,33 +10,62 @@
  */
 export type CommentableLines = ReadonlyMap<number, number>;
 
-const HUNK_HEADER = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
+const HUNK_HEADER = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
+
+/**
+ * Both sides of one file's diff: the lines each side accepts a comment on (mapped to their hunk), and
+ * which of them the change wrote (`added`, RIGHT) or deleted (`deleted`, LEFT). Line numbers are each
+ * side's own: LEFT lines are the merge base's.
+ */
+export interface DiffLines {
+  right: CommentableLines;
+  left: CommentableLines;
+  added: ReadonlySet<number>;
+  deleted: ReadonlySet<number>;
+}
 
 /**
  * Parses a unified-diff `patch` (as in GitHub's DiffEntry: hunks only, no file headers).
  * An absent patch (binary files, diffs GitHub deems too large) has no commentable line.
  */
-export function commentableLines(patch: string | undefined): CommentableLines {
-  const lines = new Map<number, number>();
-  if (patch === undefined || patch === "") return lines;
+export function diffLines(patch: string | undefined): DiffLines {
+  const right = new Map<number, number>();
+  const left = new Map<number, number>();
+  const added = new Set<number>();
+  const deleted = new Set<number>();
+  const result = { right, left, added, deleted };
+  if (patch === undefined || patch === "") return result;
   let hunk = -1;
-  let right = 0;
+  let leftLine = 0;
+  let rightLine = 0;
   for (const text of patch.split("\n")) {
     const header = HUNK_HEADER.exec(text);
     if (header) {
       hunk += 1;
-      right = Number(header[1]);
+      leftLine = Number(header[1]);
+      rightLine = Number(header[2]);
       continue;
     }
     if (hunk < 0) continue;
     const marker = text[0];
     if (marker === "+" || marker === " ") {
-      lines.set(right, hunk);
-      right += 1;
+      right.set(rightLine, hunk);
+      if (marker === "+") added.add(rightLine);
+      rightLine += 1;
     }
-    // "-" lines exist only on the LEFT side; "\ No newline at end of file" belongs to no side.
+    if (marker === "-" || marker === " ") {
+      left.set(leftLine, hunk);
+      if (marker === "-") deleted.add(leftLine);
+      leftLine += 1;
+    }
+    // "\ No newline at end of file" belongs to no side.
   }
-  return lines;
+  return result;
+}
+
+/** The head-side (RIGHT) lines of one file's diff that accept a comment. */
+export function commentableLines(patch: string | undefined): CommentableLines {
+  return diffLines(patch).right;
 }
 
 /** True when every line of `start..end` is commentable and they all sit in one hunk. */

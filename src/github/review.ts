@@ -54,6 +54,7 @@ export async function publishReview(
       headSha: target.headSha,
       commentCount: newComments.length,
       outsideDiff: newOutside,
+      title: plan.title,
       ...(checkRunUrl ? { checkRunUrl } : {}),
     }),
     comments: newComments.map(({ marker: _marker, ...comment }) => comment),

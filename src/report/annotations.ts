@@ -1,10 +1,13 @@
 /**
  * Report -> check-run annotations. Pure: src/github/check-run.ts sends them, 50 per request.
- * Every finding becomes one annotation on its exact line (annotations, unlike review comments,
- * may sit on any line of the head file), and so does every head-side file that could not be read.
+ * Every finding that no inline review comment shows becomes one annotation on its exact line
+ * (annotations, unlike review comments, may sit on any line of the head file), and so does every
+ * head-side file that could not be read. What a review comment shows is not annotated again: the
+ * "Files changed" tab would otherwise show two boxes for one finding on one line (placement.ts).
  */
 import type { Finding, ObjectReport, Report, ReviewError } from "../core/model.js";
 import { ruleById } from "../core/rules/index.js";
+import { errorKey, findingKey } from "./placement.js";
 
 /** GitHub's prose limits for one annotation (not encoded in the OpenAPI schema). */
 export const MAX_ANNOTATION_TITLE = 255;
@@ -25,6 +28,8 @@ export interface CheckAnnotation {
 export interface AnnotationOptions {
   /** The config's `conclusion.preexisting`: whether findings already on the base side count. */
   preexisting?: "ignore" | "count";
+  /** Keys (placement.ts `findingKey` / `errorKey`) of what inline review comments already show. */
+  covered?: ReadonlySet<string>;
 }
 
 /**
@@ -34,11 +39,15 @@ export interface AnnotationOptions {
  */
 export function toAnnotations(report: Report, options: AnnotationOptions = {}): CheckAnnotation[] {
   const annotations: CheckAnnotation[] = [];
+  const covered = options.covered ?? new Set<string>();
   for (const object of report.objects) {
-    for (const finding of object.findings) annotations.push(findingAnnotation(object, finding, options));
+    for (const finding of object.findings) {
+      if (covered.has(findingKey(object.id, finding))) continue;
+      annotations.push(findingAnnotation(object, finding, options));
+    }
   }
   for (const error of report.errors) {
-    if (error.side === "head") annotations.push(errorAnnotation(error));
+    if (error.side === "head" && !covered.has(errorKey(error))) annotations.push(errorAnnotation(error));
   }
   return annotations.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.start_line - b.start_line));
 }
@@ -47,8 +56,12 @@ function findingAnnotation(object: ObjectReport, finding: Finding, options: Anno
   const rule = ruleById(finding.rule);
   const counts = finding.new || options.preexisting === "count";
   const title = `${rule.title} (${finding.rule})${finding.new ? "" : " — already present"}`;
+  // A finding about a deleted line has no head line: it sits on the object's first line and says where.
+  const deleted = finding.side === "base";
+  const line = deleted ? object.line : finding.line;
   const message = [
     `${object.id}: ${finding.message}`,
+    deleted ? `The cause is line ${finding.line} of ${object.baseFile ?? object.file} on the base side, which this change deletes.` : undefined,
     finding.recommendation,
     finding.new ? undefined : "This finding is already present on the base branch.",
     rule.docsUrl,
@@ -57,8 +70,8 @@ function findingAnnotation(object: ObjectReport, finding: Finding, options: Anno
     .join("\n\n");
   return {
     path: object.file,
-    start_line: finding.line,
-    end_line: finding.line,
+    start_line: line,
+    end_line: line,
     annotation_level: counts ? finding.severity : "notice",
     title: clip(title, MAX_ANNOTATION_TITLE),
     message: clip(message, MAX_ANNOTATION_MESSAGE),

@@ -3,8 +3,10 @@
  * review can end (reviewed, nothing to review, bad config, error), and the interim texts of a re-run.
  * Pure functions of plain data: src/github/check-run.ts sends them, src/app.ts only picks which one.
  */
-import type { Conclusion, Report } from "../core/model.js";
+import type { Conclusion, ObjectReport, Report } from "../core/model.js";
+import { ruleById } from "../core/rules/index.js";
 import { MAX_CHECK_SUMMARY_LENGTH, renderMarkdown } from "./markdown.js";
+import { byImportance } from "./order.js";
 
 /** Title and summary of a check run's `output`. */
 export interface CheckText {
@@ -87,7 +89,8 @@ export function noManifestsOutput(input: NoManifestsInput): CheckOutput {
 }
 
 export interface ComparedInput {
-  configPath: string;
+  /** The config file that was read; absent when there is none (the defaults apply, and nothing is said). */
+  configPath?: string;
   /** Manifest files read on each side. */
   baseFiles: number;
   headFiles: number;
@@ -97,7 +100,7 @@ export interface ComparedInput {
 
 /** The last lines of a review's summary: what was compared with what, and where the config came from. */
 export function reviewFooter(input: ComparedInput): string {
-  return `\n\n---\nCompared ${input.baseFiles} base and ${input.headFiles} head manifest files: merge base \`${input.mergeBaseSha.slice(0, 7)}\` → head \`${input.headSha.slice(0, 7)}\`. Config: \`${input.configPath}\` on the default branch.`;
+  return `\n\n---\nCompared ${input.baseFiles} base and ${input.headFiles} head manifest files: merge base \`${input.mergeBaseSha.slice(0, 7)}\` → head \`${input.headSha.slice(0, 7)}\`.${input.configPath ? ` Config: \`${input.configPath}\` on the default branch.` : ""}`;
 }
 
 /** A finished review: the report's conclusion, a one-line title, the markdown summary cut to fit with its footer. */
@@ -110,23 +113,79 @@ export function reviewOutput(report: Report, compared: ComparedInput): CheckOutp
   };
 }
 
-/** A one-line title: the counted findings by severity, or what was found when nothing counts. */
+/**
+ * A one-line title that names the risk: the object and the most important counted finding in its own
+ * terms ("❌ cache/redis: Redis 6379 public via a new LoadBalancer (+1 warning)"), what the change
+ * silences itself, and the files it could not read. A green title says why widened or public objects
+ * are fine, so it never sits silently beside an orange "widened".
+ */
 export function checkTitle(report: Report): string {
-  const counted = { failure: 0, warning: 0, notice: 0 };
-  let old = 0;
-  for (const object of report.objects) {
-    for (const finding of object.findings) {
-      if (finding.new) counted[finding.severity] += 1;
-      else old += 1;
-    }
+  const counted = report.objects.flatMap((object) =>
+    [...object.findings.filter((finding) => finding.new), ...object.suppressed.filter((finding) => finding.counted)].map((finding) => ({ object, finding })),
+  );
+  counted.sort((a, b) => byImportance(a.finding, b.finding));
+  const silenced = report.objects.flatMap((object) => object.suppressed.filter((finding) => finding.addedByChange).map((finding) => ({ object, finding })));
+  const tail: string[] = [];
+  if (silenced.length > 0) tail.push(`${plural(silenced.length, "finding")} silenced by this change`);
+  const unread = unreadableFiles(report);
+  if (unread > 0) tail.push(`${plural(unread, "file")} not reviewed`);
+  const suffix = tail.length > 0 ? `; ${tail.join("; ")}` : "";
+
+  const worst = counted[0];
+  if (worst) {
+    const rest = (["failure", "warning", "notice"] as const)
+      .map((severity) => [severity, counted.slice(1).filter(({ finding }) => finding.severity === severity).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([severity, n]) => `+${plural(n, severity)}`);
+    const headline = `${TITLE_ICONS[report.conclusion]} ${shortName(worst.object)}: ${worst.finding.headline ?? ruleById(worst.finding.rule).title}`;
+    return clipTitle(`${headline}${rest.length > 0 ? ` (${rest.join(", ")})` : ""}${suffix}`);
   }
-  const parts = (["failure", "warning", "notice"] as const)
-    .filter((severity) => counted[severity] > 0)
-    .map((severity) => plural(counted[severity], severity));
-  const objects = plural(report.objects.length, "changed Service/Ingress", "changed Services/Ingresses");
-  if (report.objects.length === 0) return report.errors.length > 0 ? `No exposure changes found; ${plural(report.errors.length, "file")} not reviewed` : "No exposure changes";
-  const lead = parts.length > 0 ? parts.join(", ") : "No new findings";
-  return `${lead} in ${objects}${old > 0 ? ` (${old} already present)` : ""}`;
+  if (silenced.length > 0) {
+    const first = silenced[0]!;
+    const more = silenced.length > 1 ? ` (+${silenced.length - 1} more)` : "";
+    const unreadText = unread > 0 ? `; ${plural(unread, "file")} not reviewed` : "";
+    return clipTitle(`🔕 ${shortName(first.object)}: ${first.finding.headline ?? ruleById(first.finding.rule).title}, silenced by an annotation this change adds${more}${unreadText}`);
+  }
+  const icon = TITLE_ICONS[report.conclusion];
+  if (report.objects.length === 0) {
+    return clipTitle(unread > 0 ? `${icon} No exposure change found; ${plural(unread, "file")} not reviewed` : `${icon} No exposure changes`);
+  }
+  return clipTitle(`${icon} No new findings: ${greenReasons(report)}${suffix}`);
+}
+
+const TITLE_ICONS: Record<Report["conclusion"], string> = { success: "✅", neutral: "⚠️", failure: "❌" };
+
+/** `cache/redis`: the object as the title names it (the kind is in the summary). */
+function shortName(object: ObjectReport): string {
+  return `${object.namespace}/${object.name}`;
+}
+
+/** Files that could not be read, each counted once whatever its sides and pieces. */
+export function unreadableFiles(report: Report): number {
+  return new Set(report.errors.filter((error) => error.reason !== "duplicate").map((error) => error.file)).size;
+}
+
+/**
+ * Why a run with no counted finding is green, in the words of what a reviewer sees: objects that became
+ * public or widened are named with the reason they pass (their findings were already there, they are
+ * accepted by a suppression, or no rule finds anything wrong with them).
+ */
+function greenReasons(report: Report): string {
+  const exposed = report.objects.filter((object) => object.classification === "public" || object.classification === "widened");
+  if (exposed.length === 0) return `${plural(report.objects.length, "object")} changed, none more exposed`;
+  const reasons = exposed.slice(0, 2).map((object) => `${shortName(object)} ${object.classification} (${whyFine(object)})`);
+  const more = exposed.length > 2 ? `, +${exposed.length - 2} more` : "";
+  return `${reasons.join(", ")}${more}`;
+}
+
+function whyFine(object: ObjectReport): string {
+  if (object.findings.some((finding) => !finding.new)) return "already present";
+  if (object.suppressed.length > 0) return "accepted by a suppression";
+  return "within policy";
+}
+
+function clipTitle(title: string): string {
+  return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`;
 }
 
 export interface ErrorInput {

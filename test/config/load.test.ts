@@ -23,7 +23,7 @@ describe("parseConfigText: good files", () => {
   it("basic.yml (the CONTRACT example) applies every section and keeps the other defaults", () => {
     expect(loadFixture("basic.yml")).toEqual({
       rules: { nodeport: "failure", "ingress-class-missing": "off" },
-      conclusion: { warnings: "neutral", preexisting: "ignore" },
+      conclusion: { warnings: "neutral", preexisting: "ignore", addedSuppressions: "allow" },
       ingress: { internalClasses: ["nginx-internal"] },
       gateway: { internalClasses: [], gateways: {} },
       istio: { internalGateways: [] },
@@ -50,7 +50,7 @@ describe("parseConfigText: good files", () => {
       "ingress-class-missing": "warning",
       externalname: "off",
     });
-    expect(config.conclusion).toEqual({ warnings: "failure", preexisting: "count" });
+    expect(config.conclusion).toEqual({ warnings: "failure", preexisting: "count", addedSuppressions: "count" });
     expect(config.drafts).toBe(false);
     expect(config.istio).toEqual({ internalGateways: [{ istio: "ilbgateway" }, { app: "edge", zone: "internal" }] });
     expect(config.traefik).toEqual({ internalEntryPoints: ["internal", "lan"] });
@@ -65,7 +65,7 @@ describe("parseConfigText: good files", () => {
   it("an empty section (`rules:` with its entries commented out) means not set", () => {
     expect(loadFixture("empty-section.yml")).toEqual({
       ...DEFAULT_CONFIG,
-      conclusion: { warnings: "failure", preexisting: "ignore" },
+      conclusion: { warnings: "failure", preexisting: "ignore", addedSuppressions: "allow" },
     });
   });
 

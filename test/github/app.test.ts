@@ -38,19 +38,37 @@ async function open(repository: FakeRepository, options: HarnessOptions = {}, ac
   return { ...h, response };
 }
 
+/** The shop fixture's title: its most important finding, then how many more there are. */
+const SHOP_TITLE = "❌ shop/metrics: plain HTTP on TCP/80 public (+2 failures, +4 warnings)";
+/**
+ * GitHub sends no patch (a diff too large to show): no line can take a review comment, so every finding
+ * is an annotation. The tests about annotation bookkeeping use it to have annotations to keep in step.
+ */
+const NO_PATCHES: HarnessOptions = { patchLimitLines: 0 };
+
 const writes = (h: Harness) => calls(h.fake).filter((call) => !call.startsWith("GET "));
 /** How many times a completed run was set back to in_progress. */
 const resets = (h: Harness) => h.fake.requests.filter((r) => r.method === "PATCH" && (r.body as { status?: string }).status === "in_progress").length;
 
 describe("pull_request.opened on the shop fixture", () => {
-  it("completes the check run with the conclusion, title and every annotation on its line", async () => {
+  it("completes the check run with the conclusion and the title, and annotates nothing an inline comment shows", async () => {
     const h = await open(shopRepository());
     expect(h.response.status).toBe(200);
     expect(h.fake.invalidBodies).toEqual([]);
     expect(h.fake.checkRuns).toHaveLength(1);
     const run = h.fake.checkRuns[0]!;
     expect(run).toMatchObject({ name: CHECK_NAME, head_sha: h.fake.shas.head, status: "completed", conclusion: "failure", external_id: "pr:7" });
-    expect(run.output.title).toBe("3 failures, 4 warnings in 6 changed Services/Ingresses");
+    expect(run.output.title).toBe(SHOP_TITLE);
+    // Every finding of the shop change sits in a review comment on the line that caused it.
+    expect(run.annotations).toEqual([]);
+    expect(run.actions).toEqual([RERUN_ACTION]);
+    expect(run.output.summary).toContain("merge base `" + h.fake.shas.mergeBase.slice(0, 7) + "`");
+  });
+
+  it("annotates every finding on its line when the diff cannot take comments", async () => {
+    const h = await open(shopRepository(), NO_PATCHES);
+    const run = h.fake.checkRuns[0]!;
+    expect(h.fake.reviewComments).toEqual([]);
     expect(run.annotations.map((a) => `${a.path}:${a.start_line}-${a.end_line} ${a.annotation_level} ${a.title}`)).toEqual([
       "k8s/api.yaml:12-12 warning LoadBalancer Service is public (public-loadbalancer)",
       "k8s/ingress.yaml:23-23 failure Public entry point without TLS (public-without-tls)",
@@ -86,32 +104,39 @@ describe("pull_request.opened on the shop fixture", () => {
     expect(h.fake.checkRuns[0]!.output.summary).not.toContain("narrowed");
   });
 
-  it("posts one COMMENT review whose comments sit on diff lines, with a suggestion only where the fix is on the diff", async () => {
+  it("posts one COMMENT review with one comment per object, on the changed line that caused it", async () => {
     const h = await open(shopRepository());
     expect(h.fake.reviews).toHaveLength(1);
     const review = h.fake.reviews[0]!;
     expect(review).toMatchObject({ event: "COMMENT", commit_id: h.fake.shas.head });
     expect(h.fake.reviewComments.map((c) => `${c.path}:${c.line}:${c.side}`)).toEqual([
+      // api became public because the change deleted its internal-LB annotation (merge-base line 7).
+      "k8s/api.yaml:7:LEFT",
       "k8s/ingress.yaml:23:RIGHT",
-      "k8s/metrics.yaml:7:RIGHT",
+      // The failure's own line (the plain-HTTP port) leads; the LoadBalancer warning is listed inside.
       "k8s/metrics.yaml:11:RIGHT",
       "k8s/renamed-cache.yaml:7:RIGHT",
-      "k8s/renamed-cache.yaml:11:RIGHT",
       "k8s/web.yaml:7:RIGHT",
     ]);
     for (const comment of h.fake.reviewComments) {
       const entry = h.fake.pullFiles.find((file) => file.filename === comment.path)!;
-      expect(entry.commentable.has(comment.line)).toBe(true);
+      expect((comment.side === "LEFT" ? entry.commentableLeft : entry.commentable).has(comment.line)).toBe(true);
     }
+    const [api, ingress, metrics, cache] = h.fake.reviewComments;
+    expect(api!.body).toMatch(/^⚠️ \*\*LoadBalancer made public\*\* on `Service shop\/api`/);
+    expect(metrics!.body).toMatch(/^❌ \*\*plain HTTP on TCP\/80 public\*\*/);
+    expect(metrics!.body).toContain("Also new on this Service:\n- ⚠️ **warning** [`public-loadbalancer`]");
+    // The cache's NodePort line caused it: the comment sits there and leads with the failure, not the warning.
+    expect(cache!.body).toMatch(/^❌ \*\*Redis 6379 open on every node via a new NodePort\*\*/);
     const withSuggestion = h.fake.reviewComments.filter((c) => c.body.includes("```suggestion"));
     expect(withSuggestion.map((c) => c.path)).toEqual(["k8s/web.yaml"]);
     expect(withSuggestion[0]!.body).toContain("```suggestion\n  type: ClusterIP\n```");
     // The ingress fix edits spec.tls (line 10), which the diff does not touch: a comment without a suggestion.
-    expect(h.fake.reviewComments[0]!.body).toContain("<!-- exposure-review:public-without-tls:Ingress/shop/shop:23 -->");
-    // api.yaml's type line (12) is 3+ lines from the removed annotation: listed in the body instead.
+    expect(ingress!.body).toContain("<!-- exposure-review:Ingress/shop/shop:public-without-tls@23 -->");
+    // Every object was touched by the change: nothing is left for the body but the verdict.
     expect(review.body).toContain("<!-- exposure-review:head:" + h.fake.shas.head + " -->");
-    expect(review.body).toContain("`k8s/api.yaml:12` **LoadBalancer Service is public**");
-    expect(review.body).toContain("<!-- exposure-review:public-loadbalancer:Service/shop/api:12 -->");
+    expect(review.body).toContain(`: ${SHOP_TITLE}. 5 comments on the changed lines.`);
+    expect(review.body).not.toContain("Findings on objects");
   });
 
   it("makes exactly these requests, in dependency order, each body valid against GitHub's OpenAPI schema", async () => {
@@ -173,17 +198,17 @@ describe("request budget", () => {
   it("pages pulls/files beyond the 300 files compare lists", async () => {
     const h = await open(manyFilesRepository(301));
     expect(calls(h.fake).filter((call) => call.includes("/pulls/9/files"))).toHaveLength(4);
-    expect(h.fake.checkRuns[0]!.output.title).toBe("1 warning in 301 changed Services/Ingresses");
+    expect(h.fake.checkRuns[0]!.output.title).toBe("⚠️ bulk/svc-0: TCP/8080 open on every node via NodePort");
   });
 
   it("sends every annotation, 50 per request, when there are more than 50", async () => {
-    const h = await open(manyFilesRepository(120, "all"));
+    const h = await open(manyFilesRepository(120, "all"), NO_PATCHES);
     const patches = h.fake.requests.filter((request) => request.method === "PATCH");
     expect(patches.map((request) => (request.body as { output: { annotations: unknown[] } }).output.annotations.length)).toEqual([50, 50, 20]);
     const run = h.fake.checkRuns[0]!;
     expect(run.annotations).toHaveLength(120);
     expect(new Set(run.annotations.map((a) => a.path)).size).toBe(120);
-    expect(h.fake.reviewComments).toHaveLength(120);
+    expect(h.fake.reviewComments).toHaveLength(0);
     expect(h.fake.invalidBodies).toEqual([]);
   });
 });
@@ -209,7 +234,7 @@ describe("idempotency", () => {
   });
 
   it("a re-run updates the same run: reopened, completed again, no annotation, review or comment twice", async () => {
-    const h = await open(shopRepository());
+    const h = await open(shopRepository(), NO_PATCHES);
     const [run] = h.fake.checkRuns;
     const annotations = structuredClone(run!.annotations);
     const before = h.fake.requests.length;
@@ -217,7 +242,7 @@ describe("idempotency", () => {
     expect(response.status).toBe(200);
     expect(h.fake.checkRuns).toHaveLength(1);
     expect(run).toMatchObject({ id: 1000, status: "completed", conclusion: "failure", external_id: "pr:7" });
-    expect(run!.output.title).toBe("3 failures, 4 warnings in 6 changed Services/Ingresses");
+    expect(run!.output.title).toBe(SHOP_TITLE);
     expect(run!.annotations).toEqual(annotations);
     const made = h.fake.requests.slice(before);
     expect(made.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
@@ -237,18 +262,18 @@ describe("idempotency", () => {
     expect(complete).toMatchObject({ status: "completed", conclusion: "failure", output: { annotations: [] } });
     expect(made.find((r) => r.path.endsWith("/annotations"))!.query.get("per_page")).toBe("100");
     expect(h.fake.reviews).toHaveLength(1);
-    expect(h.fake.reviewComments).toHaveLength(6);
+    expect(h.fake.reviews[0]!.body.match(/<!-- exposure-review:[^h]/g)).toHaveLength(7);
     expect(h.fake.invalidBodies).toEqual([]);
   });
 
   it("a re-run after the default branch's config turned a rule off completes a new run without that rule, and the old run points at it", async () => {
-    const h = await open(shopRepository());
+    const h = await open(shopRepository(), NO_PATCHES);
     h.repository.config = 'rules:\n  nodeport: "off"\n';
     await h.deliver("check_run", rerunPayload(h, "rerequested"));
     expect(h.fake.checkRuns).toHaveLength(2);
     const [old, fresh] = h.fake.checkRuns;
     expect(fresh).toMatchObject({ status: "completed", conclusion: "failure", external_id: "pr:7" });
-    expect(fresh!.output.title).toBe("3 failures, 2 warnings in 6 changed Services/Ingresses");
+    expect(fresh!.output.title).toBe("❌ shop/metrics: plain HTTP on TCP/80 public (+2 failures, +2 warnings)");
     expect(fresh!.annotations.map((a) => `${a.path}:${a.start_line} ${a.title}`)).toEqual([
       "k8s/api.yaml:12 LoadBalancer Service is public (public-loadbalancer)",
       "k8s/ingress.yaml:23 Public entry point without TLS (public-without-tls)",
@@ -265,7 +290,7 @@ describe("idempotency", () => {
   });
 
   it("a re-run that finds more sends only the new annotations to the same run", async () => {
-    const h = await open(shopRepository({ config: 'rules:\n  nodeport: "off"\n' }));
+    const h = await open(shopRepository({ config: 'rules:\n  nodeport: "off"\n' }), NO_PATCHES);
     expect(h.fake.checkRuns[0]!.annotations).toHaveLength(5);
     delete h.repository.config;
     await h.deliver("check_run", rerunPayload(h, "requested_action"));
@@ -273,11 +298,11 @@ describe("idempotency", () => {
     const completing = h.fake.requests.filter((r) => r.method === "PATCH").at(-1)!.body as { output: { annotations: { path: string; start_line: number }[] } };
     expect(completing.output.annotations.map((a) => `${a.path}:${a.start_line}`)).toEqual(["k8s/renamed-cache.yaml:7", "k8s/web.yaml:7"]);
     expect(h.fake.checkRuns[0]!.annotations).toHaveLength(7);
-    expect(h.fake.checkRuns[0]!.output.title).toBe("3 failures, 4 warnings in 6 changed Services/Ingresses");
+    expect(h.fake.checkRuns[0]!.output.title).toBe(SHOP_TITLE);
   });
 
   it("reads every page of a run's annotations before updating it", async () => {
-    const h = await open(manyFilesRepository(120, "all"));
+    const h = await open(manyFilesRepository(120, "all"), NO_PATCHES);
     const before = h.fake.requests.length;
     await h.deliver("check_run", rerunPayload(h, "rerequested"));
     const pages = h.fake.requests.slice(before).filter((r) => r.path.endsWith("/annotations"));
@@ -301,7 +326,7 @@ describe("idempotency", () => {
 
   it("completes a run a dead delivery left in progress, on the next delivery, in the same run", async () => {
     const repository = shopRepository();
-    const h = await start(repository);
+    const h = await start(repository, NO_PATCHES);
     h.fake.fail({ method: "PATCH", path: /\/check-runs\//, status: 500, times: Infinity });
     expect((await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"))).status).toBe(500);
     expect(h.fake.checkRuns.map((run) => run.status)).toEqual(["in_progress"]);
@@ -324,7 +349,7 @@ describe("idempotency", () => {
   });
 
   it("re-runs on the Re-run button and on check_suite.rerequested, and ignores other actions and other apps' runs", async () => {
-    const h = await open(shopRepository());
+    const h = await open(shopRepository(), NO_PATCHES);
     const before = h.fake.requests.length;
     await h.deliver("check_run", rerunPayload(h, "requested_action", { identifier: "lgtm" }));
     const otherApp = rerunPayload(h, "rerequested");
@@ -414,7 +439,7 @@ describe("configuration", () => {
     const h = await open(shopRepository({ config: "rules:\n  public-without-tls: warning\n  sensitive-port-exposed: \"off\"\npaths:\n  exclude: [\"k8s/metrics.yaml\"]\n" }));
     const run = h.fake.checkRuns[0]!;
     expect(run.conclusion).toBe("neutral");
-    expect(run.output.title).toBe("4 warnings in 5 changed Services/Ingresses");
+    expect(run.output.title).toBe("⚠️ shop/cache: TCP/30079 open on every node via NodePort (+3 warnings)");
     const { variables } = h.fake.requests.find((r) => r.path === "/graphql")!.body as { variables: Record<string, string> };
     expect(Object.values(variables).some((expression) => expression.endsWith("k8s/metrics.yaml"))).toBe(false);
   });
@@ -458,7 +483,7 @@ describe("GitHub errors", () => {
 
   it("completes the check run with the error when a call keeps failing", async () => {
     const repository = shopRepository();
-    const h = await start(repository, { retry: true });
+    const h = await start(repository, { retry: true, ...NO_PATCHES });
     h.fake.fail({ method: "POST", path: /^\/graphql$/, status: 502, times: Infinity, message: "Bad Gateway" });
     const response = await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"));
     expect(response.status).toBe(502);
@@ -472,7 +497,7 @@ describe("GitHub errors", () => {
     h.fake.faults.length = 0;
     await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"));
     expect(h.fake.checkRuns.map((r) => `${r.id} ${r.conclusion} ${r.annotations.length}`)).toEqual(["1000 failure 7"]);
-    expect(h.fake.checkRuns[0]!.output.title).toBe("3 failures, 4 warnings in 6 changed Services/Ingresses");
+    expect(h.fake.checkRuns[0]!.output.title).toBe(SHOP_TITLE);
   });
 });
 
@@ -496,7 +521,7 @@ describe("files", () => {
     repository.head.set("k8s/big.yaml", `${padding}apiVersion: v1\nkind: Service\nmetadata:\n  name: big\n  namespace: shop\nspec:\n  type: NodePort\n  ports:\n    - port: 8080\n`);
     repository.head.set("k8s/huge.yaml", `# ${"y".repeat(1_100_000)}\n`);
     repository.head.set("k8s/snapshot.yaml", new Uint8Array([0x6b, 0x69, 0x6e, 0x64, 0x00, 0x01]));
-    const h = await open(repository);
+    const h = await open(repository, NO_PATCHES);
     const raw = h.fake.requests.filter((r) => r.path.includes("/contents/") && r.query.has("ref"));
     expect(raw.map((r) => `${r.path} ${r.query.get("ref")}`)).toEqual([`/repos/acme/shop/contents/k8s%2Fbig.yaml ${h.fake.shas.head}`]);
     const run = h.fake.checkRuns[0]!;

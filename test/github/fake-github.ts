@@ -161,6 +161,8 @@ interface DiffEntry {
   patch?: string;
   sha: string;
   commentable: Map<number, number>;
+  /** Base-side lines a comment with `side: LEFT` may sit on (deleted and context lines). */
+  commentableLeft: Map<number, number>;
 }
 
 export interface FakeGitHubOptions {
@@ -267,6 +269,7 @@ export class FakeGitHub {
         ...(diff && !tooBig && diff.patch !== "" ? { patch: diff.patch } : {}),
         sha: right === undefined ? "0".repeat(40) : createHash("sha1").update(right).digest("hex"),
         commentable: diff && !tooBig ? diff.commentable : new Map(),
+        commentableLeft: diff && !tooBig ? diff.commentableLeft : new Map(),
       };
     };
     const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
@@ -486,16 +489,18 @@ export class FakeGitHub {
     const file = this.pullFiles.find((entry) => entry.filename === comment.path);
     if (!file) return "Path could not be resolved";
     if (comment.position !== undefined) return "the app must use line/side, not the deprecated position";
-    if (comment.side !== "RIGHT") return "Line could not be resolved";
+    if (comment.side !== "RIGHT" && comment.side !== "LEFT") return "Line could not be resolved";
+    const lines = comment.side === "LEFT" ? file.commentableLeft : file.commentable;
     const line = Number(comment.line);
-    const hunk = file.commentable.get(line);
+    const hunk = lines.get(line);
     if (hunk === undefined) return "Pull request review thread line must be part of the diff";
     if (comment.start_line !== undefined) {
       const start = Number(comment.start_line);
-      if (comment.start_side !== undefined && comment.start_side !== "RIGHT") return "Start line could not be resolved";
+      // A range on one side only: the app never spans the two sides.
+      if (comment.start_side !== undefined && comment.start_side !== comment.side) return "Start line could not be resolved";
       if (!(start < line)) return "Pull request review thread start line must precede the end line";
       for (let l = start; l <= line; l++) {
-        if (file.commentable.get(l) !== hunk) return "Pull request review thread start line must be part of the same hunk as the line.";
+        if (lines.get(l) !== hunk) return "Pull request review thread start line must be part of the same hunk as the line.";
       }
     }
     return undefined;
@@ -640,6 +645,6 @@ export class FakeGitHub {
   }
 }
 
-function publicEntry({ commentable: _commentable, ...entry }: DiffEntry) {
+function publicEntry({ commentable: _commentable, commentableLeft: _commentableLeft, ...entry }: DiffEntry) {
   return entry;
 }

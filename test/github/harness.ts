@@ -99,7 +99,7 @@ export async function startHarness(repository: FakeRepository, options: HarnessO
     appId: APP_ID,
     privateKey: PRIVATE_KEY,
     ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
-    ...(options.patchLimitLines ? { patchLimitLines: options.patchLimitLines } : {}),
+    ...(options.patchLimitLines !== undefined ? { patchLimitLines: options.patchLimitLines } : {}),
     ...(options.completedRunsAreFinal ? { completedRunsAreFinal: true } : {}),
   });
   const logs: string[] = [];

@@ -18,6 +18,8 @@ export interface LineDiff {
   deletions: number;
   /** Head-side line -> hunk index, for every added and context line inside a hunk. */
   commentable: Map<number, number>;
+  /** Base-side line -> hunk index, for every deleted and context line inside a hunk (side LEFT). */
+  commentableLeft: Map<number, number>;
 }
 
 /** Splits into lines, marking a last line without a newline so that "a" and "a\n" differ, as in git. */
@@ -85,7 +87,7 @@ function ops(a: string[], b: string[]): Op[] {
 export function lineDiff(before: string, after: string): LineDiff {
   const all = ops(lines(before), lines(after));
   const changed = all.flatMap((op, index) => (op.kind === " " ? [] : [index]));
-  const diff: LineDiff = { patch: "", additions: 0, deletions: 0, commentable: new Map() };
+  const diff: LineDiff = { patch: "", additions: 0, deletions: 0, commentable: new Map(), commentableLeft: new Map() };
   if (changed.length === 0) return diff;
   // Group changes whose context windows touch into hunks.
   const hunks: [number, number][] = [];
@@ -113,6 +115,7 @@ export function lineDiff(before: string, after: string): LineDiff {
       if (op.kind === "+") diff.additions++;
       if (op.kind === "-") diff.deletions++;
       if (op.kind !== "-") diff.commentable.set(op.right, hunkIndex);
+      if (op.kind !== "+") diff.commentableLeft.set(op.left, hunkIndex);
     }
   }
   diff.patch = out.join("\n");

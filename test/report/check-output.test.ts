@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ruleById } from "../../src/core/rules/index.js";
 import { MAX_CHECK_SUMMARY_LENGTH, renderMarkdown } from "../../src/report/markdown.js";
 import {
   checkTitle,
@@ -90,7 +91,7 @@ describe("reviewOutput", () => {
     const reviewed = report([objectReport("Service/shop/web", "k8s/web.yaml", [finding({ rule: "nodeport", line: 7 })])]);
     expect(reviewOutput(reviewed, compared)).toEqual({
       conclusion: "failure",
-      title: "1 warning in 1 changed Service/Ingress",
+      title: "❌ shop/web: Service is type NodePort",
       summary: renderMarkdown(reviewed) + reviewFooter(compared),
     });
   });
@@ -106,15 +107,40 @@ describe("reviewOutput", () => {
 });
 
 describe("checkTitle", () => {
-  it("counts new findings by severity and mentions old ones", () => {
+  it("names the object and its most important new finding, then counts the rest", () => {
     const objects = [
-      objectReport("Service/shop/web", "k8s/web.yaml", [finding({ rule: "nodeport", line: 7 }), finding({ rule: "sensitive-port-exposed", line: 9, severity: "failure" })]),
+      objectReport("Service/shop/web", "k8s/web.yaml", [
+        finding({ rule: "nodeport", line: 7 }),
+        finding({ rule: "sensitive-port-exposed", line: 9, severity: "failure", headline: "Redis 6379 open on every node via a new NodePort" }),
+      ]),
+      objectReport("Service/shop/api", "k8s/api.yaml", [finding({ rule: "public-loadbalancer", line: 4 })]),
       objectReport("Ingress/shop/shop", "k8s/ingress.yaml", [finding({ rule: "public-without-tls", line: 3, severity: "failure", new: false })]),
     ];
-    expect(checkTitle(report(objects))).toBe("1 failure, 1 warning in 2 changed Services/Ingresses (1 already present)");
-    expect(checkTitle(report([objectReport("Service/shop/web", "k8s/web.yaml", [])]))).toBe("No new findings in 1 changed Service/Ingress");
-    expect(checkTitle(report([]))).toBe("No exposure changes");
-    expect(checkTitle(report([], [{ file: "k8s/x.yaml", reason: "syntax", message: "bad", side: "head" }]))).toBe("No exposure changes found; 1 file not reviewed");
+    expect(checkTitle(report(objects))).toBe("❌ shop/web: Redis 6379 open on every node via a new NodePort (+2 warnings)");
+    // Without a headline, the rule's title names the risk.
+    expect(checkTitle(report([objects[1]!]))).toBe(`❌ shop/api: ${ruleById("public-loadbalancer").title}`);
+  });
+
+  it("says why a green run is fine when an object widened, and counts a file not reviewed once", () => {
+    const old = objectReport("Ingress/shop/shop", "k8s/ingress.yaml", [finding({ rule: "wildcard-host", line: 3, new: false })]);
+    const quiet = { ...objectReport("Service/shop/web", "k8s/web.yaml", []), classification: "unchanged" as const };
+    const green = (objects: Parameters<typeof report>[0], errors: Parameters<typeof report>[1] = []) => ({ ...report(objects, errors), conclusion: "success" as const });
+    expect(checkTitle(green([old]))).toBe("✅ No new findings: shop/shop widened (already present)");
+    expect(checkTitle(green([objectReport("Service/shop/web", "k8s/web.yaml", [])]))).toBe("✅ No new findings: shop/web widened (within policy)");
+    expect(checkTitle(green([quiet]))).toBe("✅ No new findings: 1 object changed, none more exposed");
+    expect(checkTitle(green([]))).toBe("✅ No exposure changes");
+    const broken = (side: "base" | "head") => ({ file: "k8s/x.yaml", line: 3, reason: "syntax" as const, message: "bad", side });
+    expect(checkTitle({ ...report([], [broken("head"), broken("base")]), conclusion: "neutral" })).toBe("⚠️ No exposure change found; 1 file not reviewed");
+  });
+
+  it("shows a suppression the change adds itself", () => {
+    const frontend = {
+      ...objectReport("Service/web/frontend", "k8s/frontend.yaml", []),
+      suppressed: [{ ...finding({ rule: "public-loadbalancer" as const, line: 9, headline: "public via a new LoadBalancer" }), reason: "demo", by: "annotation" as const, addedByChange: true }],
+    };
+    expect(checkTitle({ ...report([frontend]), conclusion: "success" })).toBe("🔕 web/frontend: public via a new LoadBalancer, silenced by an annotation this change adds");
+    const counted = { ...frontend, suppressed: frontend.suppressed.map((entry) => ({ ...entry, counted: true })) };
+    expect(checkTitle({ ...report([counted]), conclusion: "neutral" })).toBe("⚠️ web/frontend: public via a new LoadBalancer; 1 finding silenced by this change");
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EntryPoint, ObjectReport, Report } from "../../src/core/model.js";
+import { diffLines } from "../../src/github/patch.js";
 import { planReview } from "../../src/report/comments.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { exposurePathLine, shownPathLine } from "../../src/report/path.js";
@@ -133,7 +134,9 @@ describe("the path line in each face", () => {
   });
 
   it("the review comment of the object's finding", () => {
-    const [comment] = planReview(report, new Map([["k8s/route.yaml", new Map([[9, 1]])]])).comments;
-    expect(comment?.body).toContain(`\n\n**Path:** ${line}\n\n**Recommendation:**`);
+    const added = ["@@ -0,0 +1,10 @@", ...Array.from({ length: 10 }, (_, index) => `+line ${index + 1}`)].join("\n");
+    const spanned: Report = { ...report, objects: [{ ...route, span: { head: { line: 1, endLine: 10 } } }] };
+    const [comment] = planReview(spanned, [{ path: "k8s/route.yaml", diff: diffLines(added) }]).comments;
+    expect(comment?.body).toContain(`\n\n**Path:** ${line}\n\n**Fix:**`);
   });
 });

@@ -7,6 +7,7 @@ export const messages = {
   // to a Service that was already NodePort is not a new finding.
   nodePort: ({ object }: { object: string }) =>
     `${object} is type NodePort: each of its ports is open on every node's IP, outside any Ingress or load balancer.`,
+  headline: ({ ports }: { ports: readonly string[] }) => `${ports.length > 0 ? ports.join(", ") : "its ports"} open on every node via NodePort`,
 };
 
 const recommendation =
@@ -26,6 +27,7 @@ export default defineRule({
       rule: "nodeport",
       line,
       message: messages.nodePort({ object: objectLabel(object) }),
+      headline: messages.headline({ ports: reach.entryPoints.filter((entryPoint) => entryPoint.kind === "port").map((entryPoint) => entryPoint.key) }),
       recommendation,
     };
     // A ClusterIP Service may not keep `nodePort` values (the API server rejects them), so the

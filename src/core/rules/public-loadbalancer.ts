@@ -8,6 +8,8 @@ export const messages = {
   // but an internal load balancer can also be public through a public external IP.
   publicLoadBalancer: ({ object, why }: { object: string; why: readonly string[] }) =>
     `${object} is a LoadBalancer reachable from the internet (${why.join("; ")}).`,
+  headline: ({ before }: { before: "none" | "private" | "public" }) =>
+    before === "none" ? "public via a new LoadBalancer" : before === "private" ? "LoadBalancer made public" : "public LoadBalancer",
 };
 
 const recommendation =
@@ -20,13 +22,15 @@ export default defineRule({
   recommendation,
   docsUrl: docsUrlFor("public-loadbalancer"),
   scope: "state",
-  check({ head: { object, reach } }) {
+  check({ head: { object, reach }, base }) {
     if (object.kind !== "Service" || reach.serviceType !== "LoadBalancer" || reach.level !== "public") return [];
+    const before = base?.reach.serviceType !== "LoadBalancer" ? "none" : base.reach.level === "public" ? "public" : "private";
     return [
       {
         rule: "public-loadbalancer",
         line: reach.levelLine,
         message: messages.publicLoadBalancer({ object: objectLabel(object), why: reach.why }),
+        headline: messages.headline({ before }),
         recommendation,
       },
     ];

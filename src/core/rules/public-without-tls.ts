@@ -11,6 +11,8 @@ export const messages = {
     `${object} serves ${entryPoint} to the internet without TLS: ${why}.`,
   plainHttpPort: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
     `${object} serves plain HTTP on ${entryPoint} to the internet: no TLS certificate is configured for this port.`,
+  routeHeadline: ({ entryPoint }: { entryPoint: string }) => `${entryPoint} public without TLS`,
+  portHeadline: ({ entryPoint }: { entryPoint: string }) => `plain HTTP on ${entryPoint} public`,
 };
 
 const routeRecommendation =
@@ -64,6 +66,7 @@ export default defineRule({
           rule: "public-without-tls",
           line: entryPoint.line,
           message: messages.routeWithoutTls({ object: label, entryPoint: entryPointLabel(entryPoint) }),
+          headline: messages.routeHeadline({ entryPoint: entryPointLabel(entryPoint) }),
           recommendation: routeRecommendation,
         };
         // The catch-all cannot be listed in spec.tls by name; and one suggestion per host is
@@ -100,6 +103,7 @@ export default defineRule({
           rule: "public-without-tls",
           line: entryPoint.line,
           message: messages.plainHttpPort({ object: label, entryPoint: entryPointLabel(entryPoint) }),
+          headline: messages.portHeadline({ entryPoint: entryPointLabel(entryPoint) }),
           recommendation: loadBalancerRecommendation,
         });
       }

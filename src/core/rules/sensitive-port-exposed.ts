@@ -1,4 +1,4 @@
-import type { RawFinding } from "../model.js";
+import type { EntryPoint, ObjectSide, RawFinding } from "../model.js";
 import { defineRule, docsUrlFor } from "./rule.js";
 import { entryPointLabel, objectLabel, reachPhrase } from "./helpers.js";
 import { sensitiveService } from "./ports.js";
@@ -21,7 +21,18 @@ export const messages = {
     backend: string;
     where: string;
   }) => `${object} routes ${entryPoint} ${where} to ${product} (port ${port} of Service ${backend}).`,
+  headline: ({ product, port, level, via }: { product: string; port: number; level: "node" | "public"; via: string }) =>
+    `${product} ${port} ${level === "public" ? "public" : "open on every node"} via ${via}`,
 };
+
+/** How the port is reached, in the object's own terms: "a new LoadBalancer", "NodePort", "Ingress host shop.example.com/". */
+function viaPhrase(head: ObjectSide, base: ObjectSide | undefined, entryPoint: EntryPoint): string {
+  if (entryPoint.kind === "route") return `Ingress ${entryPointLabel(entryPoint)}`;
+  const type = head.reach.serviceType ?? "its Service type";
+  const isNew = base === undefined || base.reach.serviceType !== head.reach.serviceType || base.reach.level !== head.reach.level;
+  if (type === "LoadBalancer") return isNew ? "a new LoadBalancer" : "its LoadBalancer";
+  return isNew ? `a new ${type}` : type;
+}
 
 const recommendation =
   "Keep databases, caches, queues and admin APIs inside the cluster: use type ClusterIP and reach them from workloads, or through a VPN, bastion or `kubectl port-forward` for administration. Never route an Ingress to them.";
@@ -33,8 +44,10 @@ export default defineRule({
   recommendation,
   docsUrl: docsUrlFor("sensitive-port-exposed"),
   scope: "state",
-  check({ head: { object, reach } }) {
-    if (reach.level !== "node" && reach.level !== "public") return [];
+  check({ head, base }) {
+    const { object, reach } = head;
+    const level = reach.level;
+    if (level !== "node" && level !== "public") return [];
     const label = objectLabel(object);
     const findings: RawFinding[] = [];
     for (const entryPoint of reach.entryPoints) {
@@ -46,6 +59,7 @@ export default defineRule({
           rule: "sensitive-port-exposed",
           line: entryPoint.line,
           message: messages.servicePort({ object: label, product, port, where: reachPhrase(reach.level) }),
+          headline: messages.headline({ product, port, level, via: viaPhrase(head, base, entryPoint) }),
           recommendation,
         });
       } else {
@@ -63,6 +77,7 @@ export default defineRule({
             backend: entryPoint.backend?.service ?? "(unnamed)",
             where: reachPhrase(reach.level),
           }),
+          headline: messages.headline({ product, port, level, via: viaPhrase(head, base, entryPoint) }),
           recommendation,
         });
       }

@@ -7,6 +7,7 @@ import { routeTerms } from "./terms.js";
 export const messages = {
   tlsRemoved: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
     `${object} no longer has TLS on ${entryPoint}: it had TLS before this change, so clients now connect in plain text.`,
+  headline: ({ entryPoint }: { entryPoint: string }) => `TLS removed from ${entryPoint}`,
 };
 
 const recommendation =
@@ -29,6 +30,7 @@ export default defineRule({
         rule: "tls-removed",
         line: entryPoint.line,
         message: messages.tlsRemoved({ object: label, entryPoint: entryPointLabel(entryPoint) }),
+        headline: messages.headline({ entryPoint: entryPointLabel(entryPoint) }),
         recommendation: fix === undefined ? recommendation : `Keep TLS on every entry point that had it. ${fix}`,
       }),
     );

@@ -1,0 +1,162 @@
+/**
+ * Where each finding is shown on a pull request: the one place a reviewer reads it.
+ *
+ * Every object with something new to say gets ONE review comment, on the line the pull request changed
+ * that caused it (the added `type: LoadBalancer`, the changed host, the deleted certificate annotation on
+ * the LEFT side), leading with its worst new finding and listing the others. An object the change touched
+ * on no line (its file's diff is too large to show, or only another object moved it) has no such line:
+ * its findings go to the review body. A head file the change broke gets a comment on the broken line.
+ *
+ * What is commented is not annotated (annotations.ts asks `covered`): a line never shows a review comment
+ * and an annotation for the same finding. Old findings and what the diff cannot hold stay annotations.
+ */
+import type { Finding, ObjectReport, Report, ReviewError, SuppressedFinding } from "../core/model.js";
+import type { DiffLines } from "../github/patch.js";
+import { worstFirst } from "./order.js";
+
+/** One changed file of the pull request, as GitHub lists it. */
+export interface ChangedFile {
+  /** Head path (the path GitHub's comments use, also for LEFT lines). */
+  path: string;
+  /** The base path of a renamed file. */
+  previousPath?: string;
+  diff: DiffLines;
+}
+
+/** Where a comment sits: a line (or a range, for a suggestion) on one side of one file's diff. */
+export interface CommentAnchor {
+  path: string;
+  line: number;
+  side: "RIGHT" | "LEFT";
+  /** First line of a multi-line comment (a suggestion that replaces several lines). */
+  startLine?: number;
+  /** The replacement text of `startLine..line`, when the lead finding's fix covers exactly that range. */
+  suggestion?: string;
+}
+
+export interface ObjectPlacement {
+  object: ObjectReport;
+  /** The object's new findings, most important first: what its comment (or the body) lists. */
+  findings: Finding[];
+  /** Suppressions this change adds itself: shown to the reviewer, never silently accepted. */
+  silenced: SuppressedFinding[];
+  /** Absent when the change touched no line of the object: the review body holds its findings. */
+  anchor?: CommentAnchor;
+}
+
+export interface ErrorPlacement {
+  error: ReviewError;
+  /** The broken line, when the change wrote it. */
+  anchor?: CommentAnchor;
+}
+
+export interface Placement {
+  objects: ObjectPlacement[];
+  errors: ErrorPlacement[];
+}
+
+/** Places what a report has to say on a pull request whose changed files are `files`. */
+export function placeFindings(report: Report, files: readonly ChangedFile[]): Placement {
+  const byHead = new Map(files.map((file) => [file.path, file]));
+  const byBase = new Map(files.map((file) => [file.previousPath ?? file.path, file]));
+  const objects: ObjectPlacement[] = [];
+  for (const object of report.objects) {
+    const findings = worstFirst(object.findings.filter((finding) => finding.new));
+    const silenced = worstFirst(object.suppressed.filter((finding) => finding.addedByChange));
+    if (findings.length === 0 && silenced.length === 0) continue;
+    const head = object.change === "removed" ? undefined : byHead.get(object.file);
+    const base = byBase.get(object.baseFile ?? object.file);
+    const anchor = anchorOf(object, findings, silenced, head, base);
+    objects.push({ object, findings, silenced, ...(anchor ? { anchor } : {}) });
+  }
+  const errors = report.errors.map((error): ErrorPlacement => {
+    const file = byHead.get(error.file);
+    const introduced = error.side === "head" && error.line !== undefined && file?.diff.added.has(error.line);
+    return introduced ? { error, anchor: { path: error.file, line: error.line!, side: "RIGHT" } } : { error };
+  });
+  return { objects, errors };
+}
+
+/**
+ * The line that caused what the object's comment says, first match: the worst finding's own line when the
+ * change wrote (or deleted) it, then a silenced finding's suppression, then the line deciding the level or
+ * an entry point, then any line of the object the change wrote or deleted.
+ */
+function anchorOf(
+  object: ObjectReport,
+  findings: readonly Finding[],
+  silenced: readonly SuppressedFinding[],
+  head: ChangedFile | undefined,
+  base: ChangedFile | undefined,
+): CommentAnchor | undefined {
+  const right = (line: number | undefined): CommentAnchor | undefined =>
+    head && line !== undefined && head.diff.added.has(line) ? { path: head.path, line, side: "RIGHT" } : undefined;
+  const left = (line: number | undefined): CommentAnchor | undefined =>
+    base && line !== undefined && base.diff.deleted.has(line) ? { path: base.path, line, side: "LEFT" } : undefined;
+
+  const candidates: (() => CommentAnchor | undefined)[] = [
+    ...findings.map((finding) => () => (finding.side === "base" ? left(finding.line) : right(finding.line))),
+    ...silenced.map((finding) => () => right(finding.suppressedAt)),
+    () => right(object.reach.head?.levelLine),
+    () => right(object.reach.head?.allowList?.line),
+    () => right(object.reach.head?.ingressClass?.line),
+    ...(object.reach.head?.entryPoints ?? []).map((entryPoint) => () => right(entryPoint.line)),
+    () => firstIn(object.span?.head, (line) => right(line)),
+    () => firstIn(object.span?.base, (line) => left(line)),
+  ];
+  for (const candidate of candidates) {
+    const anchor = candidate();
+    if (anchor) return withSuggestion(anchor, findings[0], head);
+  }
+  return undefined;
+}
+
+function firstIn(span: { line: number; endLine: number } | undefined, at: (line: number) => CommentAnchor | undefined) {
+  if (!span) return undefined;
+  for (let line = span.line; line <= span.endLine; line++) {
+    const anchor = at(line);
+    if (anchor) return anchor;
+  }
+  return undefined;
+}
+
+/**
+ * A RIGHT comment on the lead finding's line becomes a suggestion when that finding's fix covers the line
+ * and its whole range sits in one hunk (GitHub applies a suggestion to exactly the commented lines, and
+ * refuses a range across hunks). A LEFT comment never carries one: GitHub cannot apply a suggestion on a
+ * deleted line, so a restoring fix is shown as text there (comments.ts).
+ */
+function withSuggestion(anchor: CommentAnchor, lead: Finding | undefined, head: ChangedFile | undefined): CommentAnchor {
+  const fix = lead?.fix;
+  if (!fix || !head || anchor.side !== "RIGHT" || lead.side === "base") return anchor;
+  if (anchor.line < fix.startLine || anchor.line > fix.endLine) return anchor;
+  const hunk = head.diff.right.get(fix.startLine);
+  for (let line = fix.startLine; line <= fix.endLine; line++) if (hunk === undefined || head.diff.right.get(line) !== hunk) return anchor;
+  return {
+    path: anchor.path,
+    side: "RIGHT",
+    line: fix.endLine,
+    ...(fix.startLine < fix.endLine ? { startLine: fix.startLine } : {}),
+    suggestion: fix.replacement,
+  };
+}
+
+/** The key of a finding shown somewhere, so annotations can leave out what a comment already shows. */
+export function findingKey(objectId: string, finding: Pick<Finding, "rule" | "line" | "side">): string {
+  return JSON.stringify([objectId, finding.rule, finding.side ?? "head", finding.line]);
+}
+
+export function errorKey(error: Pick<ReviewError, "file" | "line" | "side">): string {
+  return JSON.stringify(["error", error.side, error.file, error.line ?? 0]);
+}
+
+/** Everything the placement puts in an inline comment. */
+export function coveredByComments(placement: Placement): Set<string> {
+  const covered = new Set<string>();
+  for (const item of placement.objects) {
+    if (!item.anchor) continue;
+    for (const finding of [...item.findings, ...item.silenced]) covered.add(findingKey(item.object.id, finding));
+  }
+  for (const item of placement.errors) if (item.anchor) covered.add(errorKey(item.error));
+  return covered;
+}
