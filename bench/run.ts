@@ -52,3 +52,9 @@ if (existsSync(`${here}github.ts`)) {
   console.log("");
   printGithubRows(await benchGithub());
 }
+
+if (existsSync(`${here}render-engines.ts`)) {
+  const { benchRenderEngines, printRenderEngineRows } = await import("./render-engines.js");
+  console.log("");
+  printRenderEngineRows(await benchRenderEngines());
+}

@@ -49,17 +49,29 @@ export interface EngineOptions {
   maxMemoryBytes?: number;
   /** PATH to search when the bundled binaries are absent (defaults to the process's). */
   searchPath?: string;
+  /**
+   * Run each engine in a network namespace of its own (`unshare --net`, where Linux user namespaces
+   * are allowed): no interface but a loopback that is down, so nothing is reachable, not even
+   * 127.0.0.1. Default: wherever it works. Where it does not (AWS Lambda), the proxy and URL checks hold.
+   */
+  isolateNetwork?: boolean;
 }
 
 type Located = { path: string } | { unavailable: string };
 
-/** The folder `scripts/install-engines.js` unpacks the bundled binaries into, when it exists. */
+/**
+ * The folder `scripts/install-engines.js` unpacks the bundled binaries into: `EXPOSURE_REVIEW_ENGINES_DIR`
+ * when set, else the nearest `.engines/linux-x64` above this module (the package root in a checkout or
+ * an install; the function's root when a deploy bundles the folder beside it).
+ */
 export function bundledEnginesDir(): string | undefined {
+  const configured = process.env.EXPOSURE_REVIEW_ENGINES_DIR;
+  if (configured) return configured;
   if (process.platform !== "linux" || process.arch !== "x64") return undefined;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(dir, ".engines", "linux-x64");
-    if (existsSync(join(dir, "package.json")) && existsSync(candidate)) return candidate;
+    if (existsSync(join(candidate, "helm")) || existsSync(join(candidate, "kubectl"))) return candidate;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
@@ -101,6 +113,24 @@ function versionOf(binary: string, args: string[], pick: (output: string) => str
   return pick(run.stdout ?? "") ?? { unavailable: `${binary} printed no version` };
 }
 
+let unshareProbe: string | null | undefined;
+
+/** `unshare`, when it can give a process a network namespace of its own here (probed once). */
+export function networkIsolation(): string | undefined {
+  if (unshareProbe === undefined) {
+    unshareProbe = null;
+    if (process.platform === "linux") {
+      const unshare = ["/usr/bin/unshare", "/bin/unshare"].find((candidate) => existsSync(candidate));
+      const probe = unshare && ["/bin/true", "/usr/bin/true"].find((candidate) => existsSync(candidate));
+      if (unshare && probe) {
+        const run = spawnSync(unshare, ["--net", "--map-root-user", "--", probe], { timeout: 5_000, env: {} });
+        if (run.status === 0) unshareProbe = unshare;
+      }
+    }
+  }
+  return unshareProbe ?? undefined;
+}
+
 /** The first line of an engine's stderr that says what went wrong, shortened for an error entry. */
 export function firstErrorLine(stderr: string): string {
   const lines = stderr.split("\n").map((line) => line.trim()).filter(Boolean);
@@ -121,6 +151,8 @@ interface Run {
   /** What is being rendered, for the messages: `helm template of charts/web`. */
   what: string;
   maxMemoryBytes: number;
+  /** `unshare` to start the engine in its own network namespace, when available and wanted. */
+  unshare: string | undefined;
 }
 
 /**
@@ -208,7 +240,11 @@ async function runEngine(run: Run): Promise<EngineResult> {
   try {
     const args = await run.args(scratch);
     return await new Promise<EngineResult>((resolveRun) => {
-      const child = spawn(run.command, args, {
+      const [command, argv] = run.unshare
+        ? [run.unshare, ["--net", "--map-root-user", "--", run.command, ...args]]
+        : [run.command, args];
+      // unshare execs the engine in place (no --fork): same pid, same process group.
+      const child = spawn(command, argv, {
         cwd: run.cwd,
         env: scrubbedEnv(scratch),
         stdio: ["ignore", "pipe", "pipe"],
@@ -407,6 +443,7 @@ export function createEngines(options: EngineOptions = {}): Engines {
   const kustomizeArgs = "path" in kustomize ? (kustomize.subcommand ?? ["kustomize"]) : [];
   const kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
   const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
+  const unshare = options.isolateNetwork === false ? undefined : networkIsolation();
   let described: ReturnType<Engines["describe"]> | undefined;
 
   const describe = (): ReturnType<Engines["describe"]> => {
@@ -457,7 +494,7 @@ export function createEngines(options: EngineOptions = {}): Engines {
         "--skip-schema-validation",
         ...request.valuesFiles.flatMap((file) => ["--values", file]),
       ];
-      return runEngine({ command: helm.path, args: async () => args, cwd: dirname(request.chart), budget, what, maxMemoryBytes });
+      return runEngine({ command: helm.path, args: async () => args, cwd: dirname(request.chart), budget, what, maxMemoryBytes, unshare });
     },
 
     async kustomizeBuild(request: KustomizeBuildRequest, budget: RenderBudget): Promise<EngineResult> {
@@ -483,7 +520,7 @@ export function createEngines(options: EngineOptions = {}): Engines {
       const helmPath = "path" in helm ? helm.path : undefined;
       const argsIn = async (scratch: string) =>
         request.enableHelm && helmPath ? [...args, "--helm-command", await writeHelmShim(scratch, helmPath)] : args;
-      return runEngine({ command: kustomize.path, args: argsIn, cwd: request.dir, budget, what, maxMemoryBytes });
+      return runEngine({ command: kustomize.path, args: argsIn, cwd: request.dir, budget, what, maxMemoryBytes, unshare });
     },
   };
 }

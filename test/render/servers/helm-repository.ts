@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./loopback.js";
 import { join } from "node:path";
 import { stringify } from "yaml";
 
@@ -75,18 +75,11 @@ export async function startHelmRepository(options: { dirs?: readonly string[] } 
     response.setHeader("content-length", body.length);
     response.end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    ...listening,
     requests,
     setFile: (path, body) => files.set(path, typeof body === "string" ? Buffer.from(body) : body),
     setRoute: (path, route) => routes.set(path, route),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./loopback.js";
 import { sha256Hex } from "./helm-repository.js";
 
 export const HELM_CONFIG_MEDIA_TYPE = "application/vnd.cncf.helm.config.v1+json";
@@ -35,6 +35,7 @@ export async function startOciRegistry(options: { auth?: "anonymous-token" | "no
   const tokens = new Set<string>();
   const requests: string[] = [];
   let realm: string | undefined;
+  let host = "";
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
@@ -76,9 +77,8 @@ export async function startOciRegistry(options: { auth?: "anonymous-token" | "no
     }
     send(404, "{}");
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const host = `127.0.0.1:${port}`;
+  const { port, close } = await listenOnLoopback(server);
+  host = `127.0.0.1:${port}`;
 
   return {
     host,
@@ -112,10 +112,6 @@ export async function startOciRegistry(options: { auth?: "anonymous-token" | "no
     setRealm(value) {
       realm = value;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

@@ -3,7 +3,7 @@
  * forbidden URL at it and then asserts that nothing was ever requested.
  */
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./loopback.js";
 
 export interface RecordingServer {
   /** `http://127.0.0.1:PORT` */
@@ -21,16 +21,9 @@ export async function startRecordingServer(): Promise<RecordingServer> {
     response.statusCode = 404;
     response.end("recorded\n");
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    ...listening,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
