@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
  * Netlify's bundler adds a banner like this one. The local name avoids a clash with the bundle's own
  * `createRequire` import.
  */
-const REQUIRE_BANNER = "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
+export const REQUIRE_BANNER = "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
 
 export async function bundleFunction(outFile: string, { minify = true } = {}): Promise<{ bytes: number }> {
   await build({

@@ -5,8 +5,9 @@
  * 1. Read `.github/exposure.yml` from the default branch (`context.config`: `_extends` and the org
  *    `.github` repository work; a pull request cannot switch its own review off).
  * 2. Open the "Exposure review" check run on the head commit: a new one, or ours again on a re-run.
- * 3. List the changed files against the merge base, read the manifests' base and head texts.
- * 4. `review()`, complete the check run (summary + the annotations it lacks), post one review of new comments.
+ * 3. List the changed files against the merge base; src/github/pipeline.ts (shared with the Action) reads
+ *    the manifests' base and head texts,
+ *    reviews them, completes the check run (summary + the annotations it lacks) and posts one review.
  *
  * A bad config completes the run as `failure` naming the field; an error from GitHub (after Octokit's
  * retries) completes it as `failure` with the message, then is rethrown for Probot to log.
@@ -14,25 +15,10 @@
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { ConfigError, validateConfig } from "./config/load.js";
 import type { Config } from "./config/schema.js";
-import { manifestPathFilter } from "./core/paths.js";
-import { review } from "./core/review.js";
-import { toAnnotations } from "./report/annotations.js";
-import { configFailureOutput, ERROR_TITLE, noManifestsOutput, RERUN_ACTION, reviewOutput } from "./report/check-output.js";
-import { planReview, type ReviewPlan } from "./report/comments.js";
-import {
-  CHECK_NAME,
-  type CheckResult,
-  type CheckRun,
-  checkRunFrom,
-  failCheckRun,
-  findCheckRun,
-  openCheckRun,
-  type OpenRun,
-  publishCheckRun,
-} from "./github/check-run.js";
-import { diffLines } from "./github/patch.js";
-import { type GitHub, listChangedFiles, type PullRequestRef, readManifests } from "./github/pull-request.js";
-import { publishReview } from "./github/review.js";
+import { configFailureOutput, ERROR_TITLE, RERUN_ACTION } from "./report/check-output.js";
+import { CHECK_NAME, type CheckRun, checkRunFrom, findCheckRun, openCheckRun } from "./github/check-run.js";
+import { endRunAfterError, publishResults, type ReviewedChanges, reviewChanges } from "./github/pipeline.js";
+import { type GitHub, listChangedFiles, type PullRequestRef } from "./github/pull-request.js";
 
 export const CONFIG_FILE = "exposure.yml";
 const CONFIG_PATH = `.github/${CONFIG_FILE}`;
@@ -146,44 +132,21 @@ async function reviewPullRequest(context: Context, options: AppOptions, trigger:
   changedFiles?.catch(() => undefined);
   const open = await openCheckRun(octokit, repo, target.headSha, target.number, existing);
 
+  let reviewed: Pick<ReviewedChanges, "result" | "plan">;
   try {
     if (!loaded.config || !changedFiles) {
-      await publishRun(octokit, target, open, configFailureOutput(configProblem(loaded.error)), log);
+      reviewed = { result: configFailureOutput(configProblem(loaded.error)) };
       log.info({ error: loaded.error?.message }, "invalid config: check run failed");
-      return;
+    } else {
+      const changes = await reviewChanges(octokit, target, loaded.config, await changedFiles, loaded.read ? CONFIG_PATH : undefined);
+      if (!changes.plan) log.info({ files: changes.files }, "no manifest changed");
+      reviewed = changes;
     }
-    const { result, plan, files } = await reviewChanges(octokit, target, loaded, await changedFiles);
-    if (!plan) {
-      await publishRun(octokit, target, open, result, log);
-      log.info({ files }, "no manifest changed");
-      return;
-    }
-    // The run and the review do not depend on each other: send them together.
-    const [run, posted] = await Promise.allSettled([
-      publishRun(octokit, target, open, result, log),
-      publishReview(octokit, target, plan, open.run.htmlUrl),
-    ]);
-    if (run.status === "rejected") throw run.reason;
-    if (posted.status === "rejected") throw new ReviewNotPosted("the review could not be posted", { cause: posted.reason });
-    log.info({ conclusion: result.conclusion, run: run.value.id, review: posted.value }, "review published");
   } catch (error) {
-    if (!(error instanceof ReviewNotPosted)) {
-      await failCheckRun(octokit, repo, open.run.id, error).catch((failError: unknown) => {
-        log.error({ err: failError }, "could not complete the check run after an error");
-      });
-    }
-    throw error instanceof ReviewNotPosted ? error.cause : error;
+    await endRunAfterError(octokit, repo, open.run.id, error, log);
+    throw error;
   }
-}
-
-/** The check run completed with the findings, but posting the review failed: the run must keep its result. */
-class ReviewNotPosted extends Error {}
-
-async function publishRun(octokit: GitHub, target: ReviewTarget, open: OpenRun, result: CheckResult, log: Context["log"]): Promise<CheckRun> {
-  const { run, warnings } = await publishCheckRun(octokit, { owner: target.owner, repo: target.repo }, target, open, result);
-  for (const warning of warnings) log.warn({ err: warning.error }, warning.message);
-  if (run.id !== open.run.id) log.info({ replaced: open.run.id, run: run.id }, "findings changed since the last run: result in a new check run");
-  return run;
+  await publishResults(octokit, target, open, reviewed, log);
 }
 
 /** `read`: a config file exists (on the repository or through `_extends`), so the summary names it. */
@@ -203,36 +166,6 @@ async function loadConfig(context: Context): Promise<LoadedConfig> {
 function configProblem(error: Error | undefined) {
   const found = error ?? new Error("no config");
   return { configPath: CONFIG_PATH, issues: found instanceof ConfigError ? found.issues : [], message: found.message };
-}
-
-/** Reads the manifests and reviews them; `plan` is absent when no manifest changed. */
-async function reviewChanges(
-  octokit: GitHub,
-  target: ReviewTarget,
-  { config, read }: { config: Config; read: boolean },
-  { mergeBaseSha, files }: Awaited<ReturnType<typeof listChangedFiles>>,
-): Promise<{ result: CheckResult; plan?: ReviewPlan; files: number }> {
-  const repo = { owner: target.owner, repo: target.repo };
-  const isManifest = manifestPathFilter(config.paths);
-  const manifests = files.filter((file) => isManifest(file.path) || (file.previousPath !== undefined && isManifest(file.previousPath)));
-  if (manifests.length === 0) {
-    return { result: noManifestsOutput({ configPath: CONFIG_PATH, changedFiles: files.length, include: config.paths.include }), files: files.length };
-  }
-  const { base, head } = await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
-  const report = review({ base, head, config });
-  const plan = planReview(
-    report,
-    manifests.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
-  );
-  return {
-    result: {
-      ...reviewOutput(report, { ...(read ? { configPath: CONFIG_PATH } : {}), baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
-      // What an inline comment shows is not annotated again (placement.ts).
-      annotations: toAnnotations(report, { preexisting: config.conclusion.preexisting, covered: plan.covered }),
-    },
-    plan,
-    files: files.length,
-  };
 }
 
 export default exposureReviewApp();

@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { closest, distance } from "fastest-levenshtein";
 import { ConfigError, parseConfigText } from "./config/load.js";
 import { DEFAULT_CONFIG, type Config } from "./config/schema.js";
+import { FAIL_ON, failsOn, type FailOn } from "./core/fail-on.js";
 import { inventory } from "./core/inventory.js";
 import { LEVELS, type Conclusion, type ExistingLevel, type ManifestFile } from "./core/model.js";
 import { manifestPathFilter } from "./core/paths.js";
@@ -29,8 +30,6 @@ export interface CliIo {
 /** Exit codes (CONTRACT "The command line", plus 3 for a defect of ours). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, internal: 3 } as const;
 
-export const FAIL_ON = ["failure", "warning", "never"] as const;
-export type FailOn = (typeof FAIL_ON)[number];
 
 const USAGE = `Usage: exposure-review --base DIR --head DIR [options]
        exposure-review --git BASE..HEAD [options]
@@ -220,14 +219,8 @@ function finish(io: CliIo, output: Output, conclusion: Conclusion, text: () => s
   return code;
 }
 
-/**
- * `failure`: exit 1 on a failure conclusion (the contract's default). `warning`: also on neutral, which
- * is what counted warnings (or a head-side file that could not be read) give. `never`: report only.
- */
 export function exitCodeFor(conclusion: Conclusion, failOn: FailOn = "failure"): number {
-  if (failOn === "never") return EXIT.ok;
-  if (conclusion === "failure") return EXIT.failure;
-  return failOn === "warning" && conclusion === "neutral" ? EXIT.failure : EXIT.ok;
+  return failsOn(conclusion, failOn) ? EXIT.failure : EXIT.ok;
 }
 
 /**
