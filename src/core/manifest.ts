@@ -58,6 +58,7 @@ import type {
   ManifestFile,
   ManifestObject,
   ParsedFile,
+  RenderedSource,
   ReviewError,
   Side,
   SourceRange,
@@ -120,7 +121,7 @@ export function parseManifestFile(file: ManifestFile, side: Side): ParsedFile {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const lineStarts = lineStartOffsets(text);
-  const context: FileContext = { path: file.path, side, text, lineStarts, lineCount: lineCount(text, lineStarts), parsed, sourceLines: undefined };
+  const context: FileContext = { path: file.path, side, text, lineStarts, lineCount: lineCount(text, lineStarts), parsed, sourceLines: undefined, rendered: file.rendered };
 
   const chunks = jsonStreamChunks(text) ?? documentChunks(text, lineStarts);
   for (let i = 0; i < chunks.length; i++) {
@@ -145,6 +146,8 @@ interface FileContext {
   parsed: ParsedFile;
   /** Built when the file's first object is, then shared by all of them. */
   sourceLines: string[] | undefined;
+  /** The render target's output: namespace and target of its objects. */
+  rendered: RenderedSource | undefined;
 }
 
 /** One YAML document, as the positions and alias lookups of its objects need it. */
@@ -182,7 +185,8 @@ function readChunk(file: FileContext, chunkStart: number, chunkText: string): vo
   }
   // Anchors and aliases are rare in manifests: look for self-reference only where both can occur.
   const mayHaveAliases = chunkText.includes("&") && chunkText.includes("*");
-  const plainMarker = findTemplateMarker(chunkText, false);
+  // An engine's output is the manifest itself: `{{` left in it is data (an annotation, a dashboard).
+  const plainMarker = file.rendered ? -1 : findTemplateMarker(chunkText, false);
   for (const doc of docs) readDocument({ file, doc, chunkStart, chunkText, plainMarker }, mayHaveAliases);
 }
 
@@ -286,8 +290,10 @@ function collectObjects(context: DocumentContext, value: unknown, node: YamlNode
     }
     return;
   }
-  const namespace = typeof metadata?.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : "default";
-  if (isExposureObject({ apiVersion, kind })) {
+  // A rendered object without a namespace is deployed to its release's (helm template writes none).
+  const namespace = typeof metadata?.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : (file.rendered?.namespace ?? "default");
+  const target = file.rendered?.target;
+  if (isExposureObject({ apiVersion, kind }) && !file.rendered) {
     const quotedMarker = node ? templateStringIn(node, chunkText) : -1;
     if (quotedMarker >= 0) {
       addTemplate(file, chunkText, chunkStart + quotedMarker);
@@ -301,7 +307,8 @@ function collectObjects(context: DocumentContext, value: unknown, node: YamlNode
     kind,
     namespace,
     name,
-    id: objectId(kind, namespace, name, apiVersion),
+    id: objectId(kind, namespace, name, apiVersion, target),
+    ...(target === undefined ? {} : { target }),
     file: file.path,
     line,
     body: value,

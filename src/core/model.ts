@@ -76,12 +76,53 @@ export interface ManifestFile {
   unreadable?: "binary" | "too-large";
   /** Size in bytes, when the face knows it without the text (used for `too-large` messages). */
   size?: number;
+  /** Set on the output of a render target (src/render/): what produced it and where its lines come from. */
+  rendered?: RenderedSource;
+}
+
+/** Where a line of the repository is: what a finding on a rendered object points at. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  /** The line's text, so a one-line fix of the rendered field can be carried over to it. */
+  text?: string;
+}
+
+/**
+ * What produced a rendered file (CONTRACT.md, "Rendered sources"). The file's `path` is the target
+ * itself (it is not a file of the repository); `lines` maps lines of the rendered text to the line a
+ * reviewer can change, and `origin` is the target's own document, the fallback for everything else.
+ */
+export interface RenderedSource {
+  /** `HelmRelease/media/plex`, `helm:charts/web`, `Application/argocd/shop`, `kustomize:deploy/overlays/prod`. */
+  target: string;
+  /** The namespace objects without one are deployed to (the release namespace). */
+  namespace: string;
+  origin: SourceLocation;
+  /** 1-based rendered line -> where it comes from; lines not listed fall back to `origin`. */
+  lines: ReadonlyMap<number, SourceLocation>;
+}
+
+/**
+ * What the render stage (src/render/) hands the review for both sides: the engines' output as files,
+ * the repository files those targets read (not reviewed on their own), and what went wrong.
+ */
+export interface RenderedSides {
+  base: ManifestFile[];
+  head: ManifestFile[];
+  /** Repository paths that are inputs of a target on that side (templates, values, patches, resources). */
+  inputs: { base: ReadonlySet<string>; head: ReadonlySet<string> };
+  /** `render` and `chart-unavailable` entries. */
+  errors: ReviewError[];
+  /** Targets that failed on a side: their objects there are unknown, not added or removed. */
+  failed: { base: readonly string[]; head: readonly string[] };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-export type ErrorReason = "syntax" | "template" | "too-large" | "binary" | "duplicate";
+export const ERROR_REASONS = ["syntax", "template", "too-large", "binary", "duplicate", "render", "chart-unavailable"] as const;
+export type ErrorReason = (typeof ERROR_REASONS)[number];
 
 /** A file (or one document of it) that could not be reviewed. Never a crash. */
 export interface ReviewError {
@@ -118,9 +159,11 @@ export interface ManifestObject {
   name: string;
   /**
    * `kind/namespace/name`: the identity used to match base and head (`Gateway.<group>/namespace/name`
-   * for a kind several API groups define; see objectId).
+   * for a kind several API groups define; prefixed by the target for a rendered object; see objectId).
    */
   id: string;
+  /** The render target that produced this object; absent for a written manifest. */
+  target?: string;
   file: string;
   /** Line where the object's document (or List item) starts. */
   line: number;
@@ -242,6 +285,12 @@ export interface RawFinding {
 }
 
 export interface Finding extends RawFinding {
+  /**
+   * The file `line` is in, when it is not the object's own `file`: a rendered object's finding points at
+   * the values file, HelmRelease, patch or template line that produced the field. Faces use
+   * `finding.file ?? object.file`.
+   */
+  file?: string;
   severity: Severity;
   /** False when the same rule fired for the same object on the base side. */
   new: boolean;
@@ -301,6 +350,8 @@ export interface ObjectReport {
   namespace: string;
   name: string;
   id: string;
+  /** The render target of a rendered object (`HelmRelease/media/plex`); absent for a written manifest. */
+  target?: string;
   file: string;
   line: number;
   change: ChangeKind;

@@ -21,10 +21,12 @@ const KINDS_SHARED_BY_GROUPS: ReadonlySet<string> = new Set(["Gateway"]);
  * groups define (`Gateway`), the kind is qualified as kubectl names resources, `Gateway.<group>`:
  * `Gateway.gateway.networking.k8s.io/infra/public`. Suppressions still match `Kind/namespace/name`.
  */
-export function objectId(kind: string, namespace: string, name: string, apiVersion?: string): string {
+export function objectId(kind: string, namespace: string, name: string, apiVersion?: string, target?: string): string {
   const group = apiVersion === undefined ? "" : apiGroup(apiVersion);
   const qualified = group !== "" && KINDS_SHARED_BY_GROUPS.has(kind) ? `${kind}.${group}` : kind;
-  return `${qualified}/${namespace}/${name}`;
+  // A rendered object is its target's (CONTRACT.md, "Rendered sources"): the same Service from a prod
+  // and a staging overlay is two objects, `kustomize:deploy/overlays/prod Service/shop/web`.
+  return target === undefined ? `${qualified}/${namespace}/${name}` : `${target} ${qualified}/${namespace}/${name}`;
 }
 
 /** The Gateway API group; its route kinds are read at every version still served. */

@@ -10,6 +10,7 @@ import { parseManifestFile } from "./manifest.js";
 import type {
   Conclusion,
   Finding,
+  Fix,
   LineSpan,
   ManifestFile,
   ManifestObject,
@@ -17,9 +18,12 @@ import type {
   ObjectSide,
   ParsedFile,
   Reach,
+  RenderedSides,
+  RenderedSource,
   Report,
   ReviewError,
   Side,
+  SourceLocation,
   UnreadablePiece,
 } from "./model.js";
 import { asRecord } from "./fields.js";
@@ -35,6 +39,8 @@ export interface ReviewInput {
   base: ManifestFile[];
   head: ManifestFile[];
   config?: Config;
+  /** What the render stage produced (src/render/); absent when nothing was rendered. */
+  rendered?: RenderedSides;
   /**
    * Files of each side that are not under review but are read to resolve references: the Gateways a
    * changed route attaches to, the Services and workloads behind it. Their objects are never listed
@@ -44,12 +50,22 @@ export interface ReviewInput {
   context?: { base?: ManifestFile[]; head?: ManifestFile[] };
 }
 
-/** Errors that leave the head side unreviewed; templates are expected input, duplicates are still reviewed. */
-const INCOMPLETE_REASONS = new Set<ReviewError["reason"]>(["syntax", "too-large", "binary"]);
+/**
+ * Errors that leave the head side unreviewed; templates are expected input, duplicates are still
+ * reviewed. A target that failed to render hides what it deploys, as a file that failed to parse does.
+ */
+const INCOMPLETE_REASONS = new Set<ReviewError["reason"]>(["syntax", "too-large", "binary", "render", "chart-unavailable"]);
 
 export function review(input: ReviewInput): Report {
   const config = input.config ?? DEFAULT_CONFIG;
   const isManifest = manifestPathFilter(config.paths);
+  const rendered = input.rendered;
+  // Inputs of a render target are reviewed through what it renders, not on their own (a chart's
+  // templates are no `template` error, a patch is no object); the rendered files skip `paths`.
+  const sideFiles = (files: ManifestFile[], side: Side) => [
+    ...files.filter((f) => isManifest(f.path) && !rendered?.inputs[side].has(f.path)),
+    ...(rendered?.[side] ?? []),
+  ];
   const headParsed = new Map<string, { text: string | undefined; parsed: ParsedFile }>();
   const parseHead = (file: ManifestFile) => {
     const parsed = parseManifestFile(file, "head");
@@ -65,10 +81,13 @@ export function review(input: ReviewInput): Report {
     }
     return parseManifestFile(file, "base");
   };
-  const head = readSide(input.head.filter((f) => isManifest(f.path)), "head", parseHead);
+  const head = readSide(sideFiles(input.head, "head"), "head", parseHead);
   const headContext = readContext(input.context?.head, isManifest, parseHead);
-  const base = readSide(input.base.filter((f) => isManifest(f.path)), "base", parseBase);
+  const base = readSide(sideFiles(input.base, "base"), "base", parseBase);
   const baseContext = readContext(input.context?.base, isManifest, parseBase);
+  for (const target of rendered?.failed.base ?? []) base.unreadableFiles.set(target, undefined);
+  for (const target of rendered?.failed.head ?? []) head.unreadableFiles.set(target, undefined);
+  const sources = { base: renderedSources(rendered?.base), head: renderedSources(rendered?.head) };
   const reachOptions: ReachOptions = {
     internalClasses: config.ingress.internalClasses,
     gateway: config.gateway,
@@ -89,11 +108,13 @@ export function review(input: ReviewInput): Report {
     if (!headObject && baseObject && couldBeUnreadable(head, baseObject)) continue;
     if (!baseObject && headObject && couldBeUnreadable(base, headObject)) continue;
     const reviewed = reviewObject(baseObject, headObject, reachOptions, indexes, config);
-    if (reviewed) objects.push(reviewed);
+    if (!reviewed) continue;
+    const source = headObject ? sources.head.get(headObject.file) : baseObject ? sources.base.get(baseObject.file) : undefined;
+    objects.push(source ? pointIntoRepository(reviewed, source, headObject?.sourceLines) : reviewed);
   }
   objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
 
-  const errors = [...base.errors, ...head.errors].sort(
+  const errors = [...base.errors, ...head.errors, ...(rendered?.errors ?? [])].sort(
     (a, b) => (a.side === b.side ? 0 : a.side === "head" ? -1 : 1) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || (a.line ?? 0) - (b.line ?? 0),
   );
 
@@ -120,6 +141,61 @@ function sameObject(base: ManifestObject, head: ManifestObject): boolean {
 function withoutNamespace(body: Record<string, unknown>): Record<string, unknown> {
   const { namespace: _namespace, ...metadata } = asRecord(body["metadata"]);
   return { ...body, metadata };
+}
+
+function renderedSources(files: readonly ManifestFile[] | undefined): Map<string, RenderedSource> {
+  return new Map((files ?? []).flatMap((file) => (file.rendered ? [[file.path, file.rendered] as const] : [])));
+}
+
+/**
+ * A rendered object's report, pointed at the repository (CONTRACT.md, "Where findings point"): the
+ * object at its target's own document, each finding at the line its source map names (a values key
+ * the change set, a patch line, a template line), with a one-line fix carried over where the same
+ * edit fits that line.
+ */
+function pointIntoRepository(report: ObjectReport, source: RenderedSource, renderedLines: readonly string[] | undefined): ObjectReport {
+  const locate = (line: number) => source.lines.get(line) ?? source.origin;
+  const point = <F extends Finding>(finding: F): F => {
+    const at = locate(finding.line);
+    const { fix, file: _file, ...rest } = finding;
+    const moved = { ...rest, line: at.line, ...(at.file === source.origin.file ? {} : { file: at.file }) } as F;
+    const carried = fix ? carryFix(fix, finding.line, at, renderedLines) : undefined;
+    if (carried) moved.fix = carried;
+    return moved;
+  };
+  const { baseFile: _baseFile, ...rest } = report;
+  return {
+    ...rest,
+    target: source.target,
+    file: source.origin.file,
+    line: source.origin.line,
+    findings: report.findings.map(point),
+    suppressed: report.suppressed.map(point),
+  };
+}
+
+/**
+ * A fix of one rendered line as the same edit of the source line: the part of the rendered line that
+ * the fix changes (`LoadBalancer` -> `ClusterIP`) must appear exactly once in the source line.
+ */
+function carryFix(fix: Fix, renderedLine: number, at: SourceLocation, renderedLines: readonly string[] | undefined): Fix | undefined {
+  const before = renderedLines?.[renderedLine - 1];
+  if (fix.startLine !== renderedLine || fix.endLine !== renderedLine || at.text === undefined || before === undefined || fix.replacement.includes("\n")) {
+    return undefined;
+  }
+  const after = fix.replacement;
+  const isWord = (char: string | undefined) => char !== undefined && /[A-Za-z0-9_.-]/.test(char);
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  // Whole words only: `LoadBalancer` -> `ClusterIP`, never a shared `L...` prefix.
+  while (start > 0 && isWord(before[start - 1])) start--;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  while (end > 0 && isWord(before[before.length - end])) end--;
+  const removed = before.slice(start, before.length - end);
+  const added = after.slice(start, after.length - end);
+  if (removed === "" || at.text.indexOf(removed) !== at.text.lastIndexOf(removed) || !at.text.includes(removed)) return undefined;
+  return { startLine: at.line, endLine: at.line, replacement: at.text.replace(removed, () => added) };
 }
 
 interface SideObjects {

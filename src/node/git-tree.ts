@@ -7,6 +7,7 @@ import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { MAX_MANIFEST_BYTES } from "../core/limits.js";
 import type { ManifestFile } from "../core/model.js";
+import type { TreeView } from "../render/types.js";
 import { fileFromBytes, readFiles } from "./read-tree.js";
 
 const run = promisify(execFile);
@@ -14,6 +15,8 @@ const run = promisify(execFile);
 export interface GitTrees {
   base: ManifestFile[];
   head: ManifestFile[];
+  /** Every path the range changed, manifest or not (a chart's `_helpers.tpl` touches its chart). */
+  changedPaths: string[];
   baseRev: string;
   headRev: string;
 }
@@ -63,9 +66,10 @@ export async function resolveRange(cwd: string, range: string): Promise<GitRange
 export async function readGitTrees(cwd: string, { baseRev, headRev }: GitRange, keep: (path: string) => boolean): Promise<GitTrees> {
   // -z: paths with spaces or unicode come through verbatim; --no-renames: a moved file is read on
   // both sides under its own path, and the core matches objects by identity anyway.
-  const changed = await changedPaths(cwd, [baseRev, headRev], keep);
+  const all = await changedPaths(cwd, [baseRev, headRev], () => true);
+  const changed = all.filter(keep);
   const [base, head] = await Promise.all([readBlobs(cwd, baseRev, changed), readBlobs(cwd, headRev, changed)]);
-  return { base, head, baseRev, headRev };
+  return { base, head, changedPaths: all, baseRev, headRev };
 }
 
 /**
@@ -77,15 +81,16 @@ export async function readGitTrees(cwd: string, { baseRev, headRev }: GitRange, 
 export async function readUncommitted(cwd: string, what: "staged" | "worktree", keep: (path: string) => boolean): Promise<GitTrees & { top: string }> {
   const top = await gitTopLevel(cwd);
   const baseRev = await revParse(top, "HEAD").catch(async () => git(top, ["hash-object", "-t", "tree", "/dev/null"]));
-  const changed = await changedPaths(top, what === "staged" ? ["--cached", baseRev] : [baseRev], keep);
+  const all = await changedPaths(top, what === "staged" ? ["--cached", baseRev] : [baseRev], () => true);
   if (what === "worktree") {
     const untracked = (await git(top, ["ls-files", "--others", "--exclude-standard", "-z"], false)).split("\0");
-    changed.push(...untracked.filter((path) => path !== "" && keep(path)));
+    all.push(...untracked.filter((path) => path !== ""));
   }
+  const changed = all.filter(keep);
   const base = await readBlobs(top, baseRev, changed);
   // `:0:path` is the path's stage-0 entry in the index (a conflicted path has none: nothing to read).
   const head = what === "staged" ? await readBlobs(top, ":0", changed) : await readFiles(top, changed);
-  return { base, head, baseRev, headRev: what === "staged" ? "index" : "worktree", top };
+  return { base, head, changedPaths: all, baseRev, headRev: what === "staged" ? "index" : "worktree", top };
 }
 
 /** Every manifest of the tree at `rev`, under `cwd` (paths relative to `cwd`, as a directory scan gives them). */
@@ -161,4 +166,33 @@ function parseBatch(output: Buffer, paths: string[]): ManifestFile[] {
     files.push(size > MAX_MANIFEST_BYTES ? { path, unreadable: "too-large", size } : fileFromBytes(path, bytes));
   }
   return files;
+}
+
+/**
+ * One commit as a render-stage `TreeView`: `git ls-tree` lists it once, `git cat-file --batch` reads
+ * what is asked for. Symbolic links and submodules are not files of the tree here (a link's target is
+ * no manifest, and following it could leave the repository).
+ */
+export function gitTree(cwd: string, rev: string): TreeView {
+  let listing: Promise<string[]> | undefined;
+  return {
+    listFiles: () => {
+      listing ??= git(cwd, ["ls-tree", "-r", "-z", "--full-tree", rev], false).then((output) =>
+        output
+          .split("\0")
+          .filter((entry) => entry.startsWith("100644 blob ") || entry.startsWith("100755 blob "))
+          .map((entry) => entry.slice(entry.indexOf("\t") + 1)),
+      );
+      return listing;
+    },
+    async readFiles(paths) {
+      const known = new Set(await this.listFiles());
+      return readBlobs(cwd, rev, [...new Set(paths)].filter((path) => known.has(path)));
+    },
+  };
+}
+
+/** The URL of the `origin` remote, when there is one: how the CLI knows "this repository". */
+export async function originUrl(cwd: string): Promise<string | undefined> {
+  return git(cwd, ["remote", "get-url", "origin"]).catch(() => undefined);
 }

@@ -69,7 +69,7 @@ function findingAnnotation(object: ObjectReport, finding: Finding, options: Anno
     .filter((part): part is string => part !== undefined && part !== "")
     .join("\n\n");
   return {
-    path: object.file,
+    path: finding.file ?? object.file,
     start_line: line,
     end_line: line,
     annotation_level: counts ? finding.severity : "notice",

@@ -81,7 +81,7 @@ export function planReview(report: Report, files: readonly ChangedFile[]): Revie
     }
     for (const finding of item.findings) {
       outside.push({
-        path: item.object.file,
+        path: finding.file ?? item.object.file,
         line: finding.line,
         objectId: item.object.id,
         finding,

@@ -6,7 +6,7 @@
  * the report must be added here too (the report stays `version: 1` while changes are additive).
  */
 import { z } from "zod";
-import { CLASSIFICATIONS, LEVELS, RULE_IDS, SEVERITIES } from "../core/model.js";
+import { CLASSIFICATIONS, ERROR_REASONS, LEVELS, RULE_IDS, SEVERITIES } from "../core/model.js";
 
 const line = z.number().int().min(1);
 
@@ -14,6 +14,10 @@ export const jsonFindingSchema = z.strictObject({
   rule: z.enum(RULE_IDS),
   severity: z.enum(SEVERITIES),
   new: z.boolean().describe("False when the same rule fired for the same object and entry point on the base side."),
+  file: z
+    .string()
+    .optional()
+    .describe("The file `line` is in, when it is not the object's `file`: for a rendered object, the values file, patch or template that set the field."),
   line: line.describe("The line of the field the finding is about."),
   message: z.string(),
   recommendation: z.string(),
@@ -34,6 +38,10 @@ export const jsonObjectSchema = z.strictObject({
   apiVersion: z.string().describe("As written in the manifest; tells same-named kinds of two API groups apart (Gateway API and Istio Gateway)."),
   namespace: z.string(),
   name: z.string(),
+  target: z
+    .string()
+    .optional()
+    .describe("The render target of a rendered object: helm:charts/web, HelmRelease/media/plex, Application/argocd/shop, kustomize:deploy/overlays/prod."),
   file: z.string().describe("Relative to the compared tree's root, with `/`; the base side's for a removed object."),
   line: line.describe("Where the object's document starts."),
   change: z.enum(["added", "removed", "modified"]),
@@ -50,7 +58,7 @@ export const jsonObjectSchema = z.strictObject({
 export const jsonErrorSchema = z.strictObject({
   file: z.string(),
   line: line.optional().describe("Absent when the problem concerns the whole file."),
-  reason: z.enum(["syntax", "template", "too-large", "binary", "duplicate"]),
+  reason: z.enum(ERROR_REASONS),
   message: z.string(),
 });
 

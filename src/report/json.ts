@@ -19,6 +19,7 @@ export interface JsonFinding {
   rule: RuleId;
   severity: Severity;
   new: boolean;
+  file?: string;
   line: number;
   message: string;
   recommendation: string;
@@ -30,6 +31,7 @@ export interface JsonObject {
   apiVersion: string;
   namespace: string;
   name: string;
+  target?: string;
   file: string;
   line: number;
   change: ChangeKind;
@@ -77,6 +79,7 @@ export function toJsonReport(report: Report): JsonReport {
       apiVersion: object.apiVersion,
       namespace: object.namespace,
       name: object.name,
+      ...(object.target === undefined ? {} : { target: object.target }),
       file: object.file,
       line: object.line,
       change: object.change,
@@ -87,6 +90,7 @@ export function toJsonReport(report: Report): JsonReport {
         rule: finding.rule,
         severity: finding.severity,
         new: finding.new,
+        ...(finding.file === undefined ? {} : { file: finding.file }),
         line: finding.line,
         message: finding.message,
         recommendation: finding.recommendation,

@@ -167,7 +167,7 @@ export function errorRow(error: ReviewError): string {
 }
 
 function objectName(object: ObjectReport): string {
-  return `${object.kind} ${object.namespace}/${object.name}`;
+  return `${object.kind} ${object.namespace}/${object.name}${object.target ? ` (rendered by ${object.target})` : ""}`;
 }
 
 function capitalize(text: string): string {

@@ -66,7 +66,7 @@ export function placeFindings(report: Report, files: readonly ChangedFile[]): Pl
     if (findings.length === 0 && silenced.length === 0) continue;
     const head = object.change === "removed" ? undefined : byHead.get(object.file);
     const base = byBase.get(object.baseFile ?? object.file);
-    const anchor = anchorOf(object, findings, silenced, head, base);
+    const anchor = anchorOf(object, findings, silenced, head, base, byHead);
     objects.push({ object, findings, silenced, ...(anchor ? { anchor } : {}) });
   }
   const errors = report.errors.map((error): ErrorPlacement => {
@@ -88,11 +88,23 @@ function anchorOf(
   silenced: readonly SuppressedFinding[],
   head: ChangedFile | undefined,
   base: ChangedFile | undefined,
+  byHead: ReadonlyMap<string, ChangedFile>,
 ): CommentAnchor | undefined {
-  const right = (line: number | undefined): CommentAnchor | undefined =>
-    head && line !== undefined && head.diff.added.has(line) ? { path: head.path, line, side: "RIGHT" } : undefined;
+  const rightIn = (file: ChangedFile | undefined, line: number | undefined): CommentAnchor | undefined =>
+    file && line !== undefined && file.diff.added.has(line) ? { path: file.path, line, side: "RIGHT" } : undefined;
+  const right = (line: number | undefined) => rightIn(head, line);
   const left = (line: number | undefined): CommentAnchor | undefined =>
     base && line !== undefined && base.diff.deleted.has(line) ? { path: base.path, line, side: "LEFT" } : undefined;
+  // A rendered object's findings sit in the files that set their fields (values, patch, template); its
+  // reach and span lines are lines of the engine's output, which no diff holds.
+  const fileOf = (finding: Finding) => (finding.file === undefined ? head : byHead.get(finding.file));
+  if (object.target !== undefined) {
+    for (const finding of findings) {
+      const anchor = finding.side === "base" ? undefined : rightIn(fileOf(finding), finding.line);
+      if (anchor) return withSuggestion(anchor, findings[0], fileOf(findings[0]!));
+    }
+    return undefined;
+  }
 
   const candidates: (() => CommentAnchor | undefined)[] = [
     ...findings.map((finding) => () => (finding.side === "base" ? left(finding.line) : right(finding.line))),

@@ -87,8 +87,8 @@ function sarifResult(object: ObjectReport, finding: Finding, ruleIndex: Readonly
     ...(index === undefined ? {} : { ruleIndex: index }),
     level: LEVELS[finding.severity],
     // Rule messages already name the object ("Service default/web is type NodePort...").
-    message: { text: finding.message },
-    locations: [location(object.file, finding.line)],
+    message: { text: object.target ? `${finding.message} (rendered by ${object.target})` : finding.message },
+    locations: [location(finding.file ?? object.file, finding.line)],
     baselineState: finding.new ? "new" : "unchanged",
   };
 }

@@ -62,7 +62,7 @@ function objectBlock(object: ObjectReport, paint: Paint): string[] {
   const moved = object.baseFile !== undefined && object.baseFile !== object.file ? ` (was ${object.baseFile})` : "";
   const lines = [
     [
-      paint("bold", clean(`${object.kind} ${object.namespace}/${object.name}`)),
+      paint("bold", clean(`${object.kind} ${object.namespace}/${object.name}`)) + (object.target ? clean(` (rendered by ${object.target})`) : ""),
       clean(`${object.file}:${object.line}${moved}`),
       paint(CLASSIFICATION_STYLE[object.classification], object.classification.toUpperCase()),
       `${object.level.base} → ${object.level.head}`,
@@ -80,7 +80,7 @@ export function findingLines(finding: Finding, paint: Paint): string[] {
   const head = `${ICONS[finding.severity]} ${finding.severity}`;
   const old = finding.new ? "" : ` ${paint("dim", "(already present)")}`;
   return [
-    `  ${paint(SEVERITY_STYLE[finding.severity], head)} ${finding.rule}  line ${finding.line}  ${clean(finding.message)}${old}`,
+    `  ${paint(SEVERITY_STYLE[finding.severity], head)} ${finding.rule}  ${clean(finding.file === undefined ? "line " : `${finding.file}:`)}${finding.line}  ${clean(finding.message)}${old}`,
     `      ${paint("dim", `↳ ${clean(finding.recommendation)}`)}`,
   ];
 }

@@ -29,10 +29,22 @@ describe("parseConfigText: good files", () => {
       istio: { internalGateways: [] },
       traefik: { internalEntryPoints: [] },
       paths: { include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: ["charts/**/templates/**"] },
+      render: { enabled: true, helm: [], kustomize: [], repositories: [], remoteBases: false, timeoutSeconds: 20 },
       drafts: true,
       suppressions: [
         { rule: "public-loadbalancer", object: "Service/edge/gateway", reason: "Fronted by the CDN; ticket SEC-142" },
       ],
+    });
+  });
+
+  it("render.yml (the CONTRACT's render example) fills each entry's defaults", () => {
+    expect(loadFixture("render.yml").render).toEqual({
+      enabled: true,
+      helm: [{ chart: "charts/web", release: "web", namespace: "shop", values: ["charts/web/values-prod.yaml"] }],
+      kustomize: ["deploy/overlays/prod"],
+      repositories: ["https://charts.internal.example.com/"],
+      remoteBases: false,
+      timeoutSeconds: 20,
     });
   });
 
@@ -101,8 +113,16 @@ describe("parseConfigText: bad files name the file, the field, the line and what
         {
           path: "colour",
           line: 6,
-          message: 'unknown key "colour". Valid keys: rules, conclusion, ingress, gateway, istio, traefik, paths, drafts, suppressions.',
+          message: 'unknown key "colour". Valid keys: rules, conclusion, ingress, gateway, istio, traefik, paths, render, drafts, suppressions.',
         },
+      ],
+    },
+    {
+      file: "render-typo.yml",
+      issues: [
+        { path: "render.remoteBase", line: 3, message: 'unknown key "remoteBase". Did you mean "remoteBases"?' },
+        { path: "render.helm[0].value", line: 6, message: 'unknown key "value". Did you mean "values"?' },
+        { path: "render.timeoutSeconds", line: 7, message: 'expected a number, got "20s"' },
       ],
     },
     {
@@ -158,7 +178,7 @@ describe("parseConfigText: bad files name the file, the field, the line and what
         {
           path: "__proto__",
           line: 2,
-          message: 'unknown key "__proto__". Valid keys: rules, conclusion, ingress, gateway, istio, traefik, paths, drafts, suppressions.',
+          message: 'unknown key "__proto__". Valid keys: rules, conclusion, ingress, gateway, istio, traefik, paths, render, drafts, suppressions.',
         },
       ],
     },

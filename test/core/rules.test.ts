@@ -4,6 +4,7 @@
  * not listed fails; the last tests fail when a rule was never seen firing, never seen staying
  * silent where it ran, or a classification never occurred.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { configSchema, type ConfigInput } from "../../src/config/schema.js";
 import {
@@ -211,6 +212,7 @@ describe("LoadBalancer", () => {
           {
             rule: "public-loadbalancer",
             line: 10,
+            fix: { startLine: 10, endLine: 10, fixed: toClusterIp("lb-added-public-fires/head/k8s/checkout/service.yaml", 10) },
             new: true,
             severity: "warning",
             message: publicLoadBalancer.publicLoadBalancer({ object: "Service shop/checkout", why: [PLAIN_LB] }),
@@ -254,6 +256,7 @@ describe("LoadBalancer", () => {
           {
             rule: "public-loadbalancer",
             line: 7,
+            fix: { startLine: 7, endLine: 7, fixed: toClusterIp("lb-port-added-widened/head/k8s/mqtt.yaml", 7) },
             new: false,
             severity: "warning",
             message: publicLoadBalancer.publicLoadBalancer({ object: "Service iot/mqtt-broker", why: [PLAIN_LB] }),
@@ -797,6 +800,7 @@ describe("suppressions and config", () => {
             {
               rule: "public-loadbalancer",
               line: 21,
+              fix: { startLine: 21, endLine: 21, fixed: toClusterIp("config-rule-off-silent/head/k8s/services.yaml", 21) },
               new: true,
               severity: "failure",
               message: publicLoadBalancer.publicLoadBalancer({ object: "Service games/game-server", why: [PLAIN_LB] }),
@@ -830,3 +834,11 @@ describe("coverage of the fixtures", () => {
     expect(manifestFixtureNames().filter((name) => !casesRun.has(name))).toEqual([]);
   });
 });
+
+/** A fixture's head manifest with `type: LoadBalancer` on `line` made ClusterIP: public-loadbalancer's fix. */
+function toClusterIp(file: string, line: number): string {
+  const lines = readFileSync(new URL(`../../fixtures/${file}`, import.meta.url), "utf8").split("\n");
+  expect(lines[line - 1]).toBe("  type: LoadBalancer");
+  lines[line - 1] = "  type: ClusterIP";
+  return lines.join("\n");
+}

@@ -129,6 +129,7 @@ describe("pull_request.opened on the shop fixture", () => {
     // The cache's NodePort line caused it: the comment sits there and leads with the failure, not the warning.
     expect(cache!.body).toMatch(/^❌ \*\*Redis 6379 open on every node via a new NodePort\*\*/);
     const withSuggestion = h.fake.reviewComments.filter((c) => c.body.includes("```suggestion"));
+    // metrics.yaml's comment leads with its plain-HTTP failure, whose fix is no one-line edit.
     expect(withSuggestion.map((c) => c.path)).toEqual(["k8s/web.yaml"]);
     expect(withSuggestion[0]!.body).toContain("```suggestion\n  type: ClusterIP\n```");
     // The ingress fix edits spec.tls (line 10), which the diff does not touch: a comment without a suggestion.

@@ -1,5 +1,6 @@
 import { defineRule, docsUrlFor } from "./rule.js";
-import { objectLabel } from "./helpers.js";
+import type { RawFinding } from "../model.js";
+import { objectLabel, replaceWordOnLine } from "./helpers.js";
 
 export const messages = {
   // About the Service, not its ports: a port added to an already public load balancer is reported
@@ -25,14 +26,32 @@ export default defineRule({
   check({ head: { object, reach }, base }) {
     if (object.kind !== "Service" || reach.serviceType !== "LoadBalancer" || reach.level !== "public") return [];
     const before = base?.reach.serviceType !== "LoadBalancer" ? "none" : base.reach.level === "public" ? "public" : "private";
-    return [
-      {
-        rule: "public-loadbalancer",
-        line: reach.levelLine,
-        message: messages.publicLoadBalancer({ object: objectLabel(object), why: reach.why }),
-        headline: messages.headline({ before }),
-        recommendation,
-      },
-    ];
+    const finding: RawFinding = {
+      rule: "public-loadbalancer",
+      line: reach.levelLine,
+      message: messages.publicLoadBalancer({ object: objectLabel(object), why: reach.why }),
+      headline: messages.headline({ before }),
+      recommendation,
+    };
+    // `type: ClusterIP` on that line is the whole fix only when nothing else is tied to a load
+    // balancer: the API server rejects these fields on a ClusterIP Service.
+    const spec = (object.body.spec ?? {}) as Record<string, unknown>;
+    const ports = Array.isArray(spec.ports) ? spec.ports : [];
+    const tied =
+      LOAD_BALANCER_FIELDS.some((field) => spec[field] != null && !(field === "externalTrafficPolicy" && spec[field] === "Cluster")) ||
+      ports.some((port) => (port as { nodePort?: unknown } | null)?.nodePort != null);
+    const fix = tied || object.rangeOf(["spec", "type"]).line !== reach.levelLine ? undefined : replaceWordOnLine(object, reach.levelLine, "LoadBalancer", "ClusterIP");
+    if (fix) finding.fix = fix;
+    return [finding];
   },
 });
+
+/** Fields a Service may only carry as a LoadBalancer (or NodePort). */
+const LOAD_BALANCER_FIELDS = [
+  "loadBalancerSourceRanges",
+  "loadBalancerIP",
+  "loadBalancerClass",
+  "externalTrafficPolicy",
+  "healthCheckNodePort",
+  "allocateLoadBalancerNodePorts",
+] as const;

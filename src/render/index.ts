@@ -1,0 +1,333 @@
+/**
+ * The render stage (CONTRACT.md, "Rendered sources"), between reading the trees and the review:
+ *
+ * 1. list each side (TreeView) and read its YAML; find the targets (targets.ts);
+ * 2. keep the targets whose inputs the change touches, on either side;
+ * 3. per side, materialise exactly the files those targets read into a temp folder (read through the
+ *    TreeView, so the App reads GitHub only here), fetch remote charts once (ChartFetcher), run the
+ *    engines (Engines) in child processes within the side's time and output budget;
+ * 4. hand the review one file per rendered target and side, carrying its target and a source map.
+ *
+ * Nothing from the pull request runs here: values are data written to files, engines run with the
+ * flags render-engines fixes (no plugins, post-renderers or exec; load restrictor root-only), and
+ * only charts are fetched, through the fetcher's SSRF guard.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname as nativeDirname, join } from "node:path";
+import type { Config } from "../config/schema.js";
+import type { ManifestFile, RenderedSides, ReviewError, Side } from "../core/model.js";
+import { buildSourceMap, changedLeaves } from "./source-map.js";
+import {
+  chartFiles,
+  discoveryPaths,
+  findTargets,
+  remoteDependencies,
+  type SideFiles,
+  type Target,
+} from "./targets.js";
+import type { ChartFetcher, ChartRef, ChartResult, Engines, EngineResult, RenderBudget, TreeView } from "./types.js";
+
+export interface RenderOptions {
+  base: TreeView;
+  head: TreeView;
+  /** Paths the change touches, on either side (a renamed file under both names). */
+  changedPaths: readonly string[];
+  config: Config;
+  engines: Engines;
+  charts: ChartFetcher;
+  /** The repository under review, to recognise Git sources of it (App: the repository's URL; CLI: `origin`). */
+  repositoryUrl?: string;
+  /** Where temp folders go (default: the OS temp folder). */
+  tempRoot?: string;
+  /** Engine runs at once across both sides. */
+  concurrency?: number;
+}
+
+/** Engine output one side may produce in all, past which a run is a `render` error. */
+export const MAX_RENDER_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+export const renderMessages = {
+  failed: (target: string, message: string) => `${target} could not be rendered: ${message}`,
+  unavailable: (target: string, message: string) => `${target}: ${message}`,
+  tree: (message: string) => `Rendered sources were not reviewed: ${message}`,
+};
+
+const NOTHING: RenderedSides = { base: [], head: [], inputs: { base: new Set(), head: new Set() }, errors: [], failed: { base: [], head: [] } };
+
+interface SideState {
+  side: Side;
+  tree: TreeView;
+  files: SideFiles;
+  targets: Map<string, Target>;
+  texts: Map<string, string>;
+}
+
+export async function renderChanges(options: RenderOptions): Promise<RenderedSides> {
+  if (!options.config.render.enabled) return NOTHING;
+  const errors: ReviewError[] = [];
+  const discovery = { config: options.config.render, ...(options.repositoryUrl ? { repositoryUrl: options.repositoryUrl } : {}) };
+  const load = async (side: Side, tree: TreeView): Promise<SideState | undefined> => {
+    try {
+      const paths = await tree.listFiles();
+      const texts = textsOf(await tree.readFiles(discoveryPaths(paths)));
+      const files: SideFiles = { paths, texts };
+      const targets = new Map(findTargets(files, discovery).map((target) => [target.id, target]));
+      return { side, tree, files, targets, texts: new Map(texts) };
+    } catch (error) {
+      errors.push({ file: ".", reason: "render", side, message: renderMessages.tree((error as Error).message) });
+      return undefined;
+    }
+  };
+  const [base, head] = await Promise.all([load("base", options.base), load("head", options.head)]);
+  const changed = new Set(options.changedPaths);
+  const touched = new Set<string>();
+  for (const state of [base, head]) {
+    for (const target of state?.targets.values() ?? []) {
+      if ([...target.inputs].some((path) => changed.has(path))) touched.add(target.id);
+    }
+  }
+  const failed = { base: [] as string[], head: [] as string[] };
+  const result: RenderedSides = { base: [], head: [], inputs: { base: inputsOf(base), head: inputsOf(head) }, errors, failed };
+  if (touched.size === 0) return result;
+
+  const limit = pool(options.concurrency ?? 4);
+  const fetches = new Map<string, Promise<ChartResult>>();
+  const rendered = await Promise.all(
+    [base, head].map((state) => (state ? renderSide(state, touched, options, limit, fetches) : Promise.resolve(new Map<string, RenderOutcome>()))),
+  );
+  const [baseOut, headOut] = rendered as [Map<string, RenderOutcome>, Map<string, RenderOutcome>];
+
+  for (const id of [...touched].sort()) {
+    for (const [state, out, other] of [
+      [base, baseOut, headOut],
+      [head, headOut, baseOut],
+    ] as const) {
+      if (!state) continue;
+      const outcome = out.get(id);
+      const target = state.targets.get(id);
+      if (!outcome || !target) continue;
+      if (!outcome.ok) {
+        failed[state.side].push(id);
+        result.errors.push({
+          file: target.origin.file,
+          line: target.origin.line,
+          reason: outcome.reason,
+          side: state.side,
+          message: outcome.reason === "render" ? renderMessages.failed(id, outcome.message) : renderMessages.unavailable(id, outcome.message),
+        });
+        continue;
+      }
+      const otherTarget = (state === base ? head : base)?.targets.get(id);
+      const otherOutcome = other.get(id);
+      const leaves = target.helm?.values.flatMap((layer) => layer.leaves) ?? [];
+      const otherLeaves = otherTarget && otherOutcome ? otherTarget.helm?.values.flatMap((layer) => layer.leaves) : undefined;
+      const chart = target.helm?.chart;
+      const lines = buildSourceMap(outcome.output, {
+        changedLeaves: changedLeaves(leaves, otherTarget ? (otherLeaves ?? []) : undefined),
+        texts: state.texts,
+        ...(chart?.kind === "local" ? { templatePath: (source: string) => templatePath(chart.dir, source, state.texts) } : {}),
+        ...(target.kustomize ? { patches: target.kustomize.patches, resources: [...target.inputs] } : {}),
+      });
+      result[state.side].push({
+        path: id,
+        text: outcome.output,
+        rendered: { target: id, namespace: target.namespace, origin: target.origin, lines },
+      });
+    }
+  }
+  return result;
+}
+
+function inputsOf(state: SideState | undefined): Set<string> {
+  const inputs = new Set<string>();
+  for (const target of state?.targets.values() ?? []) for (const path of target.inputs) inputs.add(path);
+  return inputs;
+}
+
+function textsOf(files: readonly ManifestFile[]): Map<string, string> {
+  return new Map(files.flatMap((file) => (file.text === undefined ? [] : [[file.path, file.text] as const])));
+}
+
+/** `app/templates/service.yaml` of a chart at `dir` -> `dir/templates/service.yaml`, when the repository holds it. */
+function templatePath(dir: string, source: string, texts: ReadonlyMap<string, string>): string | undefined {
+  const cut = source.indexOf("/");
+  if (cut < 0) return undefined;
+  const path = `${dir}/${source.slice(cut + 1)}`;
+  return texts.has(path) ? path : undefined;
+}
+
+type RenderOutcome = EngineResult | { ok: false; reason: "chart-unavailable"; message: string };
+
+async function renderSide(
+  state: SideState,
+  touched: ReadonlySet<string>,
+  options: RenderOptions,
+  limit: <T>(task: () => Promise<T>) => Promise<T>,
+  fetches: Map<string, Promise<ChartResult>>,
+): Promise<Map<string, RenderOutcome>> {
+  const outcomes = new Map<string, RenderOutcome>();
+  const targets = [...state.targets.values()].filter((target) => touched.has(target.id));
+  const budget: RenderBudget = { deadline: Date.now() + options.config.render.timeoutSeconds * 1000, maxOutputBytes: MAX_RENDER_OUTPUT_BYTES };
+  const fetchOptions = { allowedPrefixes: options.config.render.repositories, deadline: budget.deadline };
+  const fetchChart = (ref: ChartRef) => {
+    const key = JSON.stringify([ref.repository, ref.chart, ref.version, ref.insecure ?? false]);
+    let pending = fetches.get(key);
+    if (!pending) {
+      pending = options.charts.fetch(ref, fetchOptions).catch((error: unknown) => ({ ok: false as const, reason: "chart-unavailable" as const, message: (error as Error).message }));
+      fetches.set(key, pending);
+    }
+    return pending;
+  };
+
+  // Everything the side's targets read, in one batched read.
+  const needed = new Set<string>();
+  const renderable: Target[] = [];
+  for (const target of targets) {
+    if (target.problem) {
+      outcomes.set(target.id, { ok: false, ...target.problem });
+      continue;
+    }
+    if (target.kustomize && !target.kustomize.mayExpose) continue;
+    renderable.push(target);
+    if (target.helm?.chart.kind === "local") for (const file of chartFiles({ side: state.files }, target.helm.chart.dir)) needed.add(file);
+    if (target.kustomize) for (const file of [...target.inputs, ...target.kustomize.support]) needed.add(file);
+  }
+  if (renderable.length === 0) return outcomes;
+  const missing = [...needed].filter((path) => !state.texts.has(path));
+  for (const [path, text] of textsOf(await state.tree.readFiles(missing))) state.texts.set(path, text);
+
+  const root = await mkdtemp(join(options.tempRoot ?? tmpdir(), `exposure-render-${state.side}-`));
+  try {
+    const repo = join(root, "repo");
+    await mkdir(repo, { recursive: true });
+    // Only files the targets read are written; paths come from the tree listing, so none leaves `repo`.
+    for (const path of needed) {
+      const text = state.texts.get(path);
+      if (text === undefined || path.split("/").includes("..")) continue;
+      const full = join(repo, path);
+      await mkdir(nativeDirname(full), { recursive: true });
+      await writeFile(full, text);
+    }
+    const pathSet = new Set(state.files.paths);
+    await Promise.all(
+      renderable.map((target, index) =>
+        renderTarget(target, index, { root, repo, state, pathSet, budget, fetchChart, engines: options.engines, limit }).then((outcome) => {
+          outcomes.set(target.id, outcome);
+        }),
+      ),
+    );
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+  return outcomes;
+}
+
+interface TargetContext {
+  root: string;
+  repo: string;
+  state: SideState;
+  pathSet: ReadonlySet<string>;
+  budget: RenderBudget;
+  fetchChart: (ref: ChartRef) => Promise<ChartResult>;
+  engines: Engines;
+  limit: <T>(task: () => Promise<T>) => Promise<T>;
+}
+
+async function renderTarget(target: Target, index: number, context: TargetContext): Promise<RenderOutcome> {
+  const { root, repo, budget, engines } = context;
+  if (Date.now() >= budget.deadline) return { ok: false, reason: "render", message: "the side's render time limit was reached before this target" };
+  const work = join(root, "work", String(index));
+  await mkdir(work, { recursive: true });
+  if (target.helm) {
+    const plan = target.helm;
+    let chart: string;
+    if (plan.chart.kind === "remote") {
+      const fetched = await context.fetchChart(plan.chart.ref);
+      if (!fetched.ok) return fetched;
+      chart = join(work, "chart.tgz");
+      await writeFile(chart, fetched.archive);
+    } else {
+      chart = join(repo, plan.chart.dir);
+      const chartYaml = context.state.texts.get(`${plan.chart.dir}/Chart.yaml`) ?? "";
+      for (const dependency of remoteDependencies(chartYaml, plan.chart.dir, context.pathSet)) {
+        const fetched = await context.fetchChart(dependency);
+        if (!fetched.ok) return fetched;
+        await mkdir(join(chart, "charts"), { recursive: true });
+        await writeFile(join(chart, "charts", `${dependency.name}-${fetched.version}.tgz`), fetched.archive);
+      }
+    }
+    const valuesFiles: string[] = [];
+    for (const [layerIndex, layer] of plan.values.entries()) {
+      if (layer.text === undefined) continue;
+      const file = join(work, `values-${layerIndex}.yaml`);
+      await writeFile(file, layer.text);
+      valuesFiles.push(file);
+    }
+    const result = await context.limit(() => engines.helmTemplate({ chart, release: plan.release, namespace: plan.namespace, valuesFiles }, budget));
+    return result.ok ? { ok: true, output: keepReviewed(result.output) } : result;
+  }
+  if (target.kustomize) {
+    let dir = join(repo, target.kustomize.dir);
+    if (target.kustomize.namespace) {
+      // Flux's targetNamespace, as kustomize-controller applies it: an overlay that sets the namespace.
+      const overlay = join(work, "flux");
+      await mkdir(overlay, { recursive: true });
+      await writeFile(join(overlay, "kustomization.yaml"), `namespace: ${JSON.stringify(target.kustomize.namespace)}\nresources:\n  - ${JSON.stringify(relativeTo(overlay, dir))}\n`);
+      dir = overlay;
+    }
+    const result = await context.limit(() => engines.kustomizeBuild({ dir, enableHelm: false }, budget));
+    return result.ok ? { ok: true, output: keepReviewed(result.output) } : result;
+  }
+  return { ok: false, reason: "render", message: "nothing to render" };
+}
+
+function relativeTo(from: string, to: string): string {
+  const a = from.split("/").filter(Boolean);
+  const b = to.split("/").filter(Boolean);
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  return [...a.slice(common).map(() => ".."), ...b.slice(common)].join("/");
+}
+
+/**
+ * The documents the review reads (exposure kinds and the workloads behind them); the others become
+ * blank lines, so line numbers stay those of the engine's output and a chart's thousand-line CRDs do
+ * not push a release over the manifest size limit.
+ */
+const REVIEWED_KIND = /^kind:\s*["']?(Service|Ingress|Gateway|HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|UDPRoute|VirtualService|IngressRoute|IngressRouteTCP|Route|Deployment|StatefulSet|DaemonSet|ReplicaSet|Pod|Job|CronJob)["']?\s*$/m;
+
+export function keepReviewed(output: string): string {
+  const lines = output.split("\n");
+  const kept: string[] = [];
+  let start = 0;
+  const flush = (end: number) => {
+    const doc = lines.slice(start, end);
+    const keep = REVIEWED_KIND.test(doc.join("\n"));
+    for (const line of doc) kept.push(keep || line.startsWith("# Source:") || /^---/.test(line) ? line : "");
+  };
+  lines.forEach((line, index) => {
+    if (/^---/.test(line) && index > start) {
+      flush(index);
+      start = index;
+    }
+  });
+  flush(lines.length);
+  return kept.join("\n");
+}
+
+/** A limit on tasks running at once. */
+function pool(size: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= size) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}

@@ -1,0 +1,750 @@
+/**
+ * Finding render targets in one side of the change (CONTRACT.md, "Rendered sources"): charts of the
+ * repository, `render.helm` entries, Flux HelmReleases and their sources, Argo CD Applications with a
+ * Helm source, Kustomize roots and Flux Kustomization paths. For each target: how to render it, the
+ * namespace it deploys to, the repository files it reads (which decide whether the change touches it,
+ * and which are not reviewed on their own), and the values layers that map rendered fields back to
+ * the line a reviewer can change.
+ *
+ * Pure over what was read: the caller lists and reads the side (src/render/index.ts).
+ */
+import { createHash } from "node:crypto";
+import { isScalar, type Node as YamlNode } from "yaml";
+import type { Config } from "../config/schema.js";
+import { asList, asRecord } from "../core/fields.js";
+import type { SourceLocation } from "../core/model.js";
+import type { ChartRef } from "./types.js";
+import { asString, lineOf, nodeAt, readYamlDocuments, valueLeaves, type ValueLeaf, type YamlDocument } from "./yaml-docs.js";
+
+export const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"] as const;
+
+/** One layer of values, in the order Helm applies them; `file` is absent for layers Helm already reads. */
+export interface ValuesLayer {
+  /** The YAML text handed to Helm (`-f`), or undefined when Helm reads the layer itself (a chart's values.yaml). */
+  text?: string;
+  /** Every leaf with the line that sets it, for pointing rendered fields back at it. */
+  leaves: ValueLeaf[];
+}
+
+export type ChartSource =
+  | { kind: "local"; dir: string }
+  | { kind: "remote"; ref: ChartRef };
+
+export interface HelmPlan {
+  chart: ChartSource;
+  release: string;
+  namespace: string;
+  values: ValuesLayer[];
+}
+
+export interface KustomizePlan {
+  dir: string;
+  /** Flux `targetNamespace`: every object goes there. */
+  namespace?: string;
+  /** Files to materialise beside the inputs (the whole folders of the kustomizations reached). */
+  support: string[];
+  /** Patch files (strategic merge or JSON 6902), searched first when pointing a field back. */
+  patches: string[];
+  /** False when no input could hold an exposure object: rendering it could not change the review. */
+  mayExpose: boolean;
+}
+
+export interface Target {
+  /** `HelmRelease/media/plex`, `helm:charts/web`, `Application/argocd/shop`, `kustomize:deploy/overlays/prod`. */
+  id: string;
+  /** The target's own document: where its error entries and, failing anything better, its objects point. */
+  origin: SourceLocation;
+  /** The namespace its objects deploy to when they name none. */
+  namespace: string;
+  /** Repository paths it reads. */
+  inputs: Set<string>;
+  helm?: HelmPlan;
+  kustomize?: KustomizePlan;
+  /** Why it cannot be rendered on this side (a missing values file, a remote base): a `render` error. */
+  problem?: { reason: "render" | "chart-unavailable"; message: string };
+}
+
+/** What discovery is given: every path of the side and the texts of the files it asked for. */
+export interface SideFiles {
+  paths: readonly string[];
+  /** Texts by path (the discovery files, then the chart / kustomization files it needs). */
+  texts: ReadonlyMap<string, string>;
+}
+
+export interface DiscoveryOptions {
+  config: Config["render"];
+  /** The repository under review as a URL (the App knows it, the CLI takes `origin`), to recognise Git sources of it. */
+  repositoryUrl?: string;
+}
+
+/**
+ * The files discovery reads first: every YAML file but a chart's templates and subcharts (read only
+ * when the chart is rendered), so values files of charts are there for the values layers.
+ */
+export function discoveryPaths(paths: readonly string[]): string[] {
+  const charts = chartDirs(paths);
+  return paths.filter((path) => {
+    if (!/\.(ya?ml)$/i.test(path) && !KUSTOMIZATION_FILES.includes(basename(path) as never)) return false;
+    const chart = insideChart(path, charts);
+    return chart === undefined || !(isUnder(path, `${chart}/templates`) || isUnder(path, `${chart}/charts`));
+  });
+}
+
+/** Folders holding a Chart.yaml that are not inside another chart (subcharts belong to their parent). */
+export function chartDirs(paths: readonly string[]): string[] {
+  const all = paths.filter((path) => basename(path) === "Chart.yaml").map(dirname).sort((a, b) => a.length - b.length);
+  const top: string[] = [];
+  for (const dir of all) if (!top.some((parent) => isUnder(dir, parent))) top.push(dir);
+  return top;
+}
+
+export function insideChart(path: string, charts: readonly string[]): string | undefined {
+  return charts.find((dir) => isUnder(path, dir));
+}
+
+/** Finds every target of the side. */
+export function findTargets(side: SideFiles, options: DiscoveryOptions): Target[] {
+  const charts = chartDirs(side.paths);
+  const pathSet = new Set(side.paths);
+  const docs: YamlDocument[] = [];
+  for (const path of discoveryPaths(side.paths)) {
+    const text = side.texts.get(path);
+    if (text !== undefined) docs.push(...readYamlDocuments(path, text));
+  }
+  const kustomizations = readKustomizations(side, docs, options.config.remoteBases);
+  const fluxKustomizations = docs.filter((doc) => isKind(doc, "kustomize.toolkit.fluxcd.io/", "Kustomization"));
+  const namespaces = deployedNamespaces(kustomizations, fluxKustomizations);
+  const context: Context = { side, pathSet, charts, docs, namespaces, options };
+
+  const targets: Target[] = [];
+  const chartsUsed = new Set<string>();
+  for (const doc of docs) {
+    if (isKind(doc, "helm.toolkit.fluxcd.io/", "HelmRelease")) targets.push(helmReleaseTarget(context, doc, chartsUsed));
+    else if (isKind(doc, "argoproj.io/", "Application")) {
+      const target = applicationTarget(context, doc, chartsUsed);
+      if (target) targets.push(target);
+    }
+  }
+  const entries = options.config.helm;
+  for (const [index, entry] of entries.entries()) {
+    const dir = normalise(entry.chart);
+    chartsUsed.add(dir);
+    const sameChart = entries.filter((other) => normalise(other.chart) === dir).length > 1;
+    targets.push(chartTarget(context, dir, { release: entry.release, namespace: entry.namespace, values: entry.values }, sameChart ? index : undefined));
+  }
+  for (const dir of charts) if (!chartsUsed.has(dir)) targets.push(chartTarget(context, dir, { namespace: "default", values: [] }));
+  targets.push(...kustomizeTargets(context, kustomizations, fluxKustomizations));
+  return dedupe(targets);
+}
+
+interface Context {
+  side: SideFiles;
+  pathSet: ReadonlySet<string>;
+  charts: readonly string[];
+  docs: readonly YamlDocument[];
+  /** Deployed namespace of files (Flux targetNamespace, else the kustomization's `namespace`). */
+  namespaces: ReadonlyMap<string, { namespace: string; from: string[] }>;
+  options: DiscoveryOptions;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helm charts of the repository
+
+function chartTarget(
+  context: Context,
+  dir: string,
+  entry: { release?: string | undefined; namespace: string; values: readonly string[] },
+  entryIndex?: number,
+): Target {
+  const chartFile = `${dir}/Chart.yaml`;
+  const chartName = asString(asRecord(readYamlDocuments(chartFile, context.side.texts.get(chartFile) ?? "")[0]?.value)["name"]) ?? basename(dir);
+  const release = entry.release ?? chartName;
+  const id = entryIndex === undefined ? `helm:${dir}` : `helm:${dir}#${release}`;
+  const target: Target = {
+    id,
+    origin: { file: chartFile, line: 1 },
+    namespace: entry.namespace,
+    inputs: new Set(chartFiles(context, dir)),
+  };
+  const values: ValuesLayer[] = [chartValuesLayer(context, dir)];
+  for (const file of entry.values) {
+    const path = normalise(file);
+    target.inputs.add(path);
+    const text = context.side.texts.get(path);
+    if (text === undefined) {
+      target.problem ??= { reason: "render", message: `values file ${path} is missing` };
+      continue;
+    }
+    values.push({ text, leaves: readYamlDocuments(path, text).flatMap((doc) => valueLeaves(doc)) });
+  }
+  target.helm = { chart: { kind: "local", dir }, release, namespace: entry.namespace, values };
+  return target;
+}
+
+/** The chart's own values.yaml, as a layer Helm reads by itself (listed only to point fields back at it). */
+function chartValuesLayer(context: Context, dir: string): ValuesLayer {
+  const path = `${dir}/values.yaml`;
+  const text = context.side.texts.get(path);
+  return { leaves: text === undefined ? [] : readYamlDocuments(path, text).flatMap((doc) => valueLeaves(doc)) };
+}
+
+/** Every file of a chart folder, and of the charts it names with `file://` dependencies. */
+export function chartFiles(context: Pick<Context, "side">, dir: string, seen = new Set<string>()): string[] {
+  if (seen.has(dir)) return [];
+  seen.add(dir);
+  const files = context.side.paths.filter((path) => isUnder(path, dir));
+  const chart = asRecord(readYamlDocuments(`${dir}/Chart.yaml`, context.side.texts.get(`${dir}/Chart.yaml`) ?? "")[0]?.value);
+  for (const dependency of asList(chart["dependencies"])) {
+    const repository = asString(asRecord(dependency)["repository"]);
+    if (repository?.startsWith("file://")) {
+      const path = normalise(joinPath(dir, repository.slice("file://".length)));
+      if (!path.startsWith("..")) files.push(...chartFiles(context, path, seen));
+    }
+  }
+  return files;
+}
+
+/** Dependencies of a chart that must come from a repository (not vendored, not `file://`). */
+export function remoteDependencies(chartYaml: string, dir: string, paths: ReadonlySet<string>): (ChartRef & { name: string })[] {
+  const chart = asRecord(readYamlDocuments(`${dir}/Chart.yaml`, chartYaml)[0]?.value);
+  const refs: (ChartRef & { name: string })[] = [];
+  for (const item of asList(chart["dependencies"])) {
+    const dependency = asRecord(item);
+    const name = asString(dependency["name"]);
+    const repository = asString(dependency["repository"]);
+    const version = asString(String(dependency["version"] ?? "")) ?? "*";
+    if (!name || !repository || repository.startsWith("file://")) continue;
+    if (paths.has(`${dir}/charts/${name}/Chart.yaml`)) continue;
+    refs.push({ name, repository, chart: name, version });
+  }
+  return refs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flux HelmRelease
+
+function helmReleaseTarget(context: Context, doc: YamlDocument, chartsUsed: Set<string>): Target {
+  const body = asRecord(doc.value);
+  const metadata = asRecord(body["metadata"]);
+  const spec = asRecord(body["spec"]);
+  const name = asString(metadata["name"]) ?? "unnamed";
+  const deployed = context.namespaces.get(doc.file);
+  const ownNamespace = deployed?.namespace ?? asString(metadata["namespace"]) ?? "default";
+  const targetNamespace = asString(spec["targetNamespace"]);
+  const namespace = targetNamespace ?? ownNamespace;
+  const release = asString(spec["releaseName"]) ?? fluxReleaseName(targetNamespace ? `${targetNamespace}-${name}` : name);
+  const target: Target = {
+    id: `HelmRelease/${ownNamespace}/${name}`,
+    origin: { file: doc.file, line: doc.line, ...(textAt(doc, doc.line)) },
+    namespace,
+    inputs: new Set([doc.file, ...(deployed?.from ?? [])]),
+  };
+  const values: ValuesLayer[] = [];
+  let chart: ChartSource | undefined;
+
+  const chartSpec = asRecord(asRecord(spec["chart"])["spec"]);
+  const chartRef = asRecord(spec["chartRef"]);
+  if (Object.keys(chartSpec).length > 0) {
+    const sourceRef = asRecord(chartSpec["sourceRef"]);
+    const sourceKind = asString(sourceRef["kind"]) ?? "HelmRepository";
+    const source = findSource(context, sourceKind, asString(sourceRef["name"]), asString(sourceRef["namespace"]) ?? ownNamespace);
+    const chartName = substitute(asString(chartSpec["chart"]) ?? "");
+    const version = substitute(asString(String(chartSpec["version"] ?? "")) ?? "*");
+    if (!source) {
+      target.problem = { reason: "chart-unavailable", message: `${sourceKind} ${asString(sourceRef["name"]) ?? "(unnamed)"} is not in the tree; chart ${chartName} cannot be fetched` };
+    } else {
+      target.inputs.add(source.file);
+      const spec = asRecord(asRecord(source.value)["spec"]);
+      const url = substitute(asString(spec["url"]) ?? "");
+      if (sourceKind === "GitRepository") {
+        chart = localChart(context, target, url, chartName);
+      } else if (sourceKind === "HelmRepository") {
+        const oci = spec["type"] === "oci" || url.startsWith("oci://");
+        chart = { kind: "remote", ref: { repository: url, chart: chartName, version, ...(oci && spec["insecure"] === true ? { insecure: true } : {}) } };
+      } else {
+        target.problem = { reason: "chart-unavailable", message: `charts from a ${sourceKind} source are not fetched` };
+      }
+    }
+  } else if (Object.keys(chartRef).length > 0) {
+    const kind = asString(chartRef["kind"]) ?? "OCIRepository";
+    const source = findSource(context, kind, asString(chartRef["name"]), asString(chartRef["namespace"]) ?? ownNamespace);
+    if (!source || kind !== "OCIRepository") {
+      target.problem = { reason: "chart-unavailable", message: `${kind} ${asString(chartRef["name"]) ?? "(unnamed)"} is not in the tree; the chart cannot be fetched` };
+    } else {
+      target.inputs.add(source.file);
+      const sourceSpec = asRecord(asRecord(source.value)["spec"]);
+      const url = substitute(asString(sourceSpec["url"]) ?? "");
+      const ref = asRecord(sourceSpec["ref"]);
+      const version = substitute(asString(String(ref["tag"] ?? "")) ?? asString(ref["semver"]) ?? "*");
+      const cut = url.lastIndexOf("/");
+      chart = {
+        kind: "remote",
+        ref: { repository: url.slice(0, cut), chart: url.slice(cut + 1), version, ...(sourceSpec["insecure"] === true ? { insecure: true } : {}) },
+      };
+    }
+  } else {
+    target.problem = { reason: "render", message: "the HelmRelease names no chart (spec.chart.spec or spec.chartRef)" };
+  }
+
+  if (chart?.kind === "local") {
+    chartsUsed.add(chart.dir);
+    for (const file of chartFiles(context, chart.dir)) target.inputs.add(file);
+    values.push(chartValuesLayer(context, chart.dir));
+  }
+  for (const item of asList(spec["valuesFrom"])) {
+    const layer = valuesFromLayer(context, target, asRecord(item), ownNamespace);
+    if (layer) values.push(layer);
+  }
+  const valuesNode = nodeAt(doc.node, ["spec", "values"]);
+  if (valuesNode && spec["values"] !== undefined) {
+    values.push({ text: substitute(JSON.stringify(spec["values"])), leaves: substituteLeaves(valueLeaves(doc, valuesNode)) });
+  }
+  if (chart) target.helm = { chart, release, namespace, values };
+  return target;
+}
+
+/**
+ * Flux's release name: the given name when it fits Helm's 53 characters, else its first 40, a dash and
+ * 12 hex digits of its SHA-256 (helm-controller's release.ShortenName).
+ */
+export function fluxReleaseName(name: string): string {
+  if (name.length <= 53) return name;
+  return `${name.slice(0, 40)}-${sha256Hex(name).slice(0, 12)}`;
+}
+
+/** A GitRepository chart of this repository: the chart path, when it is one (CONTRACT: this repository). */
+function localChart(context: Context, target: Target, url: string, chartPath: string): ChartSource | undefined {
+  const dir = normalise(chartPath);
+  const inTree = context.pathSet.has(`${dir}/Chart.yaml`);
+  const known = context.options.repositoryUrl !== undefined;
+  const ours = known && sameRepository(url, context.options.repositoryUrl!);
+  if (inTree && (ours || !known)) return { kind: "local", dir };
+  target.problem = {
+    reason: "chart-unavailable",
+    message: known && !ours ? `chart ${chartPath} comes from another Git repository (${url}), which is not fetched` : `chart ${dir} is not in the tree`,
+  };
+  return undefined;
+}
+
+function sameRepository(a: string, b: string): boolean {
+  const key = (url: string) =>
+    url
+      .trim()
+      .toLowerCase()
+      .replace(/^(ssh:\/\/)?git@([^:/]+)[:/]/, "https://$2/")
+      .replace(/^[a-z+]+:\/\//, "")
+      .replace(/^[^@/]+@/, "")
+      .replace(/\.git$/, "")
+      .replace(/\/+$/, "");
+  return key(a) === key(b);
+}
+
+function findSource(context: Context, kind: string, name: string | undefined, namespace: string): YamlDocument | undefined {
+  if (!name) return undefined;
+  const candidates = context.docs.filter((doc) => isKind(doc, "source.toolkit.fluxcd.io/", kind) && asRecord(asRecord(doc.value)["metadata"])["name"] === name);
+  return (
+    candidates.find((doc) => (context.namespaces.get(doc.file)?.namespace ?? asString(asRecord(asRecord(doc.value)["metadata"])["namespace"]) ?? "default") === namespace) ??
+    candidates.find((doc) => asString(asRecord(asRecord(doc.value)["metadata"])["namespace"]) === undefined && !context.namespaces.has(doc.file))
+  );
+}
+
+/** A `valuesFrom` ConfigMap of the tree as a values layer; Secrets are not read. */
+function valuesFromLayer(context: Context, target: Target, item: Record<string, unknown>, namespace: string): ValuesLayer | undefined {
+  const kind = asString(item["kind"]);
+  const name = asString(item["name"]);
+  if (kind !== "ConfigMap" || !name) return undefined;
+  const key = asString(item["valuesKey"]) ?? "values.yaml";
+  const found = context.docs.find((doc) => {
+    const body = asRecord(doc.value);
+    const metadata = asRecord(body["metadata"]);
+    const deployed = context.namespaces.get(doc.file)?.namespace ?? asString(metadata["namespace"]) ?? "default";
+    return body["kind"] === "ConfigMap" && body["apiVersion"] === "v1" && metadata["name"] === name && deployed === namespace;
+  });
+  if (!found) {
+    if (item["optional"] !== true) target.problem ??= { reason: "render", message: `valuesFrom ConfigMap ${namespace}/${name} is not in the tree` };
+    return undefined;
+  }
+  target.inputs.add(found.file);
+  const valueNode = nodeAt(found.node, ["data", key]);
+  const text = asString(asRecord(asRecord(found.value)["data"])[key]);
+  if (text === undefined || !valueNode) {
+    if (item["optional"] !== true) target.problem ??= { reason: "render", message: `valuesFrom ConfigMap ${namespace}/${name} has no key ${key}` };
+    return undefined;
+  }
+  const targetPath = asString(item["targetPath"]);
+  if (targetPath !== undefined) {
+    // One value put at a path: the ConfigMap's data line sets it.
+    const location: SourceLocation = { file: found.file, line: lineOf(found, valueNode) };
+    const leaf: ValueLeaf = { path: targetPath, key: targetPath.split(".").at(-1) ?? targetPath, value: text, at: location };
+    return { text: JSON.stringify(setPath({}, targetPath.split("."), text)), leaves: [leaf] };
+  }
+  // A block scalar's content starts on the line after its key.
+  const offset = lineOf(found, valueNode) - (isScalar(valueNode) && (valueNode.type === "BLOCK_LITERAL" || valueNode.type === "BLOCK_FOLDED") ? 0 : 1);
+  const leaves = readYamlDocuments(found.file, text, offset).flatMap((doc) => valueLeaves(doc));
+  return { text, leaves };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argo CD Application
+
+function applicationTarget(context: Context, doc: YamlDocument, chartsUsed: Set<string>): Target | undefined {
+  const body = asRecord(doc.value);
+  const metadata = asRecord(body["metadata"]);
+  const spec = asRecord(body["spec"]);
+  const name = asString(metadata["name"]) ?? "unnamed";
+  const ownNamespace = context.namespaces.get(doc.file)?.namespace ?? asString(metadata["namespace"]) ?? "default";
+  const single = spec["source"] !== undefined;
+  const sources = single ? [asRecord(spec["source"])] : asList(spec["sources"]).map(asRecord);
+  const sourcesPath = single ? ["spec", "source"] : ["spec", "sources"];
+  const index = sources.findIndex((source) => isHelmSource(context, source));
+  if (index < 0) return undefined;
+  const source = sources[index]!;
+  const sourceNode = single ? nodeAt(doc.node, sourcesPath) : seqItem(nodeAt(doc.node, sourcesPath), index);
+  const helm = asRecord(source["helm"]);
+  const namespace = asString(asRecord(spec["destination"])["namespace"]) ?? "default";
+  const release = asString(helm["releaseName"]) ?? name;
+  const target: Target = {
+    id: `Application/${ownNamespace}/${name}`,
+    origin: { file: doc.file, line: doc.line, ...textAt(doc, doc.line) },
+    namespace,
+    inputs: new Set([doc.file, ...(context.namespaces.get(doc.file)?.from ?? [])]),
+  };
+  const repoURL = asString(source["repoURL"]) ?? "";
+  let chart: ChartSource | undefined;
+  const chartName = asString(source["chart"]);
+  if (chartName) {
+    const version = asString(String(source["targetRevision"] ?? "")) ?? "*";
+    chart = { kind: "remote", ref: { repository: repoURL.includes("://") ? repoURL : `oci://${repoURL}`, chart: chartName, version } };
+  } else {
+    chart = localChart(context, target, repoURL, asString(source["path"]) ?? ".");
+  }
+  const values: ValuesLayer[] = [];
+  if (chart?.kind === "local") {
+    chartsUsed.add(chart.dir);
+    for (const file of chartFiles(context, chart.dir)) target.inputs.add(file);
+    values.push(chartValuesLayer(context, chart.dir));
+  }
+  const ignoreMissing = helm["ignoreMissingValueFiles"] === true;
+  for (const file of asList(helm["valueFiles"])) {
+    if (typeof file !== "string") continue;
+    const path = valueFilePath(context, sources, chart, file);
+    if (path === undefined) {
+      if (!ignoreMissing) target.problem ??= { reason: "render", message: `value file ${file} is not in this repository` };
+      continue;
+    }
+    target.inputs.add(path);
+    const text = context.side.texts.get(path);
+    if (text === undefined) {
+      if (!ignoreMissing) target.problem ??= { reason: "render", message: `values file ${path} is missing` };
+      continue;
+    }
+    values.push({ text, leaves: readYamlDocuments(path, text).flatMap((valuesDoc) => valueLeaves(valuesDoc)) });
+  }
+  const valuesString = helm["values"];
+  const valuesStringNode = nodeAt(sourceNode, ["helm", "values"]);
+  if (typeof valuesString === "string" && valuesStringNode) {
+    const offset = lineOf(doc, valuesStringNode);
+    values.push({ text: valuesString, leaves: readYamlDocuments(doc.file, valuesString, offset).flatMap((valuesDoc) => valueLeaves(valuesDoc)) });
+  }
+  const valuesObjectNode = nodeAt(sourceNode, ["helm", "valuesObject"]);
+  if (helm["valuesObject"] !== undefined && valuesObjectNode) {
+    values.push({ text: JSON.stringify(helm["valuesObject"]), leaves: valueLeaves(doc, valuesObjectNode) });
+  }
+  const parametersNode = nodeAt(sourceNode, ["helm", "parameters"]);
+  const parameters = asList(helm["parameters"]).map(asRecord);
+  if (parameters.length > 0) {
+    let set: Record<string, unknown> = {};
+    const leaves: ValueLeaf[] = [];
+    parameters.forEach((parameter, parameterIndex) => {
+      const key = asString(parameter["name"]);
+      if (!key) return;
+      const value = parameter["forceString"] === true ? String(parameter["value"] ?? "") : parseParameter(parameter["value"]);
+      set = setPath(set, key.split("."), value);
+      const itemNode = seqItem(parametersNode, parameterIndex);
+      const valueNode = nodeAt(itemNode, ["value"]) ?? itemNode;
+      leaves.push({ path: key, key: key.split(".").at(-1) ?? key, value, at: { file: doc.file, line: lineOf(doc, valueNode), ...textAt(doc, lineOf(doc, valueNode)) } });
+    });
+    values.push({ text: JSON.stringify(set), leaves });
+  }
+  if (chart) target.helm = { chart, release, namespace, values };
+  return target;
+}
+
+function isHelmSource(context: Context, source: Record<string, unknown>): boolean {
+  if (asString(source["chart"])) return true;
+  if (source["helm"] !== undefined) return true;
+  const path = asString(source["path"]);
+  return path !== undefined && context.pathSet.has(`${normalise(path)}/Chart.yaml`);
+}
+
+/** A valueFiles entry as a path of this repository: relative to the chart, or `$ref/...` of a ref source. */
+function valueFilePath(context: Context, sources: Record<string, unknown>[], chart: ChartSource | undefined, file: string): string | undefined {
+  const ref = /^\$([A-Za-z0-9_-]+)\/(.*)$/.exec(file);
+  if (ref) {
+    const source = sources.find((candidate) => candidate["ref"] === ref[1]);
+    if (!source) return undefined;
+    const url = asString(source["repoURL"]) ?? "";
+    if (context.options.repositoryUrl !== undefined && !sameRepository(url, context.options.repositoryUrl)) return undefined;
+    return normalise(ref[2]!);
+  }
+  if (/^[a-z]+:\/\//.test(file)) return undefined;
+  if (chart?.kind !== "local") return undefined;
+  const path = normalise(joinPath(chart.dir, file));
+  return path.startsWith("..") ? undefined : path;
+}
+
+/** `--set` reads unquoted values as YAML scalars: `true`, `80`, `null` are not strings. */
+function parseParameter(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  if (value === "true" || value === "false") return value === "true";
+  if (/^-?\d+$/.test(value) && value.length < 16) return Number(value);
+  return value;
+}
+
+function seqItem(node: YamlNode | undefined, index: number): YamlNode | undefined {
+  const items = (node as { items?: unknown[] } | undefined)?.items;
+  return Array.isArray(items) ? ((items[index] ?? undefined) as YamlNode | undefined) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kustomize
+
+interface Kustomization {
+  dir: string;
+  file: string;
+  doc: YamlDocument;
+  component: boolean;
+  namespace?: string;
+  /** Kustomization folders it includes (resources, bases, components). */
+  includes: string[];
+  /** Files it reads directly. */
+  files: string[];
+  patches: string[];
+  remote: string[];
+  /** Paths that leave the repository (`../../..` above the root): kustomize will refuse them. */
+  outside: string[];
+  helmCharts: boolean;
+}
+
+function readKustomizations(side: SideFiles, docs: readonly YamlDocument[], _remoteBases: boolean): Map<string, Kustomization> {
+  const found = new Map<string, Kustomization>();
+  const dirs = new Set(side.paths.map(dirname));
+  for (const doc of docs) {
+    if (!KUSTOMIZATION_FILES.includes(basename(doc.file) as never)) continue;
+    const dir = dirname(doc.file);
+    if (found.has(dir)) continue;
+    const body = asRecord(doc.value);
+    const kustomization: Kustomization = {
+      dir,
+      file: doc.file,
+      doc,
+      component: body["kind"] === "Component",
+      ...(asString(body["namespace"]) ? { namespace: asString(body["namespace"])! } : {}),
+      includes: [],
+      files: [doc.file],
+      patches: [],
+      remote: [],
+      outside: [],
+      helmCharts: asList(body["helmCharts"]).length > 0,
+    };
+    const reference = (entry: unknown, patch = false) => {
+      if (typeof entry !== "string" || entry === "") return;
+      if (isRemote(entry)) {
+        kustomization.remote.push(entry);
+        return;
+      }
+      const path = normalise(joinPath(dir, entry));
+      if (path.startsWith("..") || entry.startsWith("/")) {
+        kustomization.outside.push(entry);
+        return;
+      }
+      if (dirs.has(path) || side.paths.some((candidate) => isUnder(candidate, path) && candidate !== path)) kustomization.includes.push(path);
+      else {
+        kustomization.files.push(path);
+        if (patch) kustomization.patches.push(path);
+      }
+    };
+    for (const key of ["resources", "bases", "components", "crds"]) for (const entry of asList(body[key])) reference(entry);
+    for (const entry of asList(body["patchesStrategicMerge"])) reference(entry, true);
+    for (const key of ["patches", "patchesJson6902"]) for (const entry of asList(body[key])) reference(asRecord(entry)["path"], true);
+    for (const entry of asList(body["replacements"])) reference(asRecord(entry)["path"]);
+    for (const key of ["configMapGenerator", "secretGenerator"]) {
+      for (const generator of asList(body[key])) {
+        const record = asRecord(generator);
+        for (const file of [...asList(record["files"]), ...asList(record["envs"]), record["env"]]) {
+          if (typeof file === "string") reference(file.includes("=") ? file.slice(file.indexOf("=") + 1) : file);
+        }
+      }
+    }
+    for (const chart of asList(body["helmCharts"])) reference(asRecord(chart)["valuesFile"]);
+    found.set(dir, kustomization);
+  }
+  return found;
+}
+
+function isRemote(entry: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^git@/.test(entry) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry) || entry.includes("?ref=");
+}
+
+/**
+ * The namespace each file deploys to when its kustomization or Flux Kustomization decides it: Flux
+ * `targetNamespace` first, then the outermost kustomization `namespace` (kustomize applies the outer
+ * transformer last). `from` are the files that decide it (inputs of the targets there).
+ */
+function deployedNamespaces(kustomizations: ReadonlyMap<string, Kustomization>, flux: readonly YamlDocument[]): Map<string, { namespace: string; from: string[] }> {
+  const result = new Map<string, { namespace: string; from: string[] }>();
+  const included = new Set([...kustomizations.values()].flatMap((k) => k.includes));
+  const walk = (dir: string, namespace: { namespace: string; from: string[] } | undefined, seen: Set<string>) => {
+    const kustomization = kustomizations.get(dir);
+    if (!kustomization || seen.has(dir)) return;
+    seen.add(dir);
+    const here = namespace ?? (kustomization.namespace ? { namespace: kustomization.namespace, from: [kustomization.file] } : undefined);
+    if (here) for (const file of kustomization.files) if (!result.has(file)) result.set(file, here);
+    for (const child of kustomization.includes) walk(child, here, seen);
+  };
+  for (const doc of flux) {
+    const spec = asRecord(asRecord(doc.value)["spec"]);
+    const targetNamespace = asString(spec["targetNamespace"]);
+    const path = asString(spec["path"]);
+    if (!targetNamespace || path === undefined) continue;
+    walk(normalise(path), { namespace: targetNamespace, from: [doc.file] }, new Set());
+  }
+  for (const dir of kustomizations.keys()) if (!included.has(dir)) walk(dir, undefined, new Set());
+  return result;
+}
+
+function kustomizeTargets(context: Context, kustomizations: ReadonlyMap<string, Kustomization>, flux: readonly YamlDocument[]): Target[] {
+  const included = new Set([...kustomizations.values()].flatMap((k) => k.includes));
+  const roots = new Map<string, { namespace?: string; from?: YamlDocument }>();
+  for (const [dir, kustomization] of kustomizations) if (!included.has(dir) && !kustomization.component) roots.set(dir, {});
+  for (const dir of context.options.config.kustomize) roots.set(normalise(dir), {});
+  for (const doc of flux) {
+    const spec = asRecord(asRecord(doc.value)["spec"]);
+    const path = asString(spec["path"]);
+    if (path === undefined || !kustomizations.has(normalise(path)) || kustomizations.get(normalise(path))!.component) continue;
+    const targetNamespace = asString(spec["targetNamespace"]);
+    roots.set(normalise(path), { ...(targetNamespace ? { namespace: targetNamespace } : {}), from: doc });
+  }
+  const targets: Target[] = [];
+  for (const [dir, { namespace, from }] of roots) {
+    const root = kustomizations.get(dir);
+    const origin: SourceLocation = root ? { file: root.file, line: root.doc.line, ...textAt(root.doc, root.doc.line) } : { file: dir, line: 1 };
+    const target: Target = { id: `kustomize:${dir}`, origin, namespace: namespace ?? root?.namespace ?? "default", inputs: new Set() };
+    if (from) target.inputs.add(from.file);
+    if (!root) {
+      target.problem = { reason: "render", message: `${dir} holds no kustomization.yaml` };
+      targets.push(target);
+      continue;
+    }
+    const support = new Set<string>();
+    const patches: string[] = [];
+    let helmCharts = false;
+    const seen = new Set<string>();
+    const visit = (current: Kustomization) => {
+      if (seen.has(current.dir)) return;
+      seen.add(current.dir);
+      helmCharts ||= current.helmCharts;
+      for (const file of current.files) target.inputs.add(file);
+      patches.push(...current.patches);
+      for (const file of context.side.paths) if (dirname(file) === current.dir) support.add(file);
+      if (current.remote.length > 0 && !context.options.config.remoteBases) {
+        target.problem ??= { reason: "render", message: `remote base ${current.remote[0]} is not fetched (render.remoteBases is false)` };
+      }
+      if (current.outside.length > 0) target.problem ??= { reason: "render", message: `${current.file} refers to ${current.outside[0]}, outside the repository` };
+      for (const child of current.includes) {
+        const next = kustomizations.get(child);
+        if (next) visit(next);
+        else {
+          // A folder without kustomization: kustomize refuses it; the engine says why.
+          for (const file of context.side.paths) if (isUnder(file, child)) support.add(file);
+        }
+      }
+    };
+    visit(root);
+    const mayExpose = helmCharts || [...target.inputs].some((file) => EXPOSURE_KIND.test(context.side.texts.get(file) ?? ""));
+    target.kustomize = { dir, ...(namespace ? { namespace } : {}), support: [...support], patches, mayExpose };
+    targets.push(target);
+  }
+  return targets;
+}
+
+/**
+ * A `kind:` that could carry exposure (Services, Ingresses and the route kinds). A root none of whose
+ * inputs names one renders nothing the review reads (generators make ConfigMaps and Secrets only).
+ */
+const EXPOSURE_KIND = /\bkind["']?\s*:\s*["']?(Service|Ingress|Gateway|HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|UDPRoute|VirtualService|IngressRoute|IngressRouteTCP|Route)\b/;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function isKind(doc: YamlDocument, apiGroupPrefix: string, kind: string): boolean {
+  const body = asRecord(doc.value);
+  return body["kind"] === kind && typeof body["apiVersion"] === "string" && body["apiVersion"].startsWith(apiGroupPrefix);
+}
+
+/**
+ * Flux post-build substitution as the review reads it (CONTRACT): `${VAR:=default}` takes the default,
+ * `${VAR}` stays as written (its value lives in the cluster).
+ */
+export function substitute(text: string): string {
+  return text.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*:=([^}]*)\}/g, (_match, fallback: string) => fallback);
+}
+
+function substituteLeaves(leaves: ValueLeaf[]): ValueLeaf[] {
+  return leaves.map((leaf) => (typeof leaf.value === "string" ? { ...leaf, value: substitute(leaf.value) } : leaf));
+}
+
+function textAt(doc: YamlDocument, line: number): { text?: string } {
+  const text = doc.sourceLines[line - 1 - doc.lineOffset];
+  return text === undefined ? {} : { text };
+}
+
+function setPath(root: Record<string, unknown>, keys: readonly string[], value: unknown): Record<string, unknown> {
+  let current = root;
+  keys.forEach((key, index) => {
+    if (index === keys.length - 1) current[key] = value;
+    else {
+      const next = asRecord(current[key]);
+      current[key] = next;
+      current = next;
+    }
+  });
+  return root;
+}
+
+function dedupe(targets: Target[]): Target[] {
+  const seen = new Set<string>();
+  return targets.filter((target) => !seen.has(target.id) && seen.add(target.id));
+}
+
+export function basename(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+export function dirname(path: string): string {
+  const cut = path.lastIndexOf("/");
+  return cut < 0 ? "." : path.slice(0, cut);
+}
+
+export function isUnder(path: string, dir: string): boolean {
+  return dir === "." ? true : path.startsWith(`${dir}/`);
+}
+
+function joinPath(dir: string, relative: string): string {
+  return dir === "." ? relative : `${dir}/${relative}`;
+}
+
+/** `./a/../b/` -> `b`; `.` for the root; a path above the root keeps its leading `..`. */
+export function normalise(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.replace(/\\/g, "/").split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === ".." && parts.length > 0 && parts.at(-1) !== "..") parts.pop();
+    else parts.push(part);
+  }
+  return parts.length === 0 ? "." : parts.join("/");
+}
+
+function sha256Hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}

@@ -1,0 +1,157 @@
+/**
+ * The render stage with the real engines (installed by npm ci) and a local Helm repository on
+ * 127.0.0.1, on hand-written fixtures: which objects are reviewed, their targets, their findings, and
+ * the exact file and line every finding points at.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG, type Config } from "../../src/config/schema.js";
+import type { Report } from "../../src/core/model.js";
+import { review } from "../../src/core/review.js";
+import { createChartFetcher } from "../../src/render/charts.js";
+import { createEngines } from "../../src/render/engines.js";
+import { renderChanges } from "../../src/render/index.js";
+import { type FixtureSides, memoryTree, RENDER_FIXTURES, renderFixture } from "./fixture-trees.js";
+import { indexYaml, packageChart, sha256Hex, startHelmRepository, type HelmRepositoryServer } from "./servers/index.js";
+
+let charts: HelmRepositoryServer;
+beforeAll(async () => {
+  charts = await startHelmRepository();
+  const archive = packageChart(join(RENDER_FIXTURES, "charts/echo"));
+  charts.setFile("/echo-1.2.0.tgz", archive);
+  charts.setFile("/index.yaml", indexYaml([{ name: "echo", version: "1.2.0", url: "echo-1.2.0.tgz", digest: sha256Hex(archive) }]));
+});
+afterAll(() => charts.close());
+
+const engines = createEngines();
+
+function configWith(render: Partial<Config["render"]> = {}): Config {
+  return { ...DEFAULT_CONFIG, render: { ...DEFAULT_CONFIG.render, repositories: [`${charts.url}/`], ...render } };
+}
+
+async function reviewFixture(fixture: FixtureSides, config = configWith()): Promise<Report> {
+  const rendered = await renderChanges({
+    base: memoryTree(fixture.base),
+    head: memoryTree(fixture.head),
+    changedPaths: fixture.changedPaths,
+    config,
+    engines,
+    charts: createChartFetcher(),
+  });
+  return review({ base: fixture.baseFiles, head: fixture.headFiles, config, rendered });
+}
+
+/** Every finding as `rule file:line`, the shape a reviewer meets them in. */
+const where = (report: Report) =>
+  report.objects.flatMap((object) => object.findings.map((finding) => `${object.target} ${object.id.split(" ").at(-1)} ${finding.rule} ${finding.file ?? object.file}:${finding.line}`));
+
+const CHARTS = () => ({ "${CHARTS_URL}": `${charts.url}/` });
+
+describe("a chart of the repository whose values make its Service a load balancer", () => {
+  it("reviews the rendered Service under its target, with findings on the values and template lines", async () => {
+    const report = await reviewFixture(renderFixture("chart-values"));
+    expect(report.errors).toEqual([]);
+    expect(report.objects.map((object) => [object.id, object.target, `${object.file}:${object.line}`, object.classification])).toEqual([
+      ["helm:charts/web Service/default/web", "helm:charts/web", "charts/web/Chart.yaml:1", "public"],
+    ]);
+    expect(where(report)).toEqual([
+      "helm:charts/web Service/default/web public-loadbalancer charts/web/values.yaml:2",
+      // Port 8080 was already there: the template line that writes the port item.
+      "helm:charts/web Service/default/web public-without-tls charts/web/templates/service.yaml:12",
+    ]);
+    expect(report.objects[0]!.findings[0]!.fix).toEqual({ startLine: 2, endLine: 2, replacement: "  type: ClusterIP" });
+    expect(report.conclusion).toBe("failure");
+  }, 60_000);
+});
+
+describe("a Flux HelmRelease from a Helm repository", () => {
+  it("makes Service media/plex public on the type line of spec.values, with ClusterIP as the suggestion", async () => {
+    const report = await reviewFixture(renderFixture("helmrelease", CHARTS()));
+    expect(report.errors).toEqual([]);
+    expect(report.objects.map((object) => [object.id, object.change, object.classification, `${object.file}:${object.line}`])).toEqual([
+      ["HelmRelease/media/plex Service/media/plex", "modified", "public", "kubernetes/apps/media/plex/helmrelease.yaml:1"],
+      ["HelmRelease/media/plex Ingress/media/plex", "added", "public", "kubernetes/apps/media/plex/helmrelease.yaml:1"],
+    ]);
+    expect(where(report)).toEqual([
+      "HelmRelease/media/plex Service/media/plex public-loadbalancer kubernetes/apps/media/plex/helmrelease.yaml:17",
+      // Port 32400 is set on both sides and the chart is not in the repository: the HelmRelease itself.
+      "HelmRelease/media/plex Service/media/plex public-without-tls kubernetes/apps/media/plex/helmrelease.yaml:1",
+      // The host comes from `${SECRET_DOMAIN:=example.com}`, taken as its default.
+      "HelmRelease/media/plex Ingress/media/plex public-without-tls kubernetes/apps/media/plex/helmrelease.yaml:21",
+    ]);
+    const loadBalancer = report.objects[0]!.findings[0]!;
+    expect(loadBalancer.message).toContain("Service media/plex is a LoadBalancer reachable from the internet");
+    expect(loadBalancer.fix).toEqual({ startLine: 17, endLine: 17, replacement: "      type: ClusterIP" });
+    expect(charts.requests).toContain("GET /echo-1.2.0.tgz");
+  }, 60_000);
+
+  it("renders nothing when the change touches none of its inputs", async () => {
+    const fixture = renderFixture("helmrelease", CHARTS());
+    const head = memoryTree(fixture.head);
+    const rendered = await renderChanges({
+      base: memoryTree(fixture.base),
+      head,
+      changedPaths: ["README.md"],
+      config: configWith(),
+      engines,
+      charts: createChartFetcher(),
+    });
+    expect(rendered.head).toEqual([]);
+    expect(rendered.base).toEqual([]);
+    // Discovery read the YAML once; no chart or materialisation read followed.
+    expect(head.reads).toHaveLength(1);
+    // The HelmRelease and its source are still inputs: not reviewed on their own.
+    expect([...rendered.inputs.head].sort()).toEqual([
+      "kubernetes/apps/media/kustomization.yaml",
+      "kubernetes/apps/media/plex/helmrelease.yaml",
+      "kubernetes/apps/media/plex/kustomization.yaml",
+      "kubernetes/flux/repositories/charts.yaml",
+    ]);
+  }, 60_000);
+});
+
+describe("Kustomize overlays of one base", () => {
+  it("are two objects (prod and staging), the patch line pointed at for the load balancer", async () => {
+    const report = await reviewFixture(renderFixture("kustomize-overlays"));
+    expect(report.errors).toEqual([]);
+    expect(report.objects.map((object) => [object.id, `${object.file}:${object.line}`, object.classification])).toEqual([
+      ["kustomize:deploy/overlays/prod Service/shop-prod/shop", "deploy/overlays/prod/kustomization.yaml:1", "public"],
+      ["kustomize:deploy/overlays/staging Service/shop-staging/shop", "deploy/overlays/staging/kustomization.yaml:1", "unchanged"],
+    ]);
+    expect(where(report)).toEqual([
+      "kustomize:deploy/overlays/prod Service/shop-prod/shop public-without-tls deploy/base/service.yaml:11",
+      "kustomize:deploy/overlays/prod Service/shop-prod/shop public-loadbalancer deploy/overlays/prod/public.yaml:6",
+    ]);
+    expect(report.objects[0]!.findings[1]!.fix).toEqual({ startLine: 6, endLine: 6, replacement: "  type: ClusterIP" });
+  }, 60_000);
+});
+
+describe("targets that cannot be rendered", () => {
+  it("are error entries; what they rendered on the other side is unknown, not removed; the review is neutral", async () => {
+    const report = await reviewFixture(renderFixture("errors"));
+    expect(report.objects).toEqual([]);
+    expect(report.errors.map((error) => [error.side, error.reason, `${error.file}:${error.line}`, error.message])).toEqual([
+      ["head", "chart-unavailable", "apps/hr/helmrelease.yaml:1", "HelmRelease/data/cache: HelmRepository bitnami is not in the tree; chart redis cannot be fetched"],
+      [
+        "head",
+        "render",
+        "apps/remote/kustomization.yaml:1",
+        "kustomize:apps/remote could not be rendered: remote base https://github.com/acme/platform//deploy/base?ref=v1.2.0 is not fetched (render.remoteBases is false)",
+      ],
+      ["head", "render", "charts/api/Chart.yaml:1", "helm:charts/api could not be rendered: execution error at (api/templates/service.yaml:9:3): the api chart needs .Values.tls"],
+      ["base", "chart-unavailable", "apps/hr/helmrelease.yaml:1", "HelmRelease/data/cache: HelmRepository bitnami is not in the tree; chart redis cannot be fetched"],
+    ]);
+    expect(report.conclusion).toBe("neutral");
+  }, 60_000);
+
+  it("a chart that cannot be fetched names the chart", async () => {
+    const report = await reviewFixture(renderFixture("helmrelease", { "${CHARTS_URL}": "https://169.254.169.254/charts/" }), configWith({ repositories: [] }));
+    expect(report.objects).toEqual([]);
+    expect(report.errors.map((error) => [error.side, error.reason, error.file])).toEqual([
+      ["head", "chart-unavailable", "kubernetes/apps/media/plex/helmrelease.yaml"],
+      ["base", "chart-unavailable", "kubernetes/apps/media/plex/helmrelease.yaml"],
+    ]);
+    expect(report.errors[0]!.message).toMatch(/^HelmRelease\/media\/plex: .*echo/);
+    expect(report.conclusion).toBe("neutral");
+  }, 60_000);
+});
