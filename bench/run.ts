@@ -60,6 +60,17 @@ if (sizes.length === 0) {
   console.log("\nLeft: whole trees (the command line). Right: the changed routes under review, the rest as context (the App).");
 }
 
+// Routes: one process per N, as for the core rows.
+{
+  const { printRoutesRows } = await import("./routes.js");
+  const rows = [1_000, 10_000].map((n) => {
+    const out = execFileSync(process.execPath, ["--import", "tsx", `${here}routes.ts`, String(n)], { encoding: "utf8" });
+    return JSON.parse(out.trim().split("\n").at(-1)!) as import("./routes.js").RoutesRow;
+  });
+  console.log("");
+  printRoutesRows(rows);
+}
+
 if (existsSync(`${here}github.ts`)) {
   const { benchGithub, printGithubRows } = await import("./github.js");
   console.log("");

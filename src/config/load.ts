@@ -217,11 +217,13 @@ function unknownRuleMessage(value: unknown, wildcardAllowed: boolean): string {
  */
 export function didYouMean(word: string, candidates: readonly string[]): string {
   if (candidates.length === 0) return "";
+  // Case does not count as a typo: `internalentrypoints` is one letter from `internalEntryPoints`.
   const lower = word.toLowerCase();
-  const nearest = closest(lower, [...candidates]);
+  const lowered = candidates.map((candidate) => candidate.toLowerCase());
+  const nearest = closest(lower, lowered);
   const edits = distance(lower, nearest);
   const allowed = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
-  return edits <= allowed ? ` Did you mean "${nearest}"?` : "";
+  return edits <= allowed ? ` Did you mean "${candidates[lowered.indexOf(nearest)]}"?` : "";
 }
 
 function isSuppressionRulePath(path: readonly PropertyKey[]): boolean {

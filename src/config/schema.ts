@@ -71,6 +71,32 @@ export const configSchema = z
       })
       .default({ internalClasses: [], gateways: {} })
       .describe("What the review should know about the cluster's Gateway API Gateways."),
+    istio: z
+      .strictObject({
+        internalGateways: z
+          .array(
+            z
+              .record(z.string().min(1), z.string())
+              .describe("Labels of a private ingress gateway's pods, e.g. {istio: ilbgateway}."),
+          )
+          .default([])
+          .describe(
+            "Selectors of private Istio ingress gateways: an Istio Gateway whose spec.selector holds every label of an entry is `private`, and so are the VirtualServices bound only to it.",
+          ),
+      })
+      .default({ internalGateways: [] })
+      .describe("What the review should know about the Istio ingress gateways."),
+    traefik: z
+      .strictObject({
+        internalEntryPoints: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            "Traefik entry points that listen only on private addresses (e.g. internal, lan): an IngressRoute whose entryPoints are all listed is `private`.",
+          ),
+      })
+      .default({ internalEntryPoints: [] })
+      .describe("What the review should know about the Traefik entry points."),
     paths: z
       .strictObject({
         include: z

@@ -45,7 +45,20 @@ export type RuleId = (typeof RULE_IDS)[number];
  * The kinds whose reach the core reads (each in the API groups `EXPOSURE_API_VERSIONS` lists). Later:
  * NetworkPolicy.
  */
-export const EXPOSURE_KINDS = ["Service", "Ingress", "Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"] as const;
+export const EXPOSURE_KINDS = [
+  "Service",
+  "Ingress",
+  "Gateway",
+  "HTTPRoute",
+  "GRPCRoute",
+  "TLSRoute",
+  "TCPRoute",
+  "UDPRoute",
+  "VirtualService",
+  "IngressRoute",
+  "IngressRouteTCP",
+  "Route",
+] as const;
 export type ExposureKind = (typeof EXPOSURE_KINDS)[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -226,6 +239,11 @@ export interface EntryPoint {
   /** Route entry points: the backend Service and port (number or name) this route sends traffic to. */
   backend?: { service?: string; port?: number | string };
   tls: boolean;
+  /**
+   * Serves only a redirect to HTTPS (an Istio server with `tls.httpsRedirect`): nothing is served in
+   * plain text, so `tls` is true; renderers may say "redirects to HTTPS".
+   */
+  redirectsToHttps?: boolean;
   /** Line of the field this entry point comes from (the port item, the host, the default backend). */
   line: number;
   /**
@@ -349,6 +367,26 @@ export interface ObjectSide {
 // ---------------------------------------------------------------------------------------------
 // Report
 
+/**
+ * What an object that routes traffic makes reachable (CONTRACT.md "Exposure paths"): one backend
+ * Service and port, and the workloads whose pod labels its selector matches, resolved on the object's
+ * side of the change (head, else base).
+ */
+export interface Exposure {
+  /** `namespace/name` of the Service. */
+  service: string;
+  /** The Service port; a port name when it could not be resolved to a number; absent when none is named. */
+  port?: number | string;
+  /** `Kind/namespace/name` of each workload whose pod template labels the Service selects. */
+  workloads: string[];
+  /** For a Gateway: the route attached to it that carries this traffic (`HTTPRoute/shop/store`). */
+  route?: string;
+  /** For a route: the gateway it is reached through (`Gateway istio-system/public`) and its port, for the path line. */
+  gateway?: { label: string; port?: number };
+  /** False when the Service is named but not on this side of the change (so its workloads are unknown). */
+  found: boolean;
+}
+
 export interface ObjectReport {
   kind: string;
   /** The shown side's apiVersion (head, else base). */
@@ -374,6 +412,8 @@ export interface ObjectReport {
    * from a jsondiffpatch delta (src/core/delta.ts). Empty for added and removed objects.
    */
   changes: string[];
+  /** What the object makes reachable, for every kind that routes traffic (src/core/exposes.ts). */
+  exposes?: Exposure[];
   /**
    * The lines its document spans on each side (the base side's in `baseFile ?? file`), so a face can tell
    * whether a change touched the object at all.

@@ -33,6 +33,11 @@ export function objectId(kind: string, namespace: string, name: string, apiVersi
 export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
 const GATEWAY_API_ROUTE_VERSIONS = ["v1", "v1beta1", "v1alpha2"].map((version) => `${GATEWAY_API_GROUP}/${version}`);
 
+/** Istio's networking group, at every version still in use (v1alpha3 manifests are common). */
+export const ISTIO_NETWORKING_VERSIONS = ["v1", "v1beta1", "v1alpha3"].map((version) => `networking.istio.io/${version}`);
+/** Traefik's CRDs under both groups it has used (`traefik.containo.us` before v2.10). */
+const TRAEFIK_VERSIONS = ["traefik.io/v1alpha1", "traefik.containo.us/v1alpha1"];
+
 /**
  * The apiVersions under which each exposure kind is read. Other groups reuse these kind names for
  * different things (Knative `serving.knative.dev/v1` Service, for one), so the group matters. A kind
@@ -41,12 +46,16 @@ const GATEWAY_API_ROUTE_VERSIONS = ["v1", "v1beta1", "v1alpha2"].map((version) =
 export const EXPOSURE_API_VERSIONS: Readonly<Record<ExposureKind, readonly string[]>> = {
   Service: ["v1"],
   Ingress: ["networking.k8s.io/v1", "networking.k8s.io/v1beta1", "extensions/v1beta1"],
-  Gateway: [`${GATEWAY_API_GROUP}/v1`, `${GATEWAY_API_GROUP}/v1beta1`],
+  Gateway: [`${GATEWAY_API_GROUP}/v1`, `${GATEWAY_API_GROUP}/v1beta1`, ...ISTIO_NETWORKING_VERSIONS],
   HTTPRoute: GATEWAY_API_ROUTE_VERSIONS,
   GRPCRoute: GATEWAY_API_ROUTE_VERSIONS,
   TLSRoute: GATEWAY_API_ROUTE_VERSIONS,
   TCPRoute: GATEWAY_API_ROUTE_VERSIONS,
   UDPRoute: GATEWAY_API_ROUTE_VERSIONS,
+  VirtualService: ISTIO_NETWORKING_VERSIONS,
+  IngressRoute: TRAEFIK_VERSIONS,
+  IngressRouteTCP: TRAEFIK_VERSIONS,
+  Route: ["route.openshift.io/v1"],
 };
 
 /**

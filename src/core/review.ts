@@ -5,6 +5,7 @@
 import { DEFAULT_CONFIG, type Config } from "../config/schema.js";
 import { classify } from "./classify.js";
 import { exposureChanges } from "./delta.js";
+import { exposesOf } from "./exposes.js";
 import { parseManifestFile } from "./manifest.js";
 import type {
   Conclusion,
@@ -97,7 +98,12 @@ export function review(input: ReviewInput): Report {
   for (const target of rendered?.failed.base ?? []) base.unreadableFiles.set(target, wholeFileUnreadable());
   for (const target of rendered?.failed.head ?? []) head.unreadableFiles.set(target, wholeFileUnreadable());
   const sources = { base: renderedSources(rendered?.base), head: renderedSources(rendered?.head) };
-  const reachOptions: ReachOptions = { internalClasses: config.ingress.internalClasses, gateway: config.gateway };
+  const reachOptions: ReachOptions = {
+    internalClasses: config.ingress.internalClasses,
+    gateway: config.gateway,
+    istio: config.istio,
+    traefik: config.traefik,
+  };
   // Reviewed files first: where an identity repeats, the index resolves to the copy under review.
   const indexes: SideIndexes = {
     base: buildObjectIndex([...base.allObjects, ...baseContext]),
@@ -493,6 +499,12 @@ function reviewObject(
   };
   if (baseObject && headObject && baseObject.file !== headObject.file) report.baseFile = baseObject.file;
   report.span = spanOf(baseObject, headObject);
+  // What it makes reachable, on the side shown (head, else base for a removed object).
+  const shownSide = headSide ?? baseSide;
+  if (shownSide) {
+    const exposes = exposesOf(shownSide.object, shownSide.reach, headSide ? indexes.head : indexes.base, { istio: config.istio });
+    if (exposes) report.exposes = exposes;
+  }
   // Rules judge what the change leaves behind: a removed object has no head side to judge.
   if (headSide) {
     const raw = withAssumptions(runRules(headSide, baseSide, config), headSide.reach);

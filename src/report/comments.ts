@@ -11,6 +11,7 @@ import type { Finding, Report, ReviewError, SuppressedFinding } from "../core/mo
 import { ruleById } from "../core/rules/index.js";
 import { checkTitle } from "./check-output.js";
 import { escapeMarkdown } from "./markdown.js";
+import { shownPathLine } from "./path.js";
 import { byImportance } from "./order.js";
 import { type ChangedFile, type CommentAnchor, coveredByComments, type ObjectPlacement, placeFindings } from "./placement.js";
 
@@ -133,8 +134,10 @@ function objectCommentBody(item: ObjectPlacement, marker: string): string {
     parts.push(
       `${SEVERITY_ICONS[lead.severity]} **${escapeMarkdown(lead.headline ?? rule.title)}** on ${label} ([\`${lead.rule}\`](${rule.docsUrl}), ${lead.severity})`,
       escapeMarkdown(lead.message),
-      `**Fix:** ${lead.recommendation}`,
     );
+    const path = shownPathLine(item.object);
+    if (path !== undefined) parts.push(`**Path:** ${escapeMarkdown(path)}`);
+    parts.push(`**Fix:** ${lead.recommendation}`);
     if (item.anchor?.suggestion !== undefined) parts.push(suggestionBlock(item.anchor.suggestion));
     else if (lead.fix && lead.side === "base") parts.push(restoreBlock(lead.fix));
     if (others.length > 0) {

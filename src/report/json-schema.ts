@@ -23,6 +23,16 @@ export const jsonFindingSchema = z.strictObject({
   recommendation: z.string(),
 });
 
+export const jsonExposureSchema = z.strictObject({
+  service: z.string().describe("`namespace/name` of the backend Service."),
+  port: z
+    .union([z.number().int(), z.string()])
+    .optional()
+    .describe("The Service port; its name when it could not be resolved to a number; absent when none is named."),
+  workloads: z.array(z.string()).describe("`Kind/namespace/name` of each workload whose pod labels the Service selects, on the object's side."),
+  route: z.string().optional().describe("On a Gateway's entry: the route attached to it that carries this traffic (`Kind/namespace/name`)."),
+});
+
 export const jsonObjectSchema = z.strictObject({
   kind: z.string(),
   apiVersion: z.string().describe("As written in the manifest; tells same-named kinds of two API groups apart (Gateway API and Istio Gateway)."),
@@ -37,6 +47,10 @@ export const jsonObjectSchema = z.strictObject({
   change: z.enum(["added", "removed", "modified"]),
   classification: z.enum(CLASSIFICATIONS),
   level: z.strictObject({ base: z.enum(LEVELS), head: z.enum(LEVELS) }),
+  exposes: z
+    .array(jsonExposureSchema)
+    .optional()
+    .describe("What the object makes reachable (CONTRACT \"Exposure paths\"); present on every kind that routes traffic."),
   findings: z.array(jsonFindingSchema),
   suppressed: z.array(z.strictObject({ rule: z.enum(RULE_IDS), reason: z.string() })),
 });

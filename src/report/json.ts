@@ -8,6 +8,7 @@ import type {
   Classification,
   Conclusion,
   ErrorReason,
+  Exposure,
   Level,
   Report,
   RuleId,
@@ -36,8 +37,21 @@ export interface JsonObject {
   change: ChangeKind;
   classification: Classification;
   level: { base: Level; head: Level };
+  /** What the object makes reachable (CONTRACT.md "Exposure paths"); only on kinds that route traffic. */
+  exposes?: JsonExposure[];
   findings: JsonFinding[];
   suppressed: { rule: RuleId; reason: string }[];
+}
+
+export interface JsonExposure {
+  /** `namespace/name` of the backend Service. */
+  service: string;
+  /** The Service port; its name when it could not be resolved to a number; absent when none is named. */
+  port?: number | string;
+  /** `Kind/namespace/name` of each workload whose pod labels the Service selects, on the object's side. */
+  workloads: string[];
+  /** On a Gateway's entry: the route attached to it that carries this traffic. */
+  route?: string;
 }
 
 export interface JsonError {
@@ -73,6 +87,7 @@ export function toJsonReport(report: Report): JsonReport {
       change: object.change,
       classification: object.classification,
       level: { base: object.level.base, head: object.level.head },
+      ...(object.exposes === undefined ? {} : { exposes: object.exposes.map(toJsonExposure) }),
       findings: object.findings.map((finding) => ({
         rule: finding.rule,
         severity: finding.severity,
@@ -91,6 +106,15 @@ export function toJsonReport(report: Report): JsonReport {
       message: error.message,
       ...(error.hides?.length ? { hides: error.hides } : {}),
     })),
+  };
+}
+
+function toJsonExposure(exposure: Exposure): JsonExposure {
+  return {
+    service: exposure.service,
+    ...(exposure.port === undefined ? {} : { port: exposure.port }),
+    workloads: [...exposure.workloads],
+    ...(exposure.route === undefined ? {} : { route: exposure.route }),
   };
 }
 

@@ -13,6 +13,7 @@ import type { Classification, Conclusion, Finding, ObjectReport, Report, ReviewE
 import { docsUrlFor } from "../core/rules/rule.js";
 import { worstFirst } from "./order.js";
 import { byAttention, conclusionLine, countedFindings, isQuiet, quietByFile, whyFine } from "./summary.js";
+import { shownPathLine } from "./path.js";
 
 /** GitHub's limit for a check run's `output.summary` (and `output.text`), in characters. */
 export const MAX_CHECK_SUMMARY_LENGTH = 65535;
@@ -188,6 +189,8 @@ function objectDetails(object: ObjectReport): string {
     "",
     `${CLASSIFICATION_LABELS[object.classification]} · ${object.change} · ${object.level.base} → ${object.level.head} · ${escapeMarkdown(`${object.file}:${object.line}`)}${moved}`,
   ];
+  const path = shownPathLine(object);
+  if (path !== undefined) lines.push("", `Path: ${escapeMarkdown(path)}`);
   if (object.changes.length > 0) {
     lines.push("", "What changed:", "");
     for (const change of object.changes) lines.push(`- ${escapeMarkdown(change)}`);

@@ -8,6 +8,7 @@
 import { worstFirst } from "./order.js";
 import { byAttention, conclusionLine, count, isQuiet, quietByFile } from "./summary.js";
 import type { Classification, Conclusion, Finding, ObjectReport, Report, ReviewError, Severity, SuppressedFinding } from "../core/model.js";
+import { shownPathLine } from "./path.js";
 
 export interface TextOptions {
   color?: boolean;
@@ -73,6 +74,8 @@ function objectBlock(object: ObjectReport, paint: Paint): string[] {
       `${object.level.base} → ${object.level.head}`,
     ].join("  "),
   ];
+  const path = shownPathLine(object);
+  if (path !== undefined) lines.push(`  ${paint("dim", "path")} ${clean(path)}`);
   for (const change of object.changes) lines.push(`  ${paint("dim", "·")} ${clean(change)}`);
   for (const finding of worstFirst(object.findings)) lines.push(...findingLines(finding, paint));
   for (const finding of object.suppressed) lines.push(suppressedLine(finding, paint));

@@ -26,6 +26,8 @@ describe("parseConfigText: good files", () => {
       conclusion: { warnings: "neutral", preexisting: "ignore", addedSuppressions: "allow" },
       ingress: { internalClasses: ["nginx-internal"] },
       gateway: { internalClasses: [], gateways: {} },
+      istio: { internalGateways: [] },
+      traefik: { internalEntryPoints: [] },
       paths: { include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: ["charts/**/templates/**"] },
       render: { enabled: true, helm: [], kustomize: [], repositories: [], remoteBases: false, timeoutSeconds: 20 },
       drafts: true,
@@ -62,6 +64,8 @@ describe("parseConfigText: good files", () => {
     });
     expect(config.conclusion).toEqual({ warnings: "failure", preexisting: "count", addedSuppressions: "count" });
     expect(config.drafts).toBe(false);
+    expect(config.istio).toEqual({ internalGateways: [{ istio: "ilbgateway" }, { app: "edge", zone: "internal" }] });
+    expect(config.traefik).toEqual({ internalEntryPoints: ["internal", "lan"] });
     expect(config.paths).toEqual({ include: ["deploy/**/*.yaml"], exclude: [] });
     expect(config.suppressions).toEqual([{ rule: "*", object: "*/*/legacy-*", reason: "Legacy stack, removed in Q3" }]);
   });
@@ -109,7 +113,7 @@ describe("parseConfigText: bad files name the file, the field, the line and what
         {
           path: "colour",
           line: 6,
-          message: 'unknown key "colour". Valid keys: rules, conclusion, ingress, gateway, paths, render, drafts, suppressions.',
+          message: 'unknown key "colour". Valid keys: rules, conclusion, ingress, gateway, istio, traefik, paths, render, drafts, suppressions.',
         },
       ],
     },
@@ -174,7 +178,7 @@ describe("parseConfigText: bad files name the file, the field, the line and what
         {
           path: "__proto__",
           line: 2,
-          message: 'unknown key "__proto__". Valid keys: rules, conclusion, ingress, gateway, paths, render, drafts, suppressions.',
+          message: 'unknown key "__proto__". Valid keys: rules, conclusion, ingress, gateway, istio, traefik, paths, render, drafts, suppressions.',
         },
       ],
     },
@@ -258,6 +262,28 @@ describe("validateConfig (values from Probot's loader)", () => {
         '  - conclusion.warning: unknown key "warning". Did you mean "warnings"?',
       ].join("\n"),
     );
+  });
+
+  it("names the istio and traefik keys, suggesting the nearest for a typo", () => {
+    const error = configErrorOf(() =>
+      validateConfig({ istio: { internalGateway: [{ istio: "ilbgateway" }] }, traefik: { internalentrypoints: ["lan"] }, trafik: {} }, "x.yml"),
+    );
+    expect(error.issues).toEqual([
+      { path: "istio.internalGateway", message: 'unknown key "internalGateway". Did you mean "internalGateways"?' },
+      { path: "traefik.internalentrypoints", message: 'unknown key "internalentrypoints". Did you mean "internalEntryPoints"?' },
+      { path: "trafik", message: 'unknown key "trafik". Did you mean "traefik"?' },
+    ]);
+  });
+
+  it("wants label maps of strings in istio.internalGateways and names in traefik.internalEntryPoints", () => {
+    const error = configErrorOf(() =>
+      validateConfig({ istio: { internalGateways: ["ilbgateway", { istio: 1 }] }, traefik: { internalEntryPoints: "lan" } }, "x.yml"),
+    );
+    expect(error.issues).toEqual([
+      { path: "istio.internalGateways[0]", message: 'expected record, got "ilbgateway"' },
+      { path: "istio.internalGateways[1].istio", message: "expected a string, got number 1" },
+      { path: "traefik.internalEntryPoints", message: 'expected a list, got "lan"' },
+    ]);
   });
 
   it("suggests rule ids case-insensitively", () => {

@@ -9,6 +9,12 @@ import { gatewayReach } from "./gateway.js";
 import { grpcRouteReach } from "./grpc-route.js";
 import { httpRouteReach } from "./http-route.js";
 import { ingressReach } from "./ingress.js";
+import { ingressRouteTcpReach } from "./ingress-route-tcp.js";
+import { ingressRouteReach } from "./ingress-route.js";
+import { istioGatewayReach, type IstioOptions } from "./istio-gateway.js";
+import { openshiftRouteReach } from "./openshift-route.js";
+import type { TraefikOptions } from "./traefik.js";
+import { virtualServiceReach } from "./virtual-service.js";
 import { serviceReach } from "./service.js";
 import { tcpRouteReach } from "./tcp-route.js";
 import { tlsRouteReach } from "./tls-route.js";
@@ -20,7 +26,14 @@ export interface ReachOptions {
   internalClasses: readonly string[];
   /** The config's `gateway` section; absent reads as empty. */
   gateway?: GatewayOptions;
+  /** The config's `istio` section; absent reads as empty. */
+  istio?: IstioOptions;
+  /** The config's `traefik` section; absent reads as empty. */
+  traefik?: TraefikOptions;
 }
+
+const NO_ISTIO: IstioOptions = { internalGateways: [] };
+const NO_TRAEFIK: TraefikOptions = { internalEntryPoints: [] };
 
 export interface GatewayOptions {
   /** GatewayClasses whose data plane is private (`gateway.internalClasses`), compared exactly. */
@@ -54,6 +67,13 @@ const READERS: Readonly<Record<string, ReachReader>> = {
   "TLSRoute.gateway.networking.k8s.io": tlsRouteReach,
   "TCPRoute.gateway.networking.k8s.io": tcpRouteReach,
   "UDPRoute.gateway.networking.k8s.io": udpRouteReach,
+  "Gateway.networking.istio.io": (object, { options }) => istioGatewayReach(object, options.istio ?? NO_ISTIO),
+  "VirtualService.networking.istio.io": (object, { options, index }) => virtualServiceReach(object, options.istio ?? NO_ISTIO, index),
+  "IngressRoute.traefik.io": (object, { options }) => ingressRouteReach(object, options.traefik ?? NO_TRAEFIK),
+  "IngressRoute.traefik.containo.us": (object, { options }) => ingressRouteReach(object, options.traefik ?? NO_TRAEFIK),
+  "IngressRouteTCP.traefik.io": (object, { options }) => ingressRouteTcpReach(object, options.traefik ?? NO_TRAEFIK),
+  "IngressRouteTCP.traefik.containo.us": (object, { options }) => ingressRouteTcpReach(object, options.traefik ?? NO_TRAEFIK),
+  "Route.route.openshift.io": (object) => openshiftRouteReach(object),
 };
 
 function readerKey(object: Pick<ManifestObject, "apiVersion" | "kind">): string {

@@ -33,7 +33,8 @@ export function entryPointLabel(entryPoint: EntryPoint): string {
   if (entryPoint.kind === "port") {
     if (entryPoint.gateway === undefined && entryPoint.listener !== undefined) return `listener ${entryPoint.listener} (${entryPoint.binding ?? entryPoint.key})`;
     if (entryPoint.gateway !== undefined) return `${entryPoint.protocol ?? "TCP"}/${entryPoint.port ?? "?"}${via}`;
-    return entryPoint.key;
+    // A gateway server (Istio) is a port on a host: `HTTPS/443 shop.example.com`.
+    return entryPoint.host === undefined ? entryPoint.key : `${entryPoint.protocol ?? "TCP"}/${entryPoint.port ?? "?"} ${entryPoint.host}`;
   }
   // TLS routes have no paths: the host alone is the entry point.
   const path = entryPoint.path ?? (entryPoint.gateway === undefined ? "/" : "");

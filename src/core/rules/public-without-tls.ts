@@ -1,10 +1,14 @@
 import type { EntryPoint, Fix, ManifestObject, RawFinding, Reach } from "../model.js";
 import { defineRule, docsUrlFor } from "./rule.js";
 import { appendSequenceItem, entryLevel, entryPointLabel, objectLabel } from "./helpers.js";
+import { isHttpEntryPoint, routeTerms } from "./terms.js";
 
 export const messages = {
   routeWithoutTls: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
     `${object} serves ${entryPoint} to the internet without TLS: no spec.tls entry covers this host.`,
+  /** Route kinds other than Ingress: `why` says what is missing in the kind's own terms. */
+  entryPointWithoutTls: ({ object, entryPoint, why }: { object: string; entryPoint: string; why: string }) =>
+    `${object} serves ${entryPoint} to the internet without TLS: ${why}.`,
   plainHttpPort: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
     `${object} serves plain HTTP on ${entryPoint} to the internet: no TLS certificate is configured for this port.`,
   gatewayRouteWithoutTls: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
@@ -82,7 +86,12 @@ export default defineRule({
       const where = { object: label, entryPoint: entryPointLabel(entryPoint) };
       const headline = entryPoint.kind === "route" ? messages.routeHeadline(where) : messages.portHeadline(where);
       const at = { rule: "public-without-tls" as const, line: entryPoint.line, headline };
-      if (entryPoint.gateway !== undefined) {
+      // Istio, Traefik and OpenShift kinds: the fix in the kind's own terms (terms.ts), HTTP only.
+      const terms = routeTerms(object);
+      if (terms !== undefined) {
+        if (!isHttpEntryPoint(entryPoint)) continue;
+        findings.push({ ...at, message: messages.entryPointWithoutTls({ ...where, why: terms.noTls }), recommendation: terms.tlsFix });
+      } else if (entryPoint.gateway !== undefined) {
         findings.push({ ...at, message: messages.gatewayRouteWithoutTls(where), recommendation: gatewayRouteRecommendation });
       } else if (entryPoint.listener !== undefined) {
         findings.push({ ...at, message: messages.plainHttpListener(where), recommendation: listenerRecommendation });

@@ -12,6 +12,7 @@ import {
 import { hostMatches, normalizeHost } from "../reach/tls.js";
 import { defineRule, docsUrlFor } from "./rule.js";
 import { type DeletedField, deletedField, entryPointLabel, objectLabel } from "./helpers.js";
+import { routeTerms } from "./terms.js";
 
 export const messages = {
   tlsRemoved: ({ object, entryPoint }: { object: string; entryPoint: string }) =>
@@ -94,7 +95,9 @@ function finding(head: ObjectSide, base: ObjectSide, entryPoint: EntryPoint): Ra
     message: deleted ? `${message} ${messages.deleted({ what: deleted.what })}` : message,
     headline: messages.headline({ entryPoint: entryPointLabel(entryPoint) }),
     recommendation:
-      entryPoint.gateway !== undefined
+      routeTerms(head.object) !== undefined
+        ? `Keep TLS on every entry point that had it. ${routeTerms(head.object)!.tlsFix}`
+        : entryPoint.gateway !== undefined
         ? gatewayRouteRecommendation
         : entryPoint.listener !== undefined
           ? listenerRecommendation

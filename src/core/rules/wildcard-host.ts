@@ -1,10 +1,14 @@
 import type { RawFinding } from "../model.js";
 import { defineRule, docsUrlFor } from "./rule.js";
 import { entryLevel, objectLabel } from "./helpers.js";
+import { isHttpEntryPoint, routeTerms } from "./terms.js";
 
 export const messages = {
   catchAll: ({ object }: { object: string }) =>
     `${object} has a catch-all entry point (a rule without host, or a default backend): it answers requests for any host name sent to its public address.`,
+  /** Route kinds other than Ingress: a route without host. */
+  catchAllRoute: ({ object }: { object: string }) =>
+    `${object} has a catch-all entry point (no host): it answers requests for any host name sent to its public address.`,
   wildcardHost: ({ object, host }: { object: string; host: string }) =>
     `${object} serves the wildcard host ${host} to the internet: every subdomain reaches its backends, including ones nobody has reviewed.`,
   routeCatchAll: ({ object, gateway }: { object: string; gateway: string }) =>
@@ -26,7 +30,11 @@ export default defineRule({
   scope: "state",
   check({ head: { object, reach } }) {
     const label = objectLabel(object);
+    const isIngress = object.kind === "Ingress";
+    const fix = isIngress ? recommendation : routeTerms(object)?.hostFix || recommendation;
     const findings: RawFinding[] = [];
+    // Istio, Traefik and OpenShift kinds name the fix in their own terms (terms.ts).
+    const terms = routeTerms(object);
     // One finding per host, at its first entry point: several paths of one host are one decision. A
     // Gateway's listeners are not routes (it serves nothing by itself), and TCP / UDP route no host.
     const seen = new Set<string>();
@@ -35,6 +43,8 @@ export default defineRule({
       if (entryPoint.kind !== "route" || host === undefined || entryLevel(entryPoint, reach.level) !== "public") continue;
       // A route that only redirects to https sends every host name to its https URL and serves nothing.
       if (entryPoint.redirectOnly) continue;
+      // TCP and UDP routes carry no HTTP host (CONTRACT.md: wildcard-host is about HTTP).
+      if (!isHttpEntryPoint(entryPoint)) continue;
       if (host !== "*" && !host.startsWith("*.")) continue;
       const key = `${entryPoint.gateway ?? ""} ${host}`;
       if (seen.has(key)) continue;
@@ -43,14 +53,16 @@ export default defineRule({
       const message =
         host !== "*"
           ? messages.wildcardHost({ object: label, host })
-          : onGateway === undefined
-            ? messages.catchAll({ object: label })
-            : messages.routeCatchAll({ object: label, gateway: onGateway });
+          : onGateway !== undefined
+            ? messages.routeCatchAll({ object: label, gateway: onGateway })
+            : terms !== undefined
+              ? messages.catchAllRoute({ object: label })
+              : messages.catchAll({ object: label });
       findings.push({
         rule: "wildcard-host",
         line: entryPoint.line,
         message,
-        recommendation: onGateway === undefined ? ingressRecommendation : gatewayRouteRecommendation,
+        recommendation: onGateway !== undefined ? gatewayRouteRecommendation : terms?.hostFix || ingressRecommendation,
       });
     }
     return findings;
