@@ -85,7 +85,7 @@ export default defineRule({
       if (entryLevel(entryPoint, reach.level) !== "public" || !servesPlainHttp(entryPoint, reach)) continue;
       const where = { object: label, entryPoint: entryPointLabel(entryPoint) };
       const headline = entryPoint.kind === "route" ? messages.routeHeadline(where) : messages.portHeadline(where);
-      const at = { rule: "public-without-tls" as const, line: entryPoint.line, headline };
+      const at = { rule: "public-without-tls" as const, line: entryPoint.line, headline, entryPoint: entryPoint.key };
       // Istio, Traefik and OpenShift kinds: the fix in the kind's own terms (terms.ts), HTTP only.
       const terms = routeTerms(object);
       if (terms !== undefined) {
