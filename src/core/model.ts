@@ -152,6 +152,8 @@ export interface ReviewError {
    * spelled out by the broken piece, so they are neither added nor removed but unknown here.
    */
   hides?: string[];
+  /** The piece holds git merge-conflict markers (at `line`): faces name them as such, not as bad YAML. */
+  conflictMarkers?: boolean;
 }
 
 export type Side = "base" | "head";

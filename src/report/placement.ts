@@ -71,7 +71,9 @@ export function placeFindings(report: Report, files: readonly ChangedFile[]): Pl
   }
   const errors = report.errors.map((error): ErrorPlacement => {
     const file = byHead.get(error.file);
-    const introduced = error.side === "head" && error.line !== undefined && file?.diff.added.has(error.line);
+    // Only breakage this change introduced is commented: a file already broken on the base side is old news
+    // (an annotation shows it).
+    const introduced = error.side === "head" && error.new !== false && error.line !== undefined && file?.diff.added.has(error.line);
     return introduced ? { error, anchor: { path: error.file, line: error.line!, side: "RIGHT" } } : { error };
   });
   return { objects, errors };
