@@ -105,7 +105,7 @@ describe("planReview: one comment per object, on its cause", () => {
 
   it("comments on the broken line of a file the change broke, and not on one that was broken before", () => {
     const broken = { file: "k8s/web.yaml", line: 9, reason: "syntax" as const, message: "merge-conflict marker at line 9", side: "head" as const };
-    const old = { file: "k8s/web.yaml", line: 11, reason: "syntax" as const, message: "bad", side: "head" as const };
+    const old = { file: "k8s/web.yaml", line: 11, reason: "syntax" as const, message: "bad", side: "head" as const, new: false };
     const plan = planReview(report([], [broken, old]), files);
     expect(plan.comments.map((c) => `${c.line}:${c.side}`)).toEqual(["9:RIGHT"]);
     expect(plan.comments[0]!.body).toContain("merge-conflict marker at line 9");
