@@ -131,3 +131,46 @@ describe("a port added to a load balancer that was public already", () => {
     expect(run.annotations[0]).toMatchObject({ annotation_level: "notice" });
   });
 });
+
+describe("an allow-list opened to the internet", () => {
+  it("comments once on the changed range line, leading with the open range, the load balancer made public inside", async () => {
+    const ranged = (cidr: string) =>
+      serviceYaml({ name: "vpn", namespace: "edge", ports: [1194] }).replace("  selector:", `  loadBalancerSourceRanges:\n    - ${cidr}\n  selector:`);
+    const { run, where } = await open(pullRequestOf({ "k8s/vpn.yaml": ranged("10.0.0.0/8") }, { "k8s/vpn.yaml": ranged("0.0.0.0/0") }));
+    expect(run.conclusion).toBe("neutral");
+    expect(run.output.title).toBe("⚠️ edge/vpn: LoadBalancer made public (+1 warning)");
+    expect(where).toEqual({ comments: [{ at: "k8s/vpn.yaml:9:RIGHT", findings: ["public-loadbalancer@7", "open-source-range@8"] }], annotations: [] });
+  });
+});
+
+describe("a catch-all Ingress without TLS, in two files", () => {
+  it("gets one comment per object on its cause, and no annotation repeating it", async () => {
+    const ingress = (name: string) =>
+      [
+        "apiVersion: networking.k8s.io/v1",
+        "kind: Ingress",
+        "metadata:",
+        `  name: ${name}`,
+        "  namespace: web",
+        "spec:",
+        "  rules:",
+        "    - http:",
+        "        paths:",
+        "          - path: /",
+        "            pathType: Prefix",
+        "            backend:",
+        "              service:",
+        `                name: ${name}`,
+        "                port:",
+        "                  number: 8080",
+        "",
+      ].join("\n");
+    const { run, comments, where } = await open(pullRequestOf({}, { "k8s/a.yaml": ingress("a"), "k8s/b.yaml": ingress("b") }));
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.title).toBe("❌ web/a: / on any host public without TLS (+1 failure, +2 warnings, +2 notices)");
+    // The catch-all's entry point is its path item (line 10); the class belongs on spec: (line 6).
+    const all = ["public-without-tls@10", "wildcard-host@10", "ingress-class-missing@6"];
+    expect(where).toEqual({ comments: [{ at: "k8s/a.yaml:10:RIGHT", findings: all }, { at: "k8s/b.yaml:10:RIGHT", findings: all }], annotations: [] });
+    expect(comments[0]!.body).toMatch(/^❌ \*\*\/ on any host public without TLS\*\* on `Ingress web\/a`/);
+  });
+});
