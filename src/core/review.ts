@@ -541,7 +541,7 @@ function reachOf(base: Reach | undefined, head: Reach | undefined): ObjectReport
 /**
  * Runs every enabled rule on the head side. As the contract says, a finding is new unless the same
  * rule fired for the same object and the same entry point on the base side: a `state` rule is run on
- * the base side alone to know which entry points it fired on (see `isNewAgainst`). `change` rules (TLS
+ * the base side alone to know which entry points it fired on (see `judgedAgainst`). `change` rules (TLS
  * removed, a new ExternalName target) describe the difference itself, so their findings are always new.
  */
 function runRules(head: ObjectSide, base: ObjectSide | undefined, config: Config): Finding[] {
