@@ -87,6 +87,8 @@ describe("unreadable files (pr-conflict-markers)", () => {
     expect(where).toEqual({ comments: [{ at: "k8s/edge.yaml:6:RIGHT", findings: ["unreadable@6"] }], annotations: ["unreadable@k8s/legacy.yaml:7"] });
     expect(comments[0]!.body).toContain("Merge conflict markers");
     expect(comments[0]!.body).toContain("It hides `Service edge/edge-proxy` (head unreadable, conflict markers at line 6)");
+    // legacy.yaml's edit sits in a document broken before and after: not reviewable, so a warning.
+    expect(run.annotations[0]).toMatchObject({ annotation_level: "warning", title: "Not reviewed: syntax" });
   });
 
   const web = (tier: string) => serviceYaml({ name: "web", namespace: "shop", type: "ClusterIP", ports: [8080] }).replace("  selector:", `  selector:\n    tier: ${tier}`);
@@ -99,6 +101,7 @@ describe("unreadable files (pr-conflict-markers)", () => {
     // The parser refuses the document at line 20, after the unclosed `[` of line 19.
     expect(where).toEqual({ comments: [], annotations: ["unreadable@k8s/web.yaml:20"] });
     expect(run.output.summary).toContain("(already so on the base side)");
+    expect(run.annotations[0]).toMatchObject({ annotation_level: "notice", message: expect.stringMatching(/\(already so on the base side\)$/) });
   });
 
   it("the same breakage introduced by the change makes the review incomplete: neutral, commented on the broken line", async () => {
