@@ -835,6 +835,18 @@ describe("Gateway API", () => {
     ], { silent: ["wildcard-host"] });
   });
 
+  it("gateway-listener-added-fires: a listener added to a public Gateway is new; the listeners it had stay already present", async () => {
+    const object = "Gateway infra/shared";
+    await expectReview("gateway-listener-added-fires", [
+      { id: `${GW}/infra/shared`, classification: "widened", level: ["public", "public"], findings: [
+        { rule: "public-without-tls", line: 9, new: false, severity: "failure", message: publicWithoutTls.plainHttpListener({ object, entryPoint: "listener http (HTTP/80 *)" }) },
+        { rule: "gateway-routes-from-all-namespaces", line: 14, new: false, severity: "warning", message: gatewayRoutesFromAll.routesFromAll({ object, listener: "listener http (HTTP/80 *)" }) },
+        { rule: "gateway-routes-from-all-namespaces", line: 24, new: true, severity: "warning", message: gatewayRoutesFromAll.routesFromAll({ object, listener: "listener https (HTTPS/443 *.example.com)" }) },
+        { rule: "sensitive-port-exposed", line: 25, new: false, severity: "failure", message: sensitivePort.servicePort({ object, product: "PostgreSQL", port: 5432, where: "from the internet" }) },
+      ] },
+    ]);
+  });
+
   it("gateway-internal-silent: known and configured internal classes, an internal-LB infrastructure annotation, private addresses, gateway.gateways", async () => {
     const report = await expectReview(
       "gateway-internal-silent",
