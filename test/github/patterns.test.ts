@@ -177,3 +177,15 @@ describe("a catch-all Ingress without TLS, in two files", () => {
     expect(comments[0]!.body).toMatch(/^❌ \*\*\/ on any host public without TLS\*\* on `Ingress web\/a`/);
   });
 });
+
+describe("a large change where most objects keep their exposure (pr-large-change)", () => {
+  it("comments on the one object that widens, and folds the 19 others into one collapsed line per file", async () => {
+    const { run, where } = await open(samplePullRequest("pr-large-change"));
+    expect(run.conclusion).toBe("neutral");
+    expect(run.output.title).toBe("⚠️ search/search-1: TCP/8080 open on every node via NodePort");
+    expect(where).toEqual({ comments: [{ at: "k8s/search.yaml:9:RIGHT", findings: ["nodeport@9"] }], annotations: [] });
+    expect(run.output.summary).toContain("<details><summary>19 objects changed without an exposure change, in 4 files</summary>");
+    expect(run.output.summary).toContain("- k8s/search.yaml: Service search/search-2, Service search/search-3, Service search/search-4, Service search/search-5");
+    expect(run.output.summary).not.toContain("### Service search/search-2");
+  });
+});
