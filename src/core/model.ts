@@ -356,6 +356,12 @@ export interface Finding extends RawFinding {
    * finding with `covers`: on every entry point it covers).
    */
   new: boolean;
+  /**
+   * A finding with `covers` that the rule gave before about other entry points: the labels of those this
+   * change adds (`TCP/8443`). Its message says them; a review comment's marker carries them, so a later
+   * commit that adds yet another port gets a comment of its own.
+   */
+  newlyCovered?: string[];
 }
 
 export interface SuppressedFinding extends Finding {

@@ -583,7 +583,13 @@ function judgedAgainst(raw: RawFinding, before: Set<string> | undefined, severit
   if (covers.length === 0 || added.length === 0) return { ...raw, severity, new: false };
   const kept = covers.filter((covered) => before.has(covered.key));
   const labels = (items: readonly { label: string }[]) => items.map((item) => item.label);
-  const finding: Finding = { ...raw, severity, new: true, message: `${raw.message} ${newlyCovered.note({ added: labels(added), kept: labels(kept) })}` };
+  const finding: Finding = {
+    ...raw,
+    severity,
+    new: true,
+    message: `${raw.message} ${newlyCovered.note({ added: labels(added), kept: labels(kept) })}`,
+    newlyCovered: labels(added),
+  };
   if (raw.headline !== undefined) finding.headline = newlyCovered.headline({ headline: raw.headline, added: labels(added) });
   return finding;
 }

@@ -110,9 +110,16 @@ function commentPosition(anchor: CommentAnchor): ReviewComment & { body: "" } {
   };
 }
 
-/** The marker of one object's comment: what it says (rules and their lines), so a new finding is a new comment. */
+/**
+ * The marker of one object's comment: what it says (rules and their lines, and the entry points a finding
+ * about the whole object newly covers, `public-loadbalancer@7+TCP%2F8443`), so a new finding, or a port
+ * added by a later commit, is a new comment.
+ */
 function objectMarker(item: ObjectPlacement): string {
-  const said = [...item.findings, ...item.silenced].map((finding) => `${finding.rule}@${finding.side === "base" ? "L" : ""}${finding.line}`);
+  const said = [...item.findings, ...item.silenced].map((finding) => {
+    const covered = (finding.newlyCovered ?? []).map((label) => `+${encodeURIComponent(label)}`).join("");
+    return `${finding.rule}@${finding.side === "base" ? "L" : ""}${finding.line}${covered}`;
+  });
   return `<!-- ${MARKER_PREFIX}${item.object.id}:${said.join(",")} -->`;
 }
 

@@ -127,7 +127,7 @@ describe("a port added to a load balancer that was public already", () => {
     expect(run.output.title).toBe("⚠️ edge/edge-proxy: public LoadBalancer (new: TCP/8443)");
     // The finding's own line (type:) is unchanged; the added port item (line 13) caused it.
     expect(where).toEqual({
-      comments: [{ at: "k8s/edge.yaml:13:RIGHT", findings: ["public-loadbalancer@7"] }],
+      comments: [{ at: "k8s/edge.yaml:13:RIGHT", findings: ["public-loadbalancer@7+TCP/8443"] }],
       annotations: ["public-loadbalancer@k8s/legacy.yaml:7"],
     });
     expect(comments[0]!.body).toContain("New in this change: TCP/8443 (already before: TCP/443).");

@@ -62,8 +62,11 @@ export interface Landed {
  */
 export function landed(fake: FakeGitHub): Landed {
   const comments = fake.reviewComments.map((comment) => {
-    const marker = comment.body.match(/<!-- exposure-review:[^ ]*:([a-z-]+@L?\d+(?:,[a-z-]+@L?\d+)*) -->/);
-    return { at: `${comment.path}:${comment.line}:${comment.side}`, findings: marker ? marker[1]!.split(",") : [`unreadable@${comment.line}`] };
+    const item = "[a-z-]+@L?\\d+(?:\\+[^,\\s]+)*";
+    const marker = comment.body.match(new RegExp(`<!-- exposure-review:[^ ]*:(${item}(?:,${item})*) -->`));
+    // A finding about the whole object carries the entry points it newly covers, URI-encoded: read back plain.
+    const findings = marker ? marker[1]!.split(",").map(decodeURIComponent) : [`unreadable@${comment.line}`];
+    return { at: `${comment.path}:${comment.line}:${comment.side}`, findings };
   });
   const annotations = (fake.checkRuns[0]?.annotations ?? []).map((annotation) => {
     const rule = String(annotation["title"]).match(/\(([a-z-]+)\)/)?.[1] ?? "unreadable";
@@ -81,7 +84,7 @@ export function shownTwice({ comments, annotations }: Landed): string[] {
     comments.flatMap(({ at, findings }) =>
       findings.map((finding) => {
         const [rule, line = ""] = finding.split("@");
-        return `${rule}@${at.split(":")[0]}:${line.replace(/^L/, "")}`;
+        return `${rule}@${at.split(":")[0]}:${line.replace(/^L/, "").replace(/\+.*/, "")}`;
       }),
     ),
   );

@@ -54,6 +54,13 @@ describe("planReview: one comment per object, on its cause", () => {
     expect(annotations.map((a) => `${a.start_line} ${a.title}`)).toEqual([`10 ${ruleById("external-ips").title} (external-ips) — already present`]);
   });
 
+  it("marks a comment with the entry points a whole-object finding newly covers, so a later port is a new comment", () => {
+    const marker = (newlyCovered: string[]) =>
+      planReview(report([objectReport("Service/shop/web", "k8s/web.yaml", [finding({ rule: "nodeport", line: 8, newlyCovered })])]), files).comments[0]!.marker;
+    expect(marker(["TCP/30443"])).toBe("<!-- exposure-review:Service/shop/web:nodeport@8+TCP%2F30443 -->");
+    expect(marker(["TCP/30443", "TCP/30444"])).not.toBe(marker(["TCP/30443"]));
+  });
+
   it("comments on the LEFT side for a finding about a deleted line, and shows the restoring fix as text there", () => {
     const web = objectReport("Service/shop/web", "k8s/web.yaml", [
       finding({ rule: "tls-removed", line: 8, side: "base", severity: "failure", fix: { startLine: 7, endLine: 7, replacement: "spec:\n  type: ClusterIP" } }),
