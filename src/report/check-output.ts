@@ -7,7 +7,7 @@ import type { Conclusion, ObjectReport, Report } from "../core/model.js";
 import { ruleById } from "../core/rules/index.js";
 import { MAX_CHECK_SUMMARY_LENGTH, renderMarkdown } from "./markdown.js";
 import { byImportance } from "./order.js";
-import { countedFindings, unreadableFileCount, whyFine } from "./summary.js";
+import { countedFindings, hiddenObjects, unreadableFileCount, whyFine } from "./summary.js";
 
 /** Title and summary of a check run's `output`. */
 export interface CheckText {
@@ -146,6 +146,12 @@ export function checkTitle(report: Report): string {
     return clipTitle(`🔕 ${shortName(first.object)}: ${first.finding.headline ?? ruleById(first.finding.rule).title}, silenced by an annotation this change adds${more}${unreadText}`);
   }
   const icon = TITLE_ICONS[report.conclusion];
+  // A Service the change made unreadable is not "no exposure change": name it (the first, and how many more).
+  const hidden = report.errors.filter((error) => error.side === "head" && error.new !== false).flatMap(hiddenObjects);
+  if (report.objects.length === 0 && hidden.length > 0) {
+    const more = hidden.length > 1 ? ` (+${hidden.length - 1} more)` : "";
+    return clipTitle(`${icon} ${hidden[0]!.object} not reviewed: ${hidden[0]!.why}${more}; ${plural(unread, "file")} not reviewed`);
+  }
   if (report.objects.length === 0) {
     return clipTitle(unread > 0 ? `${icon} No exposure change found; ${plural(unread, "file")} not reviewed` : `${icon} No exposure changes`);
   }

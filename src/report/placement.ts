@@ -70,11 +70,28 @@ export function placeFindings(report: Report, files: readonly ChangedFile[]): Pl
     objects.push({ object, findings, silenced, ...(anchor ? { anchor } : {}) });
   }
   const errors = report.errors.map((error): ErrorPlacement => {
+    // Only breakage this change introduced is commented: a file already broken on the base side is old news
+    // (an annotation shows it).
     const file = byHead.get(error.file);
-    const introduced = error.side === "head" && error.line !== undefined && file?.diff.added.has(error.line);
-    return introduced ? { error, anchor: { path: error.file, line: error.line!, side: "RIGHT" } } : { error };
+    const line = error.side === "head" && error.new !== false && file ? brokenLine(file, error.line) : undefined;
+    return line === undefined ? { error } : { error, anchor: { path: error.file, line, side: "RIGHT" } };
   });
   return { objects, errors };
+}
+
+/**
+ * The line the change wrote that broke the file: the error's own line when added, else the nearest added
+ * line above it in the same hunk. A parser often reports the line after the mistake (an unclosed `[` on
+ * an added line is refused at the next key, which the change did not touch).
+ */
+function brokenLine(file: ChangedFile, line: number | undefined): number | undefined {
+  if (line === undefined) return undefined;
+  const hunk = file.diff.right.get(line);
+  for (let candidate = line; candidate >= 1 && file.diff.right.get(candidate) === hunk; candidate--) {
+    if (file.diff.added.has(candidate)) return candidate;
+    if (hunk === undefined) return undefined;
+  }
+  return undefined;
 }
 
 /**

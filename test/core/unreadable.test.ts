@@ -59,6 +59,7 @@ describe("an unreadable document names the objects it hides", () => {
         reason: "syntax",
         side: "head",
         message: parseMessages.conflict(6, "<<<<<<<"),
+        conflictMarkers: true,
         new: true,
         hides: ["Service/edge/edge-proxy"],
       },
