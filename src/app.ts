@@ -34,6 +34,7 @@ import { CONFIG_FILE, CONFIG_PATH, ConfigCache, type LoadedConfig, loadRepoConfi
 import { reviewChanges } from "./github/pipeline.js";
 import { type GitHub, listChangedFiles, type PullRequestRef } from "./github/pull-request.js";
 import { publish } from "./github/publish.js";
+import { computeInline, type ReviewCompute } from "./github/review-compute.js";
 
 export { CONFIG_FILE };
 
@@ -42,6 +43,8 @@ export interface AppOptions {
   appId?: number;
   /** Base of the wait between attempts of a write that must not land twice (1 s; tests shorten it). */
   retryWaitMs?: number;
+  /** Runs the CPU-bound review: inline unless given (the webhook handler gives a worker thread's). */
+  compute?: ReviewCompute;
 }
 
 interface InstanceOptions extends AppOptions {
@@ -174,7 +177,15 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
       return;
     }
     const changedFiles = await (early ?? listChangedFiles(octokit, target));
-    const { result, plan, files } = await reviewChanges(octokit, target, loaded.config, changedFiles, loaded.read ? loaded.file : undefined);
+    // Logged on both sides so a slow review shows in the logs, and so its place among the answer and
+    // the writes can be seen (the review runs in a worker: the answer does not wait for it).
+    const compute: ReviewCompute = async (input) => {
+      log.info({ baseFiles: input.base.length, headFiles: input.head.length }, "review started");
+      const computed = await (options.compute ?? computeInline)(input);
+      log.info("review computed");
+      return computed;
+    };
+    const { result, plan, files } = await reviewChanges(octokit, target, loaded.config, changedFiles, loaded.read ? loaded.file : undefined, compute);
     const published = await publish(octokit, target, open, plan ? { result, review: plan } : { result }, who);
     completed = true;
     leader = published.run.id;
