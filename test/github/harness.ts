@@ -98,6 +98,13 @@ export interface HarnessOptions {
    * than after `answerWithinMs`: an injected clock, so a test fixes when the answer is due in events.
    */
   answerWhenLogged?: string;
+  /**
+   * Where the handler sends its GitHub requests (`host:port`): the fake unless given (the bench puts a
+   * router to several fakes there, one per repository).
+   */
+  githubHost?: string;
+  /** Tests read every log line; the bench keeps only warnings, so the logs do not weigh in its memory figures. */
+  logLevel?: "trace" | "info" | "warn";
   /** The handler factory: the sources' unless given (the bundle test gives the bundled function's). */
   createHandler?: typeof createWebhookHandler;
 }
@@ -164,16 +171,16 @@ export async function startHarness(repository: FakeRepository, options: HarnessO
           : { ...defaults.throttle, enabled: false },
         retry: options.retry ? { retryAfterBaseValue: 1 } : { enabled: false },
       }));
-  const log = pino({ level: "trace" }, stream);
+  const log = pino({ level: options.logLevel ?? "trace" }, stream);
   const makeHandler = () =>
     (options.createHandler ?? createWebhookHandler)({
       env: {
         APP_ID: String(APP_ID),
         PRIVATE_KEY,
         WEBHOOK_SECRET,
-        GHE_HOST: fake.host,
+        GHE_HOST: options.githubHost ?? fake.host,
         GHE_PROTOCOL: "http",
-        LOG_LEVEL: "trace",
+        LOG_LEVEL: options.logLevel ?? "trace",
       },
       overrides: { log, Octokit },
       // Tests assert what the answer says, not when: on a loaded machine a cold review can pass 8 s.
