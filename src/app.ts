@@ -142,7 +142,9 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
   // Independent reads run together: every round trip counts against GitHub's 10 s.
   const [loaded, runs] = await Promise.all([
     loadConfig(context, options),
-    trigger.kind === "pull_request" ? listOurRuns(octokit, repo, target.headSha, options.appId) : undefined,
+    // A re-run of a run that ended in an error is a redo: arbitrated like a pull-request delivery, since
+    // another delivery may be redoing the same run (claimRun).
+    trigger.kind === "pull_request" || trigger.run?.title === ERROR_TITLE ? listOurRuns(octokit, repo, target.headSha, options.appId) : undefined,
   ]);
   if (trigger.kind === "pull_request" && loaded.config && !loaded.config.drafts && target.draft) {
     log.info("draft pull request and drafts: false: not reviewed until ready for review");
@@ -209,9 +211,9 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
   }
 }
 
-/** The text on a run that lost the race to `leader`'s. */
-function concurrentText(leader: CheckRun) {
-  return supersededText({ reason: "concurrent", ...(leader.htmlUrl ? { runUrl: leader.htmlUrl } : {}) });
+/** The text on a run whose result is `leader`'s: it lost the race in its round, or its round ended in an error and was done again. */
+function concurrentText(leader: CheckRun, run: CheckRun) {
+  return supersededText({ reason: run.redoOf === leader.redoOf ? "concurrent" : "after-error", ...(leader.htmlUrl ? { runUrl: leader.htmlUrl } : {}) });
 }
 
 function logWarnings(log: Context["log"], warnings: readonly { message: string; error: unknown }[]): void {
