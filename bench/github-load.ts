@@ -154,15 +154,16 @@ export async function runScenario(scenario: LoadScenario): Promise<LoadRow> {
     const h = await startHarness(repository, common);
     closers.push(() => h.close());
     fakes = [{ fake: h.fake, repository }];
-    result = await sendAll([() => h.send("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"))]);
+    // Built before the clock starts: the payload asks the fake for the diff, which is the fake's work, not the app's.
+    const payload = examplePayload(h.fake, repository, "pull_request", "opened");
+    result = await sendAll([() => h.send("pull_request", payload)]);
   } else if (scenario.kind === "concurrent" && scenario.prs === "same") {
     const repository = shopRepository();
     const h = await startHarness(repository, common);
     closers.push(() => h.close());
     fakes = [{ fake: h.fake, repository }];
-    result = await sendAll(
-      Array.from({ length: scenario.deliveries }, (_, index) => () => h.send("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"), { id: `d-${index}` })),
-    );
+    const payload = examplePayload(h.fake, repository, "pull_request", "opened");
+    result = await sendAll(Array.from({ length: scenario.deliveries }, (_, index) => () => h.send("pull_request", structuredClone(payload), { id: `d-${index}` })));
   } else {
     // Several pull requests: one repository (one fake) each, behind a router, one app instance.
     const count = scenario.kind === "concurrent" ? scenario.deliveries : scenario.prs;
@@ -179,13 +180,12 @@ export async function runScenario(scenario: LoadScenario): Promise<LoadRow> {
     // Production throttling for the installation rows: its queues are what they measure.
     const h = await startHarness(repositories[0]!, { ...common, githubHost: router.host, throttling: scenario.kind === "installations" });
     closers.push(() => h.close());
-    result = await sendAll(
-      fakes.map(({ fake, repository }, index) => () => {
-        const payload = examplePayload(fake, repository, "pull_request", "opened");
-        payload.installation.id = 1000 + (index % installations);
-        return h.send("pull_request", payload, { id: `d-${index}` });
-      }),
-    );
+    const payloads = fakes.map(({ fake, repository }, index) => {
+      const payload = examplePayload(fake, repository, "pull_request", "opened");
+      payload.installation.id = 1000 + (index % installations);
+      return payload;
+    });
+    result = await sendAll(payloads.map((payload, index) => () => h.send("pull_request", payload, { id: `d-${index}` })));
   }
   const runs = fakes.flatMap(({ fake }) => fake.checkRuns);
   const first = fakes[0]!.fake.checkRuns[0];
