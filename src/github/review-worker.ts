@@ -97,6 +97,8 @@ export class ReviewPool {
   async compute(input: ReviewComputeInput, deadline?: AbortSignal): Promise<ComputedReview> {
     await this.turn(deadline);
     try {
+      // An abort listener added after the abort never fires: check once more now the turn has come.
+      if (deadline?.aborted) throw stoppedAtDeadline();
       return await this.run(this.idle.pop() ?? this.spawn(), input, deadline);
     } finally {
       this.running--;
