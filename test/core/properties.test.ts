@@ -18,8 +18,11 @@ import { review } from "../../src/core/review.js";
 const RUNS = Number(process.env.FUZZ_RUNS ?? process.env.PROPERTY_RUNS ?? 200);
 const SEED = process.env.FUZZ_SEED === undefined ? {} : { seed: Number(process.env.FUZZ_SEED) };
 const PARAMETERS = { numRuns: RUNS, ...SEED };
-/** Generous: a loaded machine, and `npm run fuzz` runs thousands of inputs per property. */
-const TIMEOUT_MS = 60_000 + RUNS * 50;
+/**
+ * Generous: a review of two generated sides takes a few ms, tens on a loaded machine, and `npm run fuzz`
+ * runs thousands of inputs per property (10,000 took 10 minutes for the swap property on a shared runner).
+ */
+const TIMEOUT_MS = 60_000 + RUNS * 200;
 const CONFIG = configSchema.parse({});
 
 /** Pieces manifests are made of, and pieces that break them: indentation, flow, anchors, merges, templates, conflicts. */
