@@ -106,6 +106,22 @@ export class ReviewPool {
     }
   }
 
+  /** Workers started and alive: idle ones and those reviewing. */
+  get threads(): number {
+    return this.idle.length + this.running;
+  }
+
+  /**
+   * Starts one worker ahead of the first review, so it loads (hundreds of ms on a cold instance) while the
+   * delivery reads from GitHub. Idle, it does not keep the process alive.
+   */
+  warm(): void {
+    if (this.idle.length > 0 || this.running > 0) return;
+    const worker = this.spawn();
+    worker.unref();
+    this.idle.push(worker);
+  }
+
   /** Stops every idle worker (a busy one stops when its review ends or its deadline passes). */
   async close(): Promise<void> {
     await Promise.all(this.idle.splice(0).map((worker) => worker.terminate()));

@@ -75,6 +75,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     (probot ??= (async () => {
       const instance = createProbot({ env: options.env, overrides: { Octokit: ReviewOctokit, ...options.overrides } });
       const pool = options.reviewPool ?? sharedReviewPool();
+      pool.warm();
       await instance.load(
         exposureReviewApp({
           appId: Number(options.env.APP_ID),

@@ -61,6 +61,17 @@ describe("the review in a worker thread", () => {
     expect((await workers.compute(input(2))).result.conclusion).toBe("success");
   }, 60_000);
 
+  it("a warmed pool reviews in the worker it started ahead, and warming twice starts no second one", async () => {
+    const workers = pool({ size: 1 });
+    workers.warm();
+    workers.warm();
+    expect(workers.threads).toBe(1);
+    expect((await workers.compute(input(2))).result.conclusion).toBe("success");
+    expect((await workers.compute(input(2))).result.conclusion).toBe("success");
+    // The reviews ran in the warmed worker, which is idle again.
+    expect(workers.threads).toBe(1);
+  }, 60_000);
+
   it("does not start a review whose deadline has already passed", async () => {
     const error = await stopped(pool().compute(input(2), AbortSignal.abort()));
     expect(error.reason).toBe("deadline");
