@@ -63,7 +63,7 @@ function hostileRepository(input: HostileInput): FakeRepository {
     case "glob": {
       // A suppression glob that backtracks in a regular expression, against a long name it almost matches.
       const config = `suppressions:\n  - rule: "*"\n    object: "${BACKTRACKING_GLOB}"\n    reason: hostile\n`;
-      return oneFile("k8s/long.yaml", service("web", "ClusterIP"), service(almostMatchingName(20_000), "NodePort"), { config });
+      return oneFile("k8s/long.yaml", service("web", "ClusterIP"), service(almostMatchingName(252), "NodePort"), { config });
     }
     case "broken-base": {
       const { base, head } = brokenBaseFile(8_000);
