@@ -223,7 +223,7 @@ export interface SupersededInput {
    * an annotation; `final`: GitHub kept this completed run as it was instead of reopening it;
    * `concurrent`: another delivery of the same commit created an older run and reviewed in it.
    */
-  reason: "stale-annotations" | "final" | "concurrent";
+  reason: "stale-annotations" | "final" | "concurrent" | "after-error";
 }
 
 /** The text left on a run whose re-run result went to a new run, pointing at it. */
@@ -236,6 +236,12 @@ export function supersededText(input: SupersededInput): CheckText {
     };
   }
   const where = input.runUrl ? `[a new check run](${input.runUrl})` : "a new check run";
+  if (input.reason === "after-error") {
+    return {
+      title: "Superseded by a re-run",
+      summary: `The review of this commit ended in an error and was done again; the result is in ${where}, and this run carries its conclusion.`,
+    };
+  }
   const why =
     input.reason === "stale-annotations"
       ? "The findings changed since this run (for example, the config on the default branch turned a rule off), and GitHub cannot remove an annotation from a run, so updating this one would have left wrong annotations behind."

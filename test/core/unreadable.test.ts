@@ -8,6 +8,7 @@ import { configSchema } from "../../src/config/schema.js";
 import { parseMessages } from "../../src/core/manifest.js";
 import type { Report } from "../../src/core/model.js";
 import { review } from "../../src/core/review.js";
+import { brokenBaseFile } from "../helpers/hostile.js";
 
 type Tree = Record<string, string>;
 
@@ -129,12 +130,6 @@ describe("only breakage the change introduced lowers the conclusion", () => {
 });
 
 describe("the hidden-object search is linear", () => {
-  /** n Services of one file, with every base document broken: each could hide its head counterpart. */
-  function brokenBaseFile(n: number): { base: string; head: string } {
-    const docs = Array.from({ length: n }, (_, i) => edgeProxy.replace("edge-proxy", `svc-${i}`));
-    return { head: docs.join("---\n"), base: docs.map((doc) => doc.replace("  namespace: edge", "\tnamespace: edge")).join("---\n") };
-  }
-
   // 2,000 objects (250 kB) here; `npm run bench` times the 1 MB file (8,000 objects), which the old
   // quadratic search took over a minute for.
   it("a file broken on the base side in every document and valid on the head side hides each object, once", () => {
