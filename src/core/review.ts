@@ -124,9 +124,13 @@ export function review(input: ReviewInput): Report {
     // An object that vanished because its file (or document) could not be read on the other side is
     // unknown, not added or removed: the error entry says so, and lists it under `hides`.
     if (!headObject && baseObject && hiddenBy(head, baseObject, (file) => changedBaseByFile.get(file) ?? [])) continue;
-    if (!baseObject && headObject && hiddenBy(base, headObject, (file) => changedHeadByFile.get(file) ?? [])) continue;
+    // A head object hidden on the base side is what the merge deploys, and nothing shows it was there
+    // before: it is reviewed as new (fail closed) and each finding says why, while the base entry
+    // still lists it under `hides`. Skipping it let a fixed conflict ship a public LB unreviewed.
+    const hiddenOnBase = !baseObject && headObject ? hiddenBy(base, headObject, (file) => changedHeadByFile.get(file) ?? []) : undefined;
     const reviewed = reviewObject(baseObject, headObject, reachOptions, indexes, config);
     if (!reviewed) continue;
+    if (hiddenOnBase) reviewedAsNew(reviewed, hiddenOnBase.by);
     const source = headObject ? sources.head.get(headObject.file) : baseObject ? sources.base.get(baseObject.file) : undefined;
     objects.push(source ? pointIntoRepository(reviewed, source, headObject?.sourceLines) : reviewed);
   }
@@ -314,19 +318,30 @@ interface SideIndexes {
  * load balancer next to a ConfigMap with a typo must still be reviewed as added, not vanish with it.
  * The hidden object's id is added to the entry's `hides`.
  */
-function hiddenBy(side: SideObjects, object: ManifestObject, otherSideInFile: (file: string) => ManifestObject[]): boolean {
+function hiddenBy(
+  side: SideObjects,
+  object: ManifestObject,
+  otherSideInFile: (file: string) => ManifestObject[],
+): { by: ReviewError | undefined } | undefined {
   const file = side.unreadableFiles.get(object.file);
-  if (!file) return false;
+  if (!file) return undefined;
   let error: ReviewError | undefined;
   if (file.pieces === undefined) {
     error = file.errors[0];
   } else {
     file.hiders ??= findHiders(file.pieces, otherSideInFile(object.file));
     error = file.hiders.get(object);
-    if (!error) return false;
+    if (!error) return undefined;
   }
   if (error && !(error.hides ??= []).includes(object.id)) error.hides.push(object.id);
-  return true;
+  return { by: error };
+}
+
+/** Marks a head object whose base side could not be read: its findings count as new and say why. */
+function reviewedAsNew(report: ObjectReport, by: ReviewError | undefined): void {
+  const where = by ? `${by.file}${by.line ? ` line ${by.line}` : ""}` : report.file;
+  const why = `Its base side could not be read (${where}), so nothing shows it was there before: it is reviewed as new.`;
+  report.findings = report.findings.map((finding) => ({ ...finding, new: true, message: `${finding.message} ${why}` }));
 }
 
 /** A file (or render target) that could not be read at all: it could hold anything. */

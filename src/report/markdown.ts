@@ -115,6 +115,8 @@ function quietSection(objects: readonly ObjectReport[]): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Sections
 
+const HIDDEN_NAMED_IN_LEAD = 5;
+
 function verdict(report: Report): string {
   const phrases: string[] = [];
   for (const classification of VERDICT_ORDER) {
@@ -132,7 +134,11 @@ function verdict(report: Report): string {
   // An object an unreadable file hides is not "no change": it is unknown, and said so by name.
   const hidden = report.errors.flatMap(hiddenObjects);
   if (hidden.length > 0) {
-    sentences.push(`${capitalize(count(hidden.length, "object"))} could not be read: ${hidden.map((item) => escapeMarkdown(`${item.object} (${item.why})`)).join(", ")}.`);
+    // Named up to a handful: the lead must fit the summary whatever the file (8,000 hidden objects
+    // once made a lead over GitHub's 65,535 characters, and the whole summary was cut away).
+    const named = hidden.slice(0, HIDDEN_NAMED_IN_LEAD).map((item) => escapeMarkdown(`${item.object} (${item.why})`));
+    const more = hidden.length > HIDDEN_NAMED_IN_LEAD ? `, and ${hidden.length - HIDDEN_NAMED_IN_LEAD} more listed below` : "";
+    sentences.push(`${capitalize(count(hidden.length, "object"))} could not be read: ${named.join(", ")}${more}.`);
   }
   sentences.push(phrases.length > 0 ? `${capitalize(phrases.join(", "))}.` : hidden.length > 0 ? "No other Service or Ingress changes." : "No Service or Ingress changes.");
   // Each public LoadBalancer is a cloud load balancer of its own (an address, a bill, a surface);

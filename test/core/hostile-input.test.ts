@@ -180,11 +180,13 @@ describe("volume", () => {
     const { base, head } = brokenBaseFile(8_000);
     expect(head.length).toBeGreaterThan(1_000_000);
     const report = review({ base: [{ path: "k8s/big.yaml", text: base }], head: [{ path: "k8s/big.yaml", text: head }], config: configSchema.parse({}) });
-    expect(report.objects).toEqual([]);
     expect(report.errors).toHaveLength(8_000);
     expect(report.errors.every((error) => error.side === "base" && error.reason === "syntax")).toBe(true);
     expect(report.errors.map((error) => error.hides)).toEqual(Array.from({ length: 8_000 }, (_, index) => [`Service/edge/svc-${index}`]));
-    expect(report.conclusion).toBe("success");
+    // What the merge deploys is reviewed as new: 8,000 public load balancers are not a success.
+    expect(report.objects).toHaveLength(8_000);
+    expect(report.objects.every((object) => object.classification === "public" && object.findings.every((finding) => finding.new))).toBe(true);
+    expect(report.conclusion).not.toBe("success");
   }, 120_000);
 
   it("refuses tab indentation as kubectl does", () => {

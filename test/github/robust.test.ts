@@ -59,8 +59,9 @@ describe("fail closed: a changed manifest GitHub does not give", () => {
     h.fake.nullBlobs.add(`${h.fake.shas.mergeBase}:k8s/api.yaml`);
     await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"));
     const run = h.fake.checkRuns[0]!;
-    expect(run.conclusion).toBe("neutral");
-    expect(run.output.title).toContain("not reviewed");
+    // The head's Service is what the merge deploys; with its base unknown it is reviewed as new.
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.summary).toContain("Its base side could not be read (k8s/api.yaml)");
     expect(run.output.summary).toContain("k8s/api.yaml");
     expect(run.output.summary).toContain("unavailable");
     expectSettled(h);
