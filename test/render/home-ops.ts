@@ -87,7 +87,14 @@ function changed(base: ReadonlyMap<string, string>, head: ReadonlyMap<string, st
  * `apps` HelmReleases in namespace `namespace`, of which the first `changedApps` change in the head.
  * `chartsUrl` is the Helm repository serving app-template (with a trailing slash).
  */
-export function homeOpsRepository(options: { apps: number; changedApps: number; chartsUrl: string; namespace?: string }): GeneratedRepository {
+export function homeOpsRepository(options: {
+  apps: number;
+  changedApps: number;
+  chartsUrl: string;
+  namespace?: string;
+  /** What the first changed release gets (default: its Service becomes a LoadBalancer). */
+  firstChange?: Parameters<typeof appTemplateRelease>[1];
+}): GeneratedRepository {
   const namespace = options.namespace ?? "media";
   const base = new Map<string, string>();
   base.set(
@@ -110,7 +117,7 @@ export function homeOpsRepository(options: { apps: number; changedApps: number; 
   }
   const head = new Map(base);
   names.slice(0, options.changedApps).forEach((name, index) => {
-    head.set(`kubernetes/apps/${namespace}/${name}/app/helmrelease.yaml`, appTemplateRelease(name, index === 0 ? { serviceType: "LoadBalancer" } : { tag: "1.1.0" }));
+    head.set(`kubernetes/apps/${namespace}/${name}/app/helmrelease.yaml`, appTemplateRelease(name, index === 0 ? (options.firstChange ?? { serviceType: "LoadBalancer" }) : { tag: "1.1.0" }));
   });
   return { base, head, changedPaths: changed(base, head) };
 }
