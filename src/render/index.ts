@@ -28,9 +28,11 @@ import {
   KUSTOMIZATION_FILES,
   findTargets,
   remoteDependencies,
+  type KustomizeHelmChart,
   type SideFiles,
   type Target,
 } from "./targets.js";
+import { untarChart } from "./untar.js";
 import type { ChartFetcher, ChartRef, ChartResult, Engines, EngineResult, RenderBudget, TreeView } from "./types.js";
 
 export interface RenderOptions {
@@ -261,9 +263,10 @@ async function renderSide(
       await writeFile(full, text);
     }
     const pathSet = new Set(state.files.paths);
+    const placed = new Map<string, Promise<RenderOutcome | undefined>>();
     await Promise.all(
       renderable.map((target, index) =>
-        renderTarget(target, index, { root, repo, state, pathSet, budget, fetchChart, engines: options.engines, limit }).then((outcome) => {
+        renderTarget(target, index, { root, repo, state, pathSet, budget, fetchChart, engines: options.engines, limit, placed }).then((outcome) => {
           outcomes.set(target.id, outcome);
         }),
       ),
@@ -283,6 +286,8 @@ interface TargetContext {
   fetchChart: (ref: ChartRef) => Promise<ChartResult>;
   engines: Engines;
   limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Kustomize helmCharts folders being put in place on this side, by folder. */
+  placed: Map<string, Promise<RenderOutcome | undefined>>;
 }
 
 async function renderTarget(target: Target, index: number, context: TargetContext): Promise<RenderOutcome> {
@@ -319,6 +324,11 @@ async function renderTarget(target: Target, index: number, context: TargetContex
     return result.ok ? { ok: true, output: keepReviewed(result.output) } : result;
   }
   if (target.kustomize) {
+    for (const chart of target.kustomize.charts) {
+      if (!chart.ref) continue;
+      const placed = await placeChart(chart, context);
+      if (placed) return placed;
+    }
     let dir = join(repo, target.kustomize.dir);
     if (target.kustomize.namespace) {
       // Flux's targetNamespace, as kustomize-controller applies it: an overlay that sets the namespace.
@@ -327,10 +337,35 @@ async function renderTarget(target: Target, index: number, context: TargetContex
       await writeFile(join(overlay, "kustomization.yaml"), `namespace: ${JSON.stringify(target.kustomize.namespace)}\nresources:\n  - ${JSON.stringify(relativeTo(overlay, dir))}\n`);
       dir = overlay;
     }
-    const result = await context.limit(() => engines.kustomizeBuild({ dir, enableHelm: false }, budget));
+    const enableHelm = target.kustomize.charts.length > 0;
+    const result = await context.limit(() => engines.kustomizeBuild({ dir, enableHelm }, budget));
     return result.ok ? { ok: true, output: keepReviewed(result.output) } : result;
   }
   return { ok: false, reason: "render", message: "nothing to render" };
+}
+
+/**
+ * Puts a `helmCharts` chart where Kustomize looks for it (`<chartHome>/<name>-<version>/<name>`, or
+ * `<chartHome>/<name>` without a version), fetched through the chart fetcher's checks and unpacked
+ * once per side; Kustomize itself never pulls. Returns the outcome when the chart cannot be had.
+ */
+function placeChart(chart: KustomizeHelmChart, context: TargetContext): Promise<RenderOutcome | undefined> {
+  const folder = join(context.repo, chart.chartHome, ...(chart.version ? [`${chart.name}-${chart.version}`] : []));
+  let placing = context.placed.get(folder);
+  if (!placing) {
+    placing = (async () => {
+      const fetched = await context.fetchChart(chart.ref!);
+      if (!fetched.ok) return fetched;
+      try {
+        await untarChart(fetched.archive, folder);
+        return undefined;
+      } catch (error) {
+        return { ok: false as const, reason: "chart-unavailable" as const, message: `chart ${chart.name} ${fetched.version} could not be unpacked: ${(error as Error).message}` };
+      }
+    })();
+    context.placed.set(folder, placing);
+  }
+  return placing;
 }
 
 function relativeTo(from: string, to: string): string {

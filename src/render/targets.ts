@@ -47,6 +47,22 @@ export interface KustomizePlan {
   patches: string[];
   /** False when no input could hold an exposure object: rendering it could not change the review. */
   mayExpose: boolean;
+  /** Kustomize `helmCharts` of the kustomizations it builds: rendered through Helm, charts put in place first. */
+  charts: KustomizeHelmChart[];
+}
+
+/**
+ * A `helmCharts` entry as the render stage puts its chart in place. Kustomize looks for the chart
+ * folder at `<chartHome>/<name>-<version>/<name>` when a version is given, else `<chartHome>/<name>`,
+ * and would run `helm pull` otherwise (which it is never allowed to).
+ */
+export interface KustomizeHelmChart {
+  /** `helmGlobals.chartHome` (default `charts`) as a repository path. */
+  chartHome: string;
+  name: string;
+  version?: string;
+  /** Fetched and unpacked under chartHome when the repository does not hold the chart folder. */
+  ref?: ChartRef;
 }
 
 export interface Target {
@@ -125,6 +141,8 @@ export function findTargets(side: SideFiles, options: DiscoveryOptions): Target[
       if (target) targets.push(target);
     }
   }
+  // Charts that Kustomize helmCharts use are rendered through their kustomization only.
+  for (const kustomization of kustomizations.values()) for (const dir of kustomization.chartDirs) chartsUsed.add(dir);
   const entries = options.config.helm;
   for (const [index, entry] of entries.entries()) {
     const dir = normalise(entry.chart);
@@ -523,12 +541,17 @@ interface Kustomization {
   remote: string[];
   /** Paths that leave the repository (`../../..` above the root): kustomize will refuse them. */
   outside: string[];
-  helmCharts: boolean;
+  helmCharts: KustomizeHelmChart[];
+  /** Chart folders of this repository that `helmCharts` entries use (inputs, and no target of their own). */
+  chartDirs: string[];
+  /** Why a `helmCharts` entry cannot be rendered. */
+  chartProblem?: string;
 }
 
 function readKustomizations(side: SideFiles, docs: readonly YamlDocument[], _remoteBases: boolean): Map<string, Kustomization> {
   const found = new Map<string, Kustomization>();
   const dirs = new Set(side.paths.map(dirname));
+  const pathSet = new Set(side.paths);
   for (const doc of docs) {
     if (!KUSTOMIZATION_FILES.includes(basename(doc.file) as never)) continue;
     const dir = dirname(doc.file);
@@ -545,7 +568,8 @@ function readKustomizations(side: SideFiles, docs: readonly YamlDocument[], _rem
       patches: [],
       remote: [],
       outside: [],
-      helmCharts: asList(body["helmCharts"]).length > 0,
+      helmCharts: [],
+      chartDirs: [],
     };
     const reference = (entry: unknown, patch = false) => {
       if (typeof entry !== "string" || entry === "") return;
@@ -576,11 +600,40 @@ function readKustomizations(side: SideFiles, docs: readonly YamlDocument[], _rem
         }
       }
     }
-    for (const chart of asList(body["helmCharts"])) reference(asRecord(chart)["valuesFile"]);
+    const chartHomeEntry = asString(asRecord(body["helmGlobals"])["chartHome"]) ?? "charts";
+    const chartHome = normalise(joinPath(dir, chartHomeEntry));
+    for (const item of asList(body["helmCharts"])) {
+      const entry = asRecord(item);
+      reference(entry["valuesFile"]);
+      for (const file of asList(entry["additionalValuesFiles"])) reference(file);
+      const name = asString(entry["name"]);
+      const version = entry["version"] === undefined ? undefined : String(entry["version"]);
+      const repo = asString(entry["repo"]);
+      if (!name) continue;
+      // The chart is unpacked to a folder built from these: none may climb out of chartHome.
+      if (!SAFE_SEGMENT.test(name) || (version !== undefined && !SAFE_SEGMENT.test(version))) {
+        kustomization.chartProblem ??= `helmCharts entry ${[name, version].filter(Boolean).join(" ")} is not a plain chart name and version`;
+        continue;
+      }
+      if (chartHome.startsWith("..") || chartHomeEntry.startsWith("/")) {
+        kustomization.outside.push(chartHomeEntry);
+        continue;
+      }
+      const folders = version ? [`${chartHome}/${name}-${version}/${name}`, `${chartHome}/${name}`] : [`${chartHome}/${name}`];
+      const local = folders.find((folder) => pathSet.has(`${folder}/Chart.yaml`));
+      const chart: KustomizeHelmChart = { chartHome, name, ...(version ? { version } : {}) };
+      if (local) kustomization.chartDirs.push(local);
+      else if (repo && /^(https?|oci):\/\//i.test(repo)) chart.ref = { repository: repo, chart: name, version: version ?? "*" };
+      else kustomization.chartProblem ??= `helmCharts chart ${name} is neither under ${chartHome} nor in a Helm repository`;
+      kustomization.helmCharts.push(chart);
+    }
     found.set(dir, kustomization);
   }
   return found;
 }
+
+/** A chart name or version that is one plain path segment. */
+const SAFE_SEGMENT = /^(?!\.\.?$)[A-Za-z0-9._+-]+$/;
 
 function isRemote(entry: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^git@/.test(entry) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry) || entry.includes("?ref=");
@@ -638,12 +691,14 @@ function kustomizeTargets(context: Context, kustomizations: ReadonlyMap<string, 
     }
     const support = new Set<string>();
     const patches: string[] = [];
-    let helmCharts = false;
+    const charts: KustomizeHelmChart[] = [];
     const seen = new Set<string>();
     const visit = (current: Kustomization) => {
       if (seen.has(current.dir)) return;
       seen.add(current.dir);
-      helmCharts ||= current.helmCharts;
+      charts.push(...current.helmCharts);
+      for (const chartDir of current.chartDirs) for (const file of chartFiles(context, chartDir)) target.inputs.add(file);
+      if (current.chartProblem) target.problem ??= { reason: "render", message: current.chartProblem };
       for (const file of current.files) target.inputs.add(file);
       patches.push(...current.patches);
       for (const file of context.side.paths) if (dirname(file) === current.dir) support.add(file);
@@ -661,8 +716,8 @@ function kustomizeTargets(context: Context, kustomizations: ReadonlyMap<string, 
       }
     };
     visit(root);
-    const mayExpose = helmCharts || [...target.inputs].some((file) => EXPOSURE_KIND.test(context.side.texts.get(file) ?? ""));
-    target.kustomize = { dir, ...(namespace ? { namespace } : {}), support: [...support], patches, mayExpose };
+    const mayExpose = charts.length > 0 || [...target.inputs].some((file) => EXPOSURE_KIND.test(context.side.texts.get(file) ?? ""));
+    target.kustomize = { dir, ...(namespace ? { namespace } : {}), support: [...support], patches, mayExpose, charts };
     targets.push(target);
   }
   return targets;

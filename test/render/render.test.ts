@@ -147,3 +147,38 @@ describe("targets that cannot be rendered", () => {
     expect(report.conclusion).toBe("neutral");
   }, 60_000);
 });
+
+describe("Kustomize helmCharts inside a target", () => {
+  it("render through Helm: a chart from an allowed repository and one kept under helmGlobals.chartHome", async () => {
+    const report = await reviewFixture(renderFixture("kustomize-helm-charts", CHARTS()));
+    expect(report.errors).toEqual([]);
+    expect(report.objects.map((object) => [object.id, `${object.file}:${object.line}`, object.classification])).toEqual([
+      // helmCharts' `namespace` is Helm's --namespace: the chart's templates set none, so the root's.
+      ["kustomize:deploy/echo Service/default/shop", "deploy/echo/kustomization.yaml:1", "public"],
+      ["kustomize:deploy/vendored Service/default/web", "deploy/vendored/kustomization.yaml:1", "public"],
+    ]);
+    // The valuesInline line of the kustomization; the vendored chart's values file and template line.
+    expect(where(report)).toEqual([
+      "kustomize:deploy/echo Service/default/shop public-without-tls deploy/echo/kustomization.yaml:1",
+      "kustomize:deploy/echo Service/default/shop public-loadbalancer deploy/echo/kustomization.yaml:11",
+      "kustomize:deploy/vendored Service/default/web public-without-tls deploy/vendored/vendor/web/templates/service.yaml:12",
+      "kustomize:deploy/vendored Service/default/web public-loadbalancer deploy/vendored/values.yaml:2",
+    ]);
+    // Fetched by the render stage (Kustomize never pulls); the vendored chart is no target of its own.
+    expect(charts.requests).toContain("GET /echo-1.2.0.tgz");
+  }, 60_000);
+
+  it("a helmCharts repository outside render.repositories is chart-unavailable; a name that climbs out of chartHome is refused", async () => {
+    const fixture = renderFixture("kustomize-helm-charts", CHARTS());
+    fixture.head.set("deploy/vendored/kustomization.yaml", fixture.head.get("deploy/vendored/kustomization.yaml")!.replace("name: web", "name: ../../../etc"));
+    const report = await reviewFixture(fixture, configWith({ repositories: [] }));
+    expect(report.objects).toEqual([]);
+    expect(report.errors.map((error) => [error.side, error.reason, `${error.file}:${error.line}`])).toEqual([
+      ["head", "chart-unavailable", "deploy/echo/kustomization.yaml:1"],
+      ["head", "render", "deploy/vendored/kustomization.yaml:1"],
+      ["base", "chart-unavailable", "deploy/echo/kustomization.yaml:1"],
+    ]);
+    expect(report.errors[0]!.message).toContain(charts.url);
+    expect(report.errors[1]!.message).toBe("kustomize:deploy/vendored could not be rendered: helmCharts entry ../../../etc is not a plain chart name and version");
+  }, 60_000);
+});
