@@ -49,6 +49,12 @@ export interface RenderOptions {
   tempRoot?: string;
   /** Engine runs at once across both sides. */
   concurrency?: number;
+  /**
+   * The sides are local (the command line), so reading them whole costs little: go past the cheap
+   * check of the changed paths, which cannot know that a plain manifest sits under a Flux
+   * Kustomization path without kustomization.yaml (only the Flux objects say so).
+   */
+  readWhole?: boolean;
 }
 
 /** Engine output one side may produce in all, past which a run is a `render` error. */
@@ -90,7 +96,9 @@ export async function renderChanges(options: RenderOptions): Promise<RenderedSid
       }
     }),
   );
-  if (!listed.some(({ paths, changedTexts }) => paths !== undefined && mayTouchTargets(paths, changedList, changedTexts, options.config.render))) {
+  const mayTouch = ({ paths, changedTexts }: (typeof listed)[number]) =>
+    paths !== undefined && (options.readWhole === true ? changedList.some((path) => paths.includes(path)) : mayTouchTargets(paths, changedList, changedTexts, options.config.render));
+  if (!listed.some(mayTouch)) {
     return { ...NOTHING, errors };
   }
   const load = async (side: Side, tree: TreeView): Promise<SideState | undefined> => {
@@ -261,6 +269,15 @@ async function renderSide(
       const full = join(repo, path);
       await mkdir(nativeDirname(full), { recursive: true });
       await writeFile(full, text);
+    }
+    // The kustomization.yaml Flux generates for a path without one: never a file of the tree, so it
+    // cannot replace one.
+    for (const target of renderable) {
+      for (const file of target.kustomize?.generated ?? []) {
+        if (needed.has(file.path) || file.path.split("/").includes("..")) continue;
+        await mkdir(nativeDirname(join(repo, file.path)), { recursive: true });
+        await writeFile(join(repo, file.path), file.text);
+      }
     }
     const pathSet = new Set(state.files.paths);
     const placed = new Map<string, Promise<RenderOutcome | undefined>>();

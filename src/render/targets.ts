@@ -49,6 +49,8 @@ export interface KustomizePlan {
   mayExpose: boolean;
   /** Kustomize `helmCharts` of the kustomizations it builds: rendered through Helm, charts put in place first. */
   charts: KustomizeHelmChart[];
+  /** kustomization.yaml files Flux would generate (paths without one), to write beside the inputs. */
+  generated: { path: string; text: string }[];
 }
 
 /**
@@ -129,6 +131,13 @@ export function findTargets(side: SideFiles, options: DiscoveryOptions): Target[
   }
   const kustomizations = readKustomizations(side, docs, options.config.remoteBases);
   const fluxKustomizations = docs.filter((doc) => isKind(doc, "kustomize.toolkit.fluxcd.io/", "Kustomization"));
+  for (const doc of fluxKustomizations) {
+    const path = asString(asRecord(asRecord(doc.value)["spec"])["path"]);
+    const dir = path === undefined ? undefined : normalise(path);
+    if (dir === undefined || dir.startsWith("..") || kustomizations.has(dir)) continue;
+    const generated = generatedKustomization(side, kustomizations, dir, doc);
+    if (generated) kustomizations.set(dir, generated);
+  }
   const namespaces = deployedNamespaces(kustomizations, fluxKustomizations);
   const context: Context = { side, pathSet, charts, docs, namespaces, options };
 
@@ -546,6 +555,42 @@ interface Kustomization {
   chartDirs: string[];
   /** Why a `helmCharts` entry cannot be rendered. */
   chartProblem?: string;
+  /** The kustomization.yaml Flux generates for a path that has none (its text; written when materialised). */
+  generated?: string;
+}
+
+/**
+ * What kustomize-controller builds for a Flux Kustomization path without a kustomization file: a
+ * generated one listing every `.yaml`/`.yml` file below the path, and, instead of their files, every
+ * sub-folder that holds a kustomization of its own (fluxcd/pkg's kustomize generator).
+ */
+function generatedKustomization(side: SideFiles, kustomizations: ReadonlyMap<string, Kustomization>, dir: string, flux: YamlDocument): Kustomization | undefined {
+  const files: string[] = [];
+  const includes = new Set<string>();
+  for (const path of side.paths) {
+    if (!isUnder(path, dir)) continue;
+    let nested: string | undefined;
+    for (let folder = dirname(path); folder !== dir && folder !== "."; folder = dirname(folder)) if (kustomizations.has(folder)) nested = folder;
+    if (nested !== undefined) includes.add(nested);
+    else if (/\.ya?ml$/i.test(path)) files.push(path);
+  }
+  if (files.length === 0 && includes.size === 0) return undefined;
+  const relative = (path: string) => JSON.stringify(`./${dir === "." ? path : path.slice(dir.length + 1)}`);
+  const resources = [...files, ...includes].map((path) => `  - ${relative(path)}`);
+  return {
+    dir,
+    file: flux.file,
+    doc: flux,
+    component: false,
+    includes: [...includes],
+    files,
+    patches: [],
+    remote: [],
+    outside: [],
+    helmCharts: [],
+    chartDirs: [],
+    generated: `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.join("\n")}\n`,
+  };
 }
 
 function readKustomizations(side: SideFiles, docs: readonly YamlDocument[], _remoteBases: boolean): Map<string, Kustomization> {
@@ -692,11 +737,13 @@ function kustomizeTargets(context: Context, kustomizations: ReadonlyMap<string, 
     const support = new Set<string>();
     const patches: string[] = [];
     const charts: KustomizeHelmChart[] = [];
+    const generated: { path: string; text: string }[] = [];
     const seen = new Set<string>();
     const visit = (current: Kustomization) => {
       if (seen.has(current.dir)) return;
       seen.add(current.dir);
       charts.push(...current.helmCharts);
+      if (current.generated !== undefined) generated.push({ path: joinPath(current.dir, "kustomization.yaml"), text: current.generated });
       for (const chartDir of current.chartDirs) for (const file of chartFiles(context, chartDir)) target.inputs.add(file);
       if (current.chartProblem) target.problem ??= { reason: "render", message: current.chartProblem };
       for (const file of current.files) target.inputs.add(file);
@@ -717,7 +764,7 @@ function kustomizeTargets(context: Context, kustomizations: ReadonlyMap<string, 
     };
     visit(root);
     const mayExpose = charts.length > 0 || [...target.inputs].some((file) => EXPOSURE_KIND.test(context.side.texts.get(file) ?? ""));
-    target.kustomize = { dir, ...(namespace ? { namespace } : {}), support: [...support], patches, mayExpose, charts };
+    target.kustomize = { dir, ...(namespace ? { namespace } : {}), support: [...support], patches, mayExpose, charts, generated };
     targets.push(target);
   }
   return targets;

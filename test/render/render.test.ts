@@ -182,3 +182,26 @@ describe("Kustomize helmCharts inside a target", () => {
     expect(report.errors[1]!.message).toBe("kustomize:deploy/vendored could not be rendered: helmCharts entry ../../../etc is not a plain chart name and version");
   }, 60_000);
 });
+
+describe("a Flux Kustomization path without kustomization.yaml", () => {
+  it("is built as kustomize-controller builds it: every manifest below, sub-folders with a kustomization as resources, targetNamespace applied", async () => {
+    const fixture = renderFixture("flux-plain-path");
+    const rendered = await renderChanges({ base: memoryTree(fixture.base), head: memoryTree(fixture.head), changedPaths: fixture.changedPaths, config: configWith(), engines, charts: createChartFetcher(), readWhole: true });
+    const report = review({ base: fixture.baseFiles, head: fixture.headFiles, config: configWith(), rendered });
+    expect(report.errors).toEqual([]);
+    // The written Service (namespace: default) is an input now, not an object of its own.
+    expect(report.objects.map((object) => [object.id, `${object.file}:${object.line}`, object.classification])).toEqual([
+      ["kustomize:apps/web Service/web-prod/web", "clusters/home/web.yaml:1", "public"],
+    ]);
+    expect(where(report)).toEqual([
+      "kustomize:apps/web Service/web-prod/web public-without-tls apps/web/service.yaml:11",
+      "kustomize:apps/web Service/web-prod/web public-loadbalancer apps/web/service.yaml:7",
+    ]);
+  }, 60_000);
+
+  it("is not seen by the cheap check of the changed paths (the App's way): a plain manifest there is reviewed as written", async () => {
+    const fixture = renderFixture("flux-plain-path");
+    const cheap = await renderChanges({ base: memoryTree(fixture.base), head: memoryTree(fixture.head), changedPaths: fixture.changedPaths, config: configWith(), engines, charts: createChartFetcher() });
+    expect(cheap.head).toEqual([]);
+  }, 60_000);
+});
