@@ -27,6 +27,8 @@ import {
   insideChart,
   KUSTOMIZATION_FILES,
   findTargets,
+  releasesFromBuild,
+  type DiscoveryOptions,
   remoteDependencies,
   type KustomizeHelmChart,
   type SideFiles,
@@ -119,7 +121,11 @@ export async function renderChanges(options: RenderOptions): Promise<RenderedSid
   const touched = new Set<string>();
   for (const state of [base, head]) {
     for (const target of state?.targets.values() ?? []) {
-      if ([...target.inputs].some((path) => changed.has(path))) touched.add(target.id);
+      if ([...target.inputs].some((path) => changed.has(path))) {
+        touched.add(target.id);
+        // A HelmRelease read from its roots' output: those roots are built for it.
+        for (const rootId of target.builtBy ?? []) touched.add(rootId);
+      }
     }
   }
   const failed = { base: [] as string[], head: [] as string[] };
@@ -129,7 +135,7 @@ export async function renderChanges(options: RenderOptions): Promise<RenderedSid
   const limit = pool(options.concurrency ?? 4);
   const fetches = new Map<string, Promise<ChartResult>>();
   const rendered = await Promise.all(
-    [base, head].map((state) => (state ? renderSide(state, touched, options, limit, fetches) : Promise.resolve(new Map<string, RenderOutcome>()))),
+    [base, head].map((state) => (state ? renderSide(state, touched, options, limit, fetches, discovery) : Promise.resolve(new Map<string, RenderOutcome>()))),
   );
   const [baseOut, headOut] = rendered as [Map<string, RenderOutcome>, Map<string, RenderOutcome>];
 
@@ -219,13 +225,16 @@ function templatePath(dir: string, source: string, texts: ReadonlyMap<string, st
 }
 
 type RenderOutcome = EngineResult | { ok: false; reason: "chart-unavailable"; message: string };
+/** A target's outcome; a root that built HelmReleases keeps its whole output (`raw`) for reading them. */
+type TargetOutcome = RenderOutcome | { ok: true; output: string; raw?: string };
 
 async function renderSide(
   state: SideState,
-  touched: ReadonlySet<string>,
+  touched: Set<string>,
   options: RenderOptions,
   limit: <T>(task: () => Promise<T>) => Promise<T>,
   fetches: Map<string, Promise<ChartResult>>,
+  discovery: DiscoveryOptions,
 ): Promise<Map<string, RenderOutcome>> {
   const outcomes = new Map<string, RenderOutcome>();
   const targets = [...state.targets.values()].filter((target) => touched.has(target.id));
@@ -245,11 +254,17 @@ async function renderSide(
   const needed = new Set<string>();
   const renderable: Target[] = [];
   for (const target of targets) {
+    // Stand-ins for HelmReleases read from their roots' output (releasesFromBuild, below).
+    if (target.builtBy) continue;
     if (target.problem) {
       outcomes.set(target.id, { ok: false, ...target.problem });
+      // HelmReleases read from this root are unknown on this side, not gone.
+      for (const standIn of targets) {
+        if (standIn.builtBy?.includes(target.id) && !outcomes.has(standIn.id)) outcomes.set(standIn.id, { ok: false, reason: "render", message: `its Kustomize root ${target.id} could not be built` });
+      }
       continue;
     }
-    if (target.kustomize && !target.kustomize.mayExpose) continue;
+    if (target.kustomize && !target.kustomize.mayExpose && target.kustomize.releases.length === 0) continue;
     renderable.push(target);
     if (target.helm?.chart.kind === "local") for (const file of chartFiles({ side: state.files }, target.helm.chart.dir)) needed.add(file);
     if (target.kustomize) for (const file of [...target.inputs, ...target.kustomize.support]) needed.add(file);
@@ -281,13 +296,35 @@ async function renderSide(
     }
     const pathSet = new Set(state.files.paths);
     const placed = new Map<string, Promise<RenderOutcome | undefined>>();
+    const context: TargetContext = { root, repo, state, pathSet, budget, fetchChart, engines: options.engines, limit, placed };
+    let next = renderable.length;
+    const standIns = targets.filter((target) => target.builtBy);
     await Promise.all(
-      renderable.map((target, index) =>
-        renderTarget(target, index, { root, repo, state, pathSet, budget, fetchChart, engines: options.engines, limit, placed }).then((outcome) => {
-          outcomes.set(target.id, outcome);
-        }),
-      ),
+      renderable.map(async (target, index) => {
+        const outcome = await renderTarget(target, index, context);
+        outcomes.set(target.id, outcome.ok ? { ok: true, output: outcome.output } : outcome);
+        const releases = target.kustomize?.releases ?? [];
+        if (releases.length === 0) return;
+        const mine = standIns.filter((standIn) => standIn.builtBy!.includes(target.id));
+        if (!outcome.ok) {
+          // Its HelmReleases are unknown on this side, not gone.
+          for (const standIn of mine) if (!outcomes.has(standIn.id)) outcomes.set(standIn.id, { ok: false, reason: "render", message: `its Kustomize root ${target.id} could not be built` });
+          return;
+        }
+        const derived = releasesFromBuild(state.files, discovery, target, ("raw" in outcome ? outcome.raw : undefined) ?? outcome.output);
+        await Promise.all(
+          derived.map(async (release) => {
+            if (outcomes.has(release.id) || (state.targets.get(release.id)?.builtBy === undefined && state.targets.has(release.id))) return;
+            state.targets.set(release.id, release);
+            touched.add(release.id);
+            if (release.problem) return outcomes.set(release.id, { ok: false, ...release.problem });
+            outcomes.set(release.id, await renderTarget(release, next++, context));
+          }),
+        );
+      }),
     );
+    // A stand-in no root built (a patch removed it, or it was renamed): not a target on this side.
+    for (const standIn of standIns) if (state.targets.get(standIn.id) === standIn && !outcomes.has(standIn.id)) state.targets.delete(standIn.id);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -307,7 +344,7 @@ interface TargetContext {
   placed: Map<string, Promise<RenderOutcome | undefined>>;
 }
 
-async function renderTarget(target: Target, index: number, context: TargetContext): Promise<RenderOutcome> {
+async function renderTarget(target: Target, index: number, context: TargetContext): Promise<TargetOutcome> {
   const { root, repo, budget, engines } = context;
   if (Date.now() >= budget.deadline) return { ok: false, reason: "render", message: "the side's render time limit was reached before this target" };
   const work = join(root, "work", String(index));
@@ -356,7 +393,8 @@ async function renderTarget(target: Target, index: number, context: TargetContex
     }
     const enableHelm = target.kustomize.charts.length > 0;
     const result = await context.limit(() => engines.kustomizeBuild({ dir, enableHelm }, budget));
-    return result.ok ? { ok: true, output: keepReviewed(result.output) } : result;
+    // The whole output stays for reading the HelmReleases it built.
+    return result.ok ? { ok: true, output: keepReviewed(result.output), ...(target.kustomize.releases.length > 0 ? { raw: result.output } : {}) } : result;
   }
   return { ok: false, reason: "render", message: "nothing to render" };
 }

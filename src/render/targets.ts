@@ -51,6 +51,10 @@ export interface KustomizePlan {
   charts: KustomizeHelmChart[];
   /** kustomization.yaml files Flux would generate (paths without one), to write beside the inputs. */
   generated: { path: string; text: string }[];
+  /** Files of HelmReleases it builds and may change: read from its output (`releasesFromBuild`). */
+  releases: string[];
+  /** Inline patches (`patches[].patch`) of the kustomizations it builds, with where their text starts. */
+  inlinePatches: { file: string; text: string; offset: number }[];
 }
 
 /**
@@ -80,6 +84,11 @@ export interface Target {
   kustomize?: KustomizePlan;
   /** Why it cannot be rendered on this side (a missing values file, a remote base): a `render` error. */
   problem?: { reason: "render" | "chart-unavailable"; message: string };
+  /**
+   * Kustomize roots that build this HelmRelease and may change it (patches, generators, ...): it is
+   * read from their output instead of its file (`releasesFromBuild`), and this target is a stand-in.
+   */
+  builtBy?: string[];
 }
 
 /** What discovery is given: every path of the side and the texts of the files it asked for. */
@@ -143,7 +152,10 @@ export function findTargets(side: SideFiles, options: DiscoveryOptions): Target[
 
   const targets: Target[] = [];
   const chartsUsed = new Set<string>();
+  // A strategic-merge patch of a HelmRelease or Application is no object of its own.
+  const patchFiles = new Set([...kustomizations.values()].flatMap((kustomization) => kustomization.patches));
   for (const doc of docs) {
+    if (patchFiles.has(doc.file)) continue;
     if (isKind(doc, "helm.toolkit.fluxcd.io/", "HelmRelease")) targets.push(helmReleaseTarget(context, doc, chartsUsed));
     else if (isKind(doc, "argoproj.io/", "Application")) {
       const target = applicationTarget(context, doc, chartsUsed);
@@ -160,8 +172,80 @@ export function findTargets(side: SideFiles, options: DiscoveryOptions): Target[
     targets.push(chartTarget(context, dir, { release: entry.release, namespace: entry.namespace, values: entry.values }, sameChart ? index : undefined));
   }
   for (const dir of charts) if (!chartsUsed.has(dir)) targets.push(chartTarget(context, dir, { namespace: "default", values: [] }));
-  targets.push(...kustomizeTargets(context, kustomizations, fluxKustomizations));
+  const roots = kustomizeTargets(context, kustomizations, fluxKustomizations);
+  targets.push(...roots);
+  // A HelmRelease a root may change is read from that root's output: this target stands in for it,
+  // touched whenever the root is.
+  for (const root of roots) {
+    for (const target of targets) {
+      if (!target.id.startsWith("HelmRelease/") || !root.kustomize?.releases.includes(target.origin.file)) continue;
+      (target.builtBy ??= []).push(root.id);
+      for (const path of root.inputs) target.inputs.add(path);
+    }
+  }
+  contexts.set(side, context);
   return dedupe(targets);
+}
+
+/** The discovery of each side, kept for reading HelmReleases out of a root's output later. */
+const contexts = new WeakMap<SideFiles, Context>();
+
+/**
+ * The HelmReleases a Kustomize root built (CONTRACT: "read as their Kustomize root renders them"):
+ * their values as patched, their `valuesFrom` ConfigMaps as generated, their name and namespace as
+ * rendered. Each values leaf points at the patch that sets it, else the HelmRelease's own file, else
+ * the HelmRelease's document; a generated ConfigMap's values at the file it was generated from.
+ */
+export function releasesFromBuild(side: SideFiles, options: DiscoveryOptions, root: Target, output: string): Target[] {
+  const context = contexts.get(side);
+  if (!context || !root.kustomize) return [];
+  const built = readYamlDocuments(root.id, output);
+  const written = context.docs.filter((doc) => root.kustomize!.releases.includes(doc.file) && isKind(doc, "helm.toolkit.fluxcd.io/", "HelmRelease"));
+  const valuesOf = (doc: YamlDocument) => valueLeaves(doc, nodeAt(doc.node, ["spec", "values"]));
+  const patchDocs = [
+    ...root.kustomize.patches.flatMap((file) => readYamlDocuments(file, context.side.texts.get(file) ?? "")),
+    ...root.kustomize.inlinePatches.flatMap((patch) => readYamlDocuments(patch.file, patch.text, patch.offset)),
+  ].filter((doc) => asRecord(doc.value)["kind"] === "HelmRelease");
+  const texts = [...root.inputs].flatMap((file) => {
+    const text = context.side.texts.get(file);
+    return text === undefined ? [] : [[file, text] as const];
+  });
+  const targets: Target[] = [];
+  for (const doc of built) {
+    if (!isKind(doc, "helm.toolkit.fluxcd.io/", "HelmRelease")) continue;
+    const name = asString(asRecord(asRecord(doc.value)["metadata"])["name"]) ?? "";
+    // Its file: the same name, else the name a prefix or suffix was added to.
+    const own =
+      written.find((candidate) => asRecord(asRecord(candidate.value)["metadata"])["name"] === name) ??
+      written.find((candidate) => name.includes(String(asRecord(asRecord(candidate.value)["metadata"])["name"] ?? "\0")));
+    const sameName = (patch: YamlDocument) => {
+      const patchName = asRecord(asRecord(patch.value)["metadata"])["name"];
+      return patchName === undefined || patchName === name || (own !== undefined && patchName === asRecord(asRecord(own.value)["metadata"])["name"]);
+    };
+    const sources = [...patchDocs.filter(sameName).reverse(), ...(own ? [own] : [])].map(valuesOf);
+    const locate = (leaf: ValueLeaf) => {
+      for (const leaves of sources) {
+        const found = leaves.find((candidate) => candidate.path === leaf.path && JSON.stringify(candidate.value) === JSON.stringify(leaf.value));
+        if (found) return found.at;
+      }
+      return undefined;
+    };
+    const fileWithText = (text: string) => texts.find(([, candidate]) => candidate === text)?.[0];
+    targets.push(helmReleaseTarget({ ...context, options }, doc, new Set(), { root, own, built, locate, fileWithText }));
+  }
+  return dedupe(targets);
+}
+
+/** What a HelmRelease read from a root's output is read with. */
+interface BuiltRelease {
+  root: Target;
+  /** Its document in the repository, when found: its origin. */
+  own: YamlDocument | undefined;
+  /** Every document the root built (generated ConfigMaps for `valuesFrom`). */
+  built: readonly YamlDocument[];
+  locate: (leaf: ValueLeaf) => SourceLocation | undefined;
+  /** The input file whose whole text is this (a ConfigMap generated from a file). */
+  fileWithText: (text: string) => string | undefined;
 }
 
 interface Context {
@@ -250,21 +334,23 @@ export function remoteDependencies(chartYaml: string, dir: string, paths: Readon
 // ---------------------------------------------------------------------------------------------
 // Flux HelmRelease
 
-function helmReleaseTarget(context: Context, doc: YamlDocument, chartsUsed: Set<string>): Target {
+function helmReleaseTarget(context: Context, doc: YamlDocument, chartsUsed: Set<string>, built?: BuiltRelease): Target {
   const body = asRecord(doc.value);
   const metadata = asRecord(body["metadata"]);
   const spec = asRecord(body["spec"]);
   const name = asString(metadata["name"]) ?? "unnamed";
-  const deployed = context.namespaces.get(doc.file);
+  // As built, the namespace is the deployed one already (Flux's targetNamespace included).
+  const deployed = built ? undefined : context.namespaces.get(doc.file);
   const ownNamespace = deployed?.namespace ?? asString(metadata["namespace"]) ?? "default";
   const targetNamespace = asString(spec["targetNamespace"]);
   const namespace = targetNamespace ?? ownNamespace;
   const release = asString(spec["releaseName"]) ?? fluxReleaseName(targetNamespace ? `${targetNamespace}-${name}` : name);
+  const ownDoc = built ? built.own : doc;
   const target: Target = {
     id: `HelmRelease/${ownNamespace}/${name}`,
-    origin: { file: doc.file, line: doc.line, ...(textAt(doc, doc.line)) },
+    origin: ownDoc ? { file: ownDoc.file, line: ownDoc.line, ...textAt(ownDoc, ownDoc.line) } : built!.root.origin,
     namespace,
-    inputs: new Set([doc.file, ...(deployed?.from ?? [])]),
+    inputs: new Set(built ? built.root.inputs : [doc.file, ...(deployed?.from ?? [])]),
   };
   const values: ValuesLayer[] = [];
   let chart: ChartSource | undefined;
@@ -319,12 +405,14 @@ function helmReleaseTarget(context: Context, doc: YamlDocument, chartsUsed: Set<
     values.push(chartValuesLayer(context, chart.dir));
   }
   for (const item of asList(spec["valuesFrom"])) {
-    const layer = valuesFromLayer(context, target, asRecord(item), ownNamespace);
+    const layer = valuesFromLayer(context, target, asRecord(item), ownNamespace, built);
     if (layer) values.push(layer);
   }
   const valuesNode = nodeAt(doc.node, ["spec", "values"]);
   if (valuesNode && spec["values"] !== undefined) {
-    values.push({ text: substitute(JSON.stringify(spec["values"])), leaves: substituteLeaves(valueLeaves(doc, valuesNode)) });
+    // As built, each leaf is pointed back at the patch or file line that set it (else the document).
+    const leaves = valueLeaves(doc, valuesNode).map((leaf) => (built ? { ...leaf, at: built.locate(leaf) ?? target.origin } : leaf));
+    values.push({ text: substitute(JSON.stringify(spec["values"])), leaves: substituteLeaves(leaves) });
   }
   if (chart) target.helm = { chart, release, namespace, values };
   return target;
@@ -376,11 +464,25 @@ function findSource(context: Context, kind: string, name: string | undefined, na
 }
 
 /** A `valuesFrom` ConfigMap of the tree as a values layer; Secrets are not read. */
-function valuesFromLayer(context: Context, target: Target, item: Record<string, unknown>, namespace: string): ValuesLayer | undefined {
+function valuesFromLayer(context: Context, target: Target, item: Record<string, unknown>, namespace: string, built?: BuiltRelease): ValuesLayer | undefined {
   const kind = asString(item["kind"]);
   const name = asString(item["name"]);
   if (kind !== "ConfigMap" || !name) return undefined;
   const key = asString(item["valuesKey"]) ?? "values.yaml";
+  // A ConfigMap the root generated (configMapGenerator) or carries, as built.
+  const generated = built?.built.find((doc) => {
+    const body = asRecord(doc.value);
+    const metadata = asRecord(body["metadata"]);
+    return body["kind"] === "ConfigMap" && metadata["name"] === name && (asString(metadata["namespace"]) ?? "default") === namespace;
+  });
+  const generatedText = generated ? asString(asRecord(asRecord(generated.value)["data"])[key]) : undefined;
+  if (generated && generatedText !== undefined && item["targetPath"] === undefined) {
+    const file = built!.fileWithText(generatedText);
+    const leaves = file
+      ? readYamlDocuments(file, generatedText).flatMap((valuesDoc) => valueLeaves(valuesDoc))
+      : readYamlDocuments(target.origin.file, generatedText).flatMap((valuesDoc) => valueLeaves(valuesDoc)).map((leaf) => ({ ...leaf, at: target.origin }));
+    return { text: generatedText, leaves };
+  }
   const found = context.docs.find((doc) => {
     const body = asRecord(doc.value);
     const metadata = asRecord(body["metadata"]);
@@ -557,7 +659,13 @@ interface Kustomization {
   chartProblem?: string;
   /** The kustomization.yaml Flux generates for a path that has none (its text; written when materialised). */
   generated?: string;
+  /** Whether it may change the objects it includes beyond their namespace (patches, generators, prefixes, ...). */
+  transforms: boolean;
+  inlinePatches: { file: string; text: string; offset: number }[];
 }
+
+/** Kustomization fields that may change a HelmRelease's name or values, or generate its valuesFrom ConfigMaps. */
+const TRANSFORMING_FIELDS = ["patches", "patchesStrategicMerge", "patchesJson6902", "replacements", "configMapGenerator", "components", "namePrefix", "nameSuffix", "vars", "transformers", "generators"];
 
 /**
  * What kustomize-controller builds for a Flux Kustomization path without a kustomization file: a
@@ -589,6 +697,8 @@ function generatedKustomization(side: SideFiles, kustomizations: ReadonlyMap<str
     outside: [],
     helmCharts: [],
     chartDirs: [],
+    transforms: false,
+    inlinePatches: [],
     generated: `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.join("\n")}\n`,
   };
 }
@@ -615,7 +725,17 @@ function readKustomizations(side: SideFiles, docs: readonly YamlDocument[], _rem
       outside: [],
       helmCharts: [],
       chartDirs: [],
+      transforms: TRANSFORMING_FIELDS.some((field) => body[field] !== undefined),
+      inlinePatches: [],
     };
+    asList(body["patches"]).forEach((item, index) => {
+      const text = asString(asRecord(item)["patch"]);
+      const node = nodeAt(seqItem(nodeAt(doc.node, ["patches"]), index), ["patch"]);
+      if (text === undefined || !node) return;
+      // A block scalar's content starts on the line after its key.
+      const block = isScalar(node) && (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED");
+      kustomization.inlinePatches.push({ file: doc.file, text, offset: lineOf(doc, node) - (block ? 0 : 1) });
+    });
     const reference = (entry: unknown, patch = false) => {
       if (typeof entry !== "string" || entry === "") return;
       if (isRemote(entry)) {
@@ -738,11 +858,15 @@ function kustomizeTargets(context: Context, kustomizations: ReadonlyMap<string, 
     const patches: string[] = [];
     const charts: KustomizeHelmChart[] = [];
     const generated: { path: string; text: string }[] = [];
+    const inlinePatches: { file: string; text: string; offset: number }[] = [];
+    let transforms = false;
     const seen = new Set<string>();
     const visit = (current: Kustomization) => {
       if (seen.has(current.dir)) return;
       seen.add(current.dir);
       charts.push(...current.helmCharts);
+      transforms ||= current.transforms;
+      inlinePatches.push(...current.inlinePatches);
       if (current.generated !== undefined) generated.push({ path: joinPath(current.dir, "kustomization.yaml"), text: current.generated });
       for (const chartDir of current.chartDirs) for (const file of chartFiles(context, chartDir)) target.inputs.add(file);
       if (current.chartProblem) target.problem ??= { reason: "render", message: current.chartProblem };
@@ -764,7 +888,13 @@ function kustomizeTargets(context: Context, kustomizations: ReadonlyMap<string, 
     };
     visit(root);
     const mayExpose = charts.length > 0 || [...target.inputs].some((file) => EXPOSURE_KIND.test(context.side.texts.get(file) ?? ""));
-    target.kustomize = { dir, ...(namespace ? { namespace } : {}), support: [...support], patches, mayExpose, charts, generated };
+    target.kustomize = { dir, ...(namespace ? { namespace } : {}), support: [...support], patches, mayExpose, charts, generated, inlinePatches, releases: [] };
+    if (transforms) {
+      const releases = context.docs
+        .filter((doc) => target.inputs.has(doc.file) && !patches.includes(doc.file) && isKind(doc, "helm.toolkit.fluxcd.io/", "HelmRelease"))
+        .map((doc) => doc.file);
+      target.kustomize.releases = [...new Set(releases)];
+    }
     targets.push(target);
   }
   return targets;

@@ -205,3 +205,26 @@ describe("a Flux Kustomization path without kustomization.yaml", () => {
     expect(cheap.head).toEqual([]);
   }, 60_000);
 });
+
+describe("HelmReleases read as their Kustomize root renders them", () => {
+  it("take an overlay's patched values and a generated valuesFrom ConfigMap, pointed at the patch and generator lines", async () => {
+    const report = await reviewFixture(renderFixture("helmrelease-overlay", CHARTS()));
+    expect(report.errors).toEqual([]);
+    expect(report.objects.map((object) => [object.id, object.change, object.classification, `${object.file}:${object.line}`])).toEqual([
+      ["HelmRelease/media-staging/plex Service/media-staging/plex", "modified", "widened", "apps/plex/base/helmrelease.yaml:1"],
+      ["HelmRelease/media/plex Service/media/plex", "modified", "public", "apps/plex/base/helmrelease.yaml:1"],
+      ["HelmRelease/media/plex Ingress/media/plex", "added", "public", "apps/plex/base/helmrelease.yaml:1"],
+    ]);
+    // The inline patch's line in the staging kustomization, the prod patch file, the generated ConfigMap's file.
+    expect(where(report)).toEqual([
+      "HelmRelease/media-staging/plex Service/media-staging/plex nodeport apps/plex/staging/kustomization.yaml:24",
+      "HelmRelease/media/plex Service/media/plex public-loadbalancer apps/plex/prod/public.yaml:8",
+      "HelmRelease/media/plex Service/media/plex public-without-tls apps/plex/base/helmrelease.yaml:1",
+      "HelmRelease/media/plex Ingress/media/plex public-without-tls apps/plex/prod/values.yaml:3",
+    ]);
+    const loadBalancer = report.objects[1]!.findings.find((finding) => finding.rule === "public-loadbalancer");
+    expect(loadBalancer?.fix).toEqual({ startLine: 8, endLine: 8, replacement: "      type: ClusterIP" });
+    // The patch file is an input, not a HelmRelease of its own.
+    expect(report.objects.some((object) => object.file === "apps/plex/prod/public.yaml")).toBe(false);
+  }, 60_000);
+});
