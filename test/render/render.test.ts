@@ -227,4 +227,18 @@ describe("HelmReleases read as their Kustomize root renders them", () => {
     // The patch file is an input, not a HelmRelease of its own.
     expect(report.objects.some((object) => object.file === "apps/plex/prod/public.yaml")).toBe(false);
   }, 60_000);
+
+  it("are unknown, not removed, on a side where their root cannot be built", async () => {
+    const fixture = renderFixture("helmrelease-overlay", CHARTS());
+    fixture.head.set("apps/plex/prod/kustomization.yaml", fixture.head.get("apps/plex/prod/kustomization.yaml")!.replace("  - ../base", "  - ../base\n  - missing.yaml"));
+    const report = await reviewFixture(fixture);
+    expect(report.errors.map((error) => [error.side, error.reason, `${error.file}:${error.line}`, error.message.split(" could")[0]])).toEqual([
+      ["head", "render", "apps/plex/base/helmrelease.yaml:1", "HelmRelease/media/plex"],
+      ["head", "render", "apps/plex/prod/kustomization.yaml:1", "kustomize:apps/plex/prod"],
+    ]);
+    expect(report.errors[0]!.message).toBe("HelmRelease/media/plex could not be rendered: its Kustomize root kustomize:apps/plex/prod could not be built");
+    // Staging still renders; prod's Service is neither removed nor listed.
+    expect(report.objects.map((object) => `${object.id} ${object.change}`)).toEqual(["HelmRelease/media-staging/plex Service/media-staging/plex modified"]);
+    expect(report.conclusion).not.toBe("success");
+  }, 60_000);
 });
