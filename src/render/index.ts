@@ -128,6 +128,14 @@ export async function renderChanges(options: RenderOptions): Promise<RenderedSid
       }
     }
   }
+  // Touched, yet asked to render exactly the same on both sides (a shared file changed in a part the
+  // target does not read: the HelmRepository's interval, the namespace kustomization listing one more
+  // app): Helm gives the same objects for the same chart, release, namespace and values, so neither
+  // side is rendered, as for an untouched target.
+  for (const id of touched) {
+    const [before, after] = [base?.targets.get(id), head?.targets.get(id)];
+    if (before && after && sameRemoteRender(before, after)) touched.delete(id);
+  }
   const failed = { base: [] as string[], head: [] as string[] };
   const result: RenderedSides = { base: [], head: [], inputs: { base: inputsOf(base), head: inputsOf(head) }, errors, failed };
   if (touched.size === 0) return result;
@@ -178,6 +186,16 @@ export async function renderChanges(options: RenderOptions): Promise<RenderedSid
     }
   }
   return result;
+}
+
+/** Two sides of a target that ask Helm for the same rendering of a fetched chart. */
+function sameRemoteRender(base: Target, head: Target): boolean {
+  const request = (target: Target) =>
+    target.helm?.chart.kind === "remote" && !target.problem && !target.builtBy
+      ? JSON.stringify([target.helm.chart.ref, target.helm.release, target.helm.namespace, target.namespace, target.helm.values.map((layer) => layer.text ?? null)])
+      : undefined;
+  const key = request(base);
+  return key !== undefined && key === request(head);
 }
 
 /**

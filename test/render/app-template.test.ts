@@ -14,7 +14,13 @@ import { main } from "../../src/cli.js";
 import type { JsonReport } from "../../src/report/json.js";
 import type { Tree } from "../github/fake-github.js";
 import { examplePayload, startHarness } from "../github/harness.js";
-import { homeOpsRepository, type GeneratedRepository } from "./home-ops.js";
+import { DEFAULT_CONFIG } from "../../src/config/schema.js";
+import { review } from "../../src/core/review.js";
+import { createChartFetcher } from "../../src/render/charts.js";
+import { createEngines } from "../../src/render/engines.js";
+import { renderChanges } from "../../src/render/index.js";
+import { memoryTree } from "./fixture-trees.js";
+import { appTemplateRelease, homeOpsRepository, type GeneratedRepository } from "./home-ops.js";
 import { startHelmRepository, type HelmRepositoryServer } from "./servers/index.js";
 
 const SHARED_CHARTS = fileURLToPath(new URL("../../../shared/charts/", import.meta.url));
@@ -73,6 +79,22 @@ describe.runIf(existsSync(join(SHARED_CHARTS, "index.yaml")))("a HelmRelease of 
     ]);
     expect(repo.head.get(RELEASE)!.split("\n")[27]).toBe("        type: LoadBalancer");
     expect(repo.head.get(RELEASE)!.split("\n")[35]).toBe("          - host: app-00.example.com");
+  }, 120_000);
+
+  it("a pull request that adds an app renders the new release only, though the namespace's kustomization changed for all", async () => {
+    const before = homeOpsRepository({ apps: 3, changedApps: 0, chartsUrl: `${charts.url}/` }).base;
+    const after = homeOpsRepository({ apps: 4, changedApps: 0, chartsUrl: `${charts.url}/` }).base;
+    after.set("kubernetes/apps/media/app-03/app/helmrelease.yaml", appTemplateRelease("app-03", { serviceType: "LoadBalancer" }));
+    const changedPaths = [...new Set([...before.keys(), ...after.keys()])].filter((path) => before.get(path) !== after.get(path));
+    expect(changedPaths).toContain("kubernetes/apps/media/kustomization.yaml");
+    const renderConfig = { ...DEFAULT_CONFIG, render: { ...DEFAULT_CONFIG.render, repositories: [`${charts.url}/`] } };
+    const rendered = await renderChanges({ base: memoryTree(before), head: memoryTree(after), changedPaths, config: renderConfig, engines: createEngines(), charts: createChartFetcher() });
+    expect(rendered.errors).toEqual([]);
+    expect(rendered.base.map((file) => file.path)).toEqual([]);
+    expect(rendered.head.map((file) => file.path)).toEqual(["HelmRelease/media/app-03"]);
+    const asFiles = (files: Map<string, string>) => [...files].map(([path, text]) => ({ path, text }));
+    const report = review({ base: asFiles(before), head: asFiles(after), config: renderConfig, rendered });
+    expect(report.objects.map((object) => `${object.id} ${object.change} ${object.classification}`)).toEqual(["HelmRelease/media/app-03 Service/media/app-03 added public"]);
   }, 120_000);
 
   it("the App fails the check with inline comments on the HelmRelease's values lines", async () => {
