@@ -5,6 +5,9 @@
  * Kustomize overlays of which the change touches 3.
  *
  * Per case, in a child process of its own (peak memory is a high-water mark):
+ * `add:1` is the other everyday home-ops pull request: one new app, which also edits the namespace's
+ * kustomization.yaml that every release there reads.
+ *
  * - the render stage as the command line runs it (trees in memory, real engines), with a cold chart
  *   cache (a new fetcher and new engines) and then a warm one, and the review of what it rendered;
  * - the GitHub App: a signed pull_request webhook through the real handler to the fake GitHub (50 ms
@@ -27,14 +30,14 @@ import { renderChanges } from "../src/render/index.js";
 import type { Tree } from "../test/github/fake-github.js";
 import { examplePayload, startHarness } from "../test/github/harness.js";
 import { memoryTree } from "../test/render/fixture-trees.js";
-import { homeOpsRepository, overlaysRepository, type GeneratedRepository } from "../test/render/home-ops.js";
+import { appTemplateRelease, homeOpsRepository, overlaysRepository, type GeneratedRepository } from "../test/render/home-ops.js";
 import { startHelmRepository } from "../test/render/servers/index.js";
 
 const SHARED_CHARTS = fileURLToPath(new URL("../../shared/charts/", import.meta.url));
 const LATENCY_MS = 50;
 /** HelmReleases in the repository, of which a case changes some. */
 const APPS = 40;
-export const RENDER_CASES = ["hr:1", "hr:10", "hr:30", "overlays:20:3"] as const;
+export const RENDER_CASES = ["hr:1", "hr:10", "hr:30", "add:1", "overlays:20:3"] as const;
 
 export interface RenderBenchRow {
   case: string;
@@ -58,6 +61,15 @@ export interface RenderBenchRow {
 function generate(name: string, chartsUrl: string, namespace: string): GeneratedRepository {
   const [kind, a, b] = name.split(":");
   if (kind === "hr") return homeOpsRepository({ apps: APPS, changedApps: Number(a), chartsUrl, namespace });
+  if (kind === "add") {
+    // One more app: its HelmRelease, and the namespace's kustomization.yaml that every release reads.
+    const before = homeOpsRepository({ apps: APPS, changedApps: 0, chartsUrl, namespace }).base;
+    const after = homeOpsRepository({ apps: APPS + 1, changedApps: 0, chartsUrl, namespace }).base;
+    const name = `app-${APPS}`;
+    after.set(`kubernetes/apps/${namespace}/${name}/app/helmrelease.yaml`, appTemplateRelease(name, { serviceType: "LoadBalancer" }));
+    const changedPaths = [...new Set([...before.keys(), ...after.keys()])].filter((path) => before.get(path) !== after.get(path)).sort();
+    return { base: before, head: after, changedPaths };
+  }
   return overlaysRepository({ overlays: Number(a), changedOverlays: Number(b), prefix: namespace });
 }
 
@@ -154,7 +166,7 @@ export function benchRender(): RenderBenchRow[] | { skipped: string } {
 }
 
 export function printRenderRows(rows: RenderBenchRow[] | { skipped: string }): void {
-  console.log("Rendered sources (home-ops: 40 HelmReleases of app-template 3.5.1, N changed; 20 Kustomize overlays, 3 changed)\n");
+  console.log("Rendered sources (home-ops: 40 HelmReleases of app-template 3.5.1, N changed or 1 added; 20 Kustomize overlays, 3 changed)\n");
   if (!Array.isArray(rows)) {
     console.log(`skipped: ${rows.skipped}`);
     return;
