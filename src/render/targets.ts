@@ -202,10 +202,12 @@ export function releasesFromBuild(side: SideFiles, options: DiscoveryOptions, ro
   const built = readYamlDocuments(root.id, output);
   const written = context.docs.filter((doc) => root.kustomize!.releases.includes(doc.file) && isKind(doc, "helm.toolkit.fluxcd.io/", "HelmRelease"));
   const valuesOf = (doc: YamlDocument) => valueLeaves(doc, nodeAt(doc.node, ["spec", "values"]));
-  const patchDocs = [
+  const allPatches = [
     ...root.kustomize.patches.flatMap((file) => readYamlDocuments(file, context.side.texts.get(file) ?? "")),
     ...root.kustomize.inlinePatches.flatMap((patch) => readYamlDocuments(patch.file, patch.text, patch.offset)),
-  ].filter((doc) => asRecord(doc.value)["kind"] === "HelmRelease");
+  ];
+  const patchDocs = allPatches.filter((doc) => asRecord(doc.value)["kind"] === "HelmRelease");
+  const jsonPatches = allPatches.filter((doc) => Array.isArray(doc.value)).flatMap(jsonPatchValueLeaves);
   const texts = [...root.inputs].flatMap((file) => {
     const text = context.side.texts.get(file);
     return text === undefined ? [] : [[file, text] as const];
@@ -222,7 +224,7 @@ export function releasesFromBuild(side: SideFiles, options: DiscoveryOptions, ro
       const patchName = asRecord(asRecord(patch.value)["metadata"])["name"];
       return patchName === undefined || patchName === name || (own !== undefined && patchName === asRecord(asRecord(own.value)["metadata"])["name"]);
     };
-    const sources = [...patchDocs.filter(sameName).reverse(), ...(own ? [own] : [])].map(valuesOf);
+    const sources = [...patchDocs.filter(sameName).reverse().map(valuesOf), jsonPatches, ...(own ? [valuesOf(own)] : [])];
     const locate = (leaf: ValueLeaf) => {
       for (const leaves of sources) {
         const found = leaves.find((candidate) => candidate.path === leaf.path && JSON.stringify(candidate.value) === JSON.stringify(leaf.value));
@@ -234,6 +236,28 @@ export function releasesFromBuild(side: SideFiles, options: DiscoveryOptions, ro
     targets.push(helmReleaseTarget({ ...context, options }, doc, new Set(), { root, own, built, locate, fileWithText }));
   }
   return dedupe(targets);
+}
+
+/**
+ * The values a JSON 6902 patch sets (`op: add|replace`, `path: /spec/values/...`), each at its `value`
+ * line. Its target selector is not read: a leaf only ever claims a field with the same path and value.
+ */
+function jsonPatchValueLeaves(doc: YamlDocument): ValueLeaf[] {
+  const leaves: ValueLeaf[] = [];
+  asList(doc.value).forEach((item, index) => {
+    const op = asRecord(item);
+    const pointer = asString(op["path"]);
+    if ((op["op"] !== "add" && op["op"] !== "replace") || !pointer?.startsWith("/spec/values/")) return;
+    const keys = pointer.slice("/spec/values/".length).split("/").map((key) => key.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const path = keys.reduce((joined, key) => (/^\d+$/.test(key) ? `${joined}[${key}]` : joined === "" ? key : `${joined}.${key}`), "");
+    const valueNode = nodeAt(seqItem(doc.node, index), ["value"]);
+    if (!valueNode) return;
+    for (const leaf of valueLeaves(doc, valueNode)) {
+      const full = leaf.path === "" ? path : leaf.path.startsWith("[") ? `${path}${leaf.path}` : `${path}.${leaf.path}`;
+      leaves.push({ ...leaf, path: full, key: leaf.path === "" ? (keys.at(-1) ?? "") : leaf.key });
+    }
+  });
+  return leaves;
 }
 
 /** What a HelmRelease read from a root's output is read with. */

@@ -228,6 +228,21 @@ describe("HelmReleases read as their Kustomize root renders them", () => {
     expect(report.objects.some((object) => object.file === "apps/plex/prod/public.yaml")).toBe(false);
   }, 60_000);
 
+  it("a JSON 6902 patch of the values points at its value line", async () => {
+    const fixture = renderFixture("helmrelease-overlay", CHARTS());
+    const json = (type: string) =>
+      "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: media-staging\nresources:\n  - ../base\nconfigMapGenerator:\n  - name: plex-values\n" +
+      '    literals:\n      - "values.yaml=ingress: {enabled: false}"\ngeneratorOptions:\n  disableNameSuffixHash: true\npatches:\n  - target:\n      kind: HelmRelease\n' +
+      `      name: plex\n    patch: |-\n      - op: replace\n        path: /spec/values/service/type\n        value: ${type}\n`;
+    fixture.base.set("apps/plex/staging/kustomization.yaml", json("ClusterIP"));
+    fixture.head.set("apps/plex/staging/kustomization.yaml", json("NodePort"));
+    expect(json("NodePort").split("\n")[18]).toBe("        value: NodePort");
+    const report = await reviewFixture(fixture);
+    expect(where(report).filter((line) => line.includes("media-staging"))).toEqual([
+      "HelmRelease/media-staging/plex Service/media-staging/plex nodeport apps/plex/staging/kustomization.yaml:19",
+    ]);
+  }, 60_000);
+
   it("are unknown, not removed, on a side where their root cannot be built", async () => {
     const fixture = renderFixture("helmrelease-overlay", CHARTS());
     fixture.head.set("apps/plex/prod/kustomization.yaml", fixture.head.get("apps/plex/prod/kustomization.yaml")!.replace("  - ../base", "  - ../base\n  - missing.yaml"));
