@@ -91,15 +91,15 @@ export async function renderChanges(options: RenderOptions): Promise<RenderedSid
         const known = new Set(paths);
         const changedYaml = changedList.filter((path) => known.has(path) && /\.(ya?ml)$/i.test(path));
         const changedTexts = changedYaml.length === 0 ? new Map<string, string>() : textsOf(await tree.readFiles(changedYaml));
-        return { side, paths, changedTexts };
+        return { side, paths, known, changedTexts };
       } catch (error) {
         errors.push({ file: ".", reason: "render", side, message: renderMessages.tree((error as Error).message) });
-        return { side, paths: undefined, changedTexts: new Map<string, string>() };
+        return { side, paths: undefined, known: new Set<string>(), changedTexts: new Map<string, string>() };
       }
     }),
   );
-  const mayTouch = ({ paths, changedTexts }: (typeof listed)[number]) =>
-    paths !== undefined && (options.readWhole === true ? changedList.some((path) => paths.includes(path)) : mayTouchTargets(paths, changedList, changedTexts, options.config.render));
+  const mayTouch = ({ paths, known, changedTexts }: (typeof listed)[number]) =>
+    paths !== undefined && (options.readWhole === true ? changedList.some((path) => known.has(path)) : mayTouchTargets(paths, changedList, changedTexts, options.config.render));
   if (!listed.some(mayTouch)) {
     return { ...NOTHING, errors };
   }
