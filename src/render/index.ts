@@ -12,6 +12,7 @@
  * flags render-engines fixes (no plugins, post-renderers or exec; load restrictor root-only), and
  * only charts are fetched, through the fetcher's SSRF guard.
  */
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname as nativeDirname, join } from "node:path";
@@ -57,6 +58,8 @@ export interface RenderOptions {
    * Kustomization path without kustomization.yaml (only the Flux objects say so).
    */
   readWhole?: boolean;
+  /** Outputs of fetched charts kept across reviews by a long-lived process (renderServices). */
+  renders?: RenderCache;
 }
 
 /** Engine output one side may produce in all, past which a run is a `render` error. */
@@ -314,7 +317,7 @@ async function renderSide(
     }
     const pathSet = new Set(state.files.paths);
     const placed = new Map<string, Promise<RenderOutcome | undefined>>();
-    const context: TargetContext = { root, repo, state, pathSet, budget, fetchChart, engines: options.engines, limit, placed };
+    const context: TargetContext = { root, repo, state, pathSet, budget, fetchChart, engines: options.engines, limit, placed, renders: options.renders };
     let next = renderable.length;
     const standIns = targets.filter((target) => target.builtBy);
     await Promise.all(
@@ -360,6 +363,48 @@ interface TargetContext {
   limit: <T>(task: () => Promise<T>) => Promise<T>;
   /** Kustomize helmCharts folders being put in place on this side, by folder. */
   placed: Map<string, Promise<RenderOutcome | undefined>>;
+  renders: RenderCache | undefined;
+}
+
+/** sha256 of an archive, computed once per archive the fetcher hands out. */
+const digests = new WeakMap<Uint8Array, string>();
+function archiveDigest(archive: Uint8Array): string {
+  let digest = digests.get(archive);
+  if (!digest) digests.set(archive, (digest = createHash("sha256").update(archive).digest("hex")));
+  return digest;
+}
+
+/**
+ * Rendered outputs of fetched charts kept by a long-lived process (the App's function instance),
+ * by archive digest, release, namespace and values; bounded by the bytes it holds, oldest dropped.
+ */
+export class RenderCache {
+  private readonly entries = new Map<string, string>();
+  private bytes = 0;
+  constructor(private readonly maxBytes = 32 * 1024 * 1024) {}
+  get(key: string): string | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+  set(key: string, value: string): void {
+    if (value.length > this.maxBytes) return;
+    if (this.entries.has(key)) this.bytes -= this.entries.get(key)!.length + key.length;
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    this.bytes += value.length + key.length;
+    for (const [oldest, text] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(oldest);
+      this.bytes -= text.length + oldest.length;
+    }
+  }
+  get size(): number {
+    return this.entries.size;
+  }
 }
 
 async function renderTarget(target: Target, index: number, context: TargetContext): Promise<TargetOutcome> {
@@ -370,9 +415,15 @@ async function renderTarget(target: Target, index: number, context: TargetContex
   if (target.helm) {
     const plan = target.helm;
     let chart: string;
+    let cacheKey: string | undefined;
     if (plan.chart.kind === "remote") {
       const fetched = await context.fetchChart(plan.chart.ref);
       if (!fetched.ok) return fetched;
+      // The same archive, release, namespace and values render the same objects: a warm instance
+      // reuses them (the merge base's releases, from one pull request to the next).
+      cacheKey = context.renders && JSON.stringify([archiveDigest(fetched.archive), plan.release, plan.namespace, plan.values.map((layer) => layer.text ?? null)]);
+      const cached = cacheKey === undefined ? undefined : context.renders?.get(cacheKey);
+      if (cached !== undefined) return { ok: true, output: cached };
       chart = join(work, "chart.tgz");
       await writeFile(chart, fetched.archive);
     } else {
@@ -393,7 +444,10 @@ async function renderTarget(target: Target, index: number, context: TargetContex
       valuesFiles.push(file);
     }
     const result = await context.limit(() => engines.helmTemplate({ chart, release: plan.release, namespace: plan.namespace, valuesFiles }, budget));
-    return result.ok ? { ok: true, output: keepReviewed(result.output) } : result;
+    if (!result.ok) return result;
+    const output = keepReviewed(result.output);
+    if (cacheKey !== undefined) context.renders?.set(cacheKey, output);
+    return { ok: true, output };
   }
   if (target.kustomize) {
     for (const chart of target.kustomize.charts) {

@@ -10,7 +10,7 @@ import type { Report } from "../../src/core/model.js";
 import { review } from "../../src/core/review.js";
 import { createChartFetcher } from "../../src/render/charts.js";
 import { createEngines } from "../../src/render/engines.js";
-import { renderChanges } from "../../src/render/index.js";
+import { RenderCache, renderChanges } from "../../src/render/index.js";
 import { type FixtureSides, memoryTree, RENDER_FIXTURES, renderFixture } from "./fixture-trees.js";
 import { indexYaml, packageChart, sha256Hex, startHelmRepository, type HelmRepositoryServer } from "./servers/index.js";
 
@@ -83,6 +83,22 @@ describe("a Flux HelmRelease from a Helm repository", () => {
     expect(loadBalancer.message).toContain("Service media/plex is a LoadBalancer reachable from the internet");
     expect(loadBalancer.fix).toEqual({ startLine: 17, endLine: 17, replacement: "      type: ClusterIP" });
     expect(charts.requests).toContain("GET /echo-1.2.0.tgz");
+  }, 60_000);
+
+  it("a long-lived process renders the same release of the same archive once: the next review reuses it", async () => {
+    const fixture = renderFixture("helmrelease", CHARTS());
+    const runs: string[] = [];
+    const counting = { ...engines, helmTemplate: (request: Parameters<typeof engines.helmTemplate>[0], budget: Parameters<typeof engines.helmTemplate>[1]) => (runs.push(request.release), engines.helmTemplate(request, budget)) };
+    const renders = new RenderCache();
+    const fetcher = createChartFetcher();
+    const once = () =>
+      renderChanges({ base: memoryTree(fixture.base), head: memoryTree(fixture.head), changedPaths: fixture.changedPaths, config: configWith(), engines: counting, charts: fetcher, renders });
+    const first = await once();
+    expect(runs).toEqual(["plex", "plex"]);
+    const second = await once();
+    expect(runs).toHaveLength(2);
+    expect(second.head.map((file) => file.text)).toEqual(first.head.map((file) => file.text));
+    expect(renders.size).toBe(2);
   }, 60_000);
 
   it("reads and renders nothing when no changed path could be the input of a target", async () => {
@@ -256,4 +272,17 @@ describe("HelmReleases read as their Kustomize root renders them", () => {
     expect(report.objects.map((object) => `${object.id} ${object.change}`)).toEqual(["HelmRelease/media-staging/plex Service/media-staging/plex modified"]);
     expect(report.conclusion).not.toBe("success");
   }, 60_000);
+});
+
+describe("RenderCache", () => {
+  it("drops the least recently used outputs past its size", () => {
+    const cache = new RenderCache(30);
+    cache.set("a", "x".repeat(10));
+    cache.set("b", "y".repeat(10));
+    expect(cache.get("a")).toBe("x".repeat(10));
+    cache.set("c", "z".repeat(10));
+    expect([cache.get("a"), cache.get("b"), cache.get("c")]).toEqual(["x".repeat(10), undefined, "z".repeat(10)]);
+    cache.set("huge", "h".repeat(100));
+    expect(cache.get("huge")).toBeUndefined();
+  });
 });
