@@ -178,7 +178,7 @@ export function findTargets(side: SideFiles, options: DiscoveryOptions): Target[
   // touched whenever the root is.
   for (const root of roots) {
     for (const target of targets) {
-      if (!target.id.startsWith("HelmRelease/") || !root.kustomize?.releases.includes(target.origin.file)) continue;
+      if (!/^(HelmRelease|Application)\//.test(target.id) || !root.kustomize?.releases.includes(target.origin.file)) continue;
       (target.builtBy ??= []).push(root.id);
       for (const path of root.inputs) target.inputs.add(path);
     }
@@ -197,16 +197,22 @@ const contexts = new WeakMap<SideFiles, Context>();
  * the HelmRelease's document; a generated ConfigMap's values at the file it was generated from.
  */
 export function releasesFromBuild(side: SideFiles, options: DiscoveryOptions, root: Target, output: string): Target[] {
-  const context = contexts.get(side);
-  if (!context || !root.kustomize) return [];
+  const found = contexts.get(side);
+  if (!found || !root.kustomize) return [];
+  const context: Context = { ...found, options };
   const built = readYamlDocuments(root.id, output);
-  const written = context.docs.filter((doc) => root.kustomize!.releases.includes(doc.file) && isKind(doc, "helm.toolkit.fluxcd.io/", "HelmRelease"));
-  const valuesOf = (doc: YamlDocument) => valueLeaves(doc, nodeAt(doc.node, ["spec", "values"]));
+  const written = context.docs.filter((doc) => root.kustomize!.releases.includes(doc.file) && isRelease(doc));
+  // A values leaf as its document sets it: spec.values of a HelmRelease; helm values, valuesObject and
+  // parameters of an Application (value files are files of the repository, already at their lines).
+  const valuesOf = (doc: YamlDocument): ValueLeaf[] =>
+    isKind(doc, "argoproj.io/", "Application") || asRecord(doc.value)["kind"] === "Application"
+      ? applicationValueLeaves(context, doc)
+      : valueLeaves(doc, nodeAt(doc.node, ["spec", "values"]));
   const allPatches = [
     ...root.kustomize.patches.flatMap((file) => readYamlDocuments(file, context.side.texts.get(file) ?? "")),
     ...root.kustomize.inlinePatches.flatMap((patch) => readYamlDocuments(patch.file, patch.text, patch.offset)),
   ];
-  const patchDocs = allPatches.filter((doc) => asRecord(doc.value)["kind"] === "HelmRelease");
+  const patchDocs = allPatches.filter((doc) => ["HelmRelease", "Application"].includes(String(asRecord(doc.value)["kind"])));
   const jsonPatches = allPatches.filter((doc) => Array.isArray(doc.value)).flatMap(jsonPatchValueLeaves);
   const texts = [...root.inputs].flatMap((file) => {
     const text = context.side.texts.get(file);
@@ -214,13 +220,16 @@ export function releasesFromBuild(side: SideFiles, options: DiscoveryOptions, ro
   });
   const targets: Target[] = [];
   for (const doc of built) {
-    if (!isKind(doc, "helm.toolkit.fluxcd.io/", "HelmRelease")) continue;
+    if (!isRelease(doc)) continue;
+    const kind = asRecord(doc.value)["kind"];
     const name = asString(asRecord(asRecord(doc.value)["metadata"])["name"]) ?? "";
     // Its file: the same name, else the name a prefix or suffix was added to.
+    const ofKind = written.filter((candidate) => asRecord(candidate.value)["kind"] === kind);
     const own =
-      written.find((candidate) => asRecord(asRecord(candidate.value)["metadata"])["name"] === name) ??
-      written.find((candidate) => name.includes(String(asRecord(asRecord(candidate.value)["metadata"])["name"] ?? "\0")));
+      ofKind.find((candidate) => asRecord(asRecord(candidate.value)["metadata"])["name"] === name) ??
+      ofKind.find((candidate) => name.includes(String(asRecord(asRecord(candidate.value)["metadata"])["name"] ?? "\0")));
     const sameName = (patch: YamlDocument) => {
+      if (asRecord(patch.value)["kind"] !== kind) return false;
       const patchName = asRecord(asRecord(patch.value)["metadata"])["name"];
       return patchName === undefined || patchName === name || (own !== undefined && patchName === asRecord(asRecord(own.value)["metadata"])["name"]);
     };
@@ -233,7 +242,12 @@ export function releasesFromBuild(side: SideFiles, options: DiscoveryOptions, ro
       return undefined;
     };
     const fileWithText = (text: string) => texts.find(([, candidate]) => candidate === text)?.[0];
-    targets.push(helmReleaseTarget({ ...context, options }, doc, new Set(), { root, own, built, locate, fileWithText }));
+    const release: BuiltRelease = { root, own, built, locate, fileWithText };
+    if (kind === "HelmRelease") targets.push(helmReleaseTarget(context, doc, new Set(), release));
+    else {
+      const application = applicationTarget(context, doc, new Set(), release);
+      if (application) targets.push(application);
+    }
   }
   return dedupe(targets);
 }
@@ -540,12 +554,13 @@ function valuesFromLayer(context: Context, target: Target, item: Record<string, 
 // ---------------------------------------------------------------------------------------------
 // Argo CD Application
 
-function applicationTarget(context: Context, doc: YamlDocument, chartsUsed: Set<string>): Target | undefined {
+function applicationTarget(context: Context, doc: YamlDocument, chartsUsed: Set<string>, built?: BuiltRelease): Target | undefined {
   const body = asRecord(doc.value);
   const metadata = asRecord(body["metadata"]);
   const spec = asRecord(body["spec"]);
   const name = asString(metadata["name"]) ?? "unnamed";
-  const ownNamespace = context.namespaces.get(doc.file)?.namespace ?? asString(metadata["namespace"]) ?? "default";
+  // As built, the namespace is the deployed one already.
+  const ownNamespace = (built ? undefined : context.namespaces.get(doc.file)?.namespace) ?? asString(metadata["namespace"]) ?? "default";
   const single = spec["source"] !== undefined;
   const sources = single ? [asRecord(spec["source"])] : asList(spec["sources"]).map(asRecord);
   const sourcesPath = single ? ["spec", "source"] : ["spec", "sources"];
@@ -556,11 +571,12 @@ function applicationTarget(context: Context, doc: YamlDocument, chartsUsed: Set<
   const helm = asRecord(source["helm"]);
   const namespace = asString(asRecord(spec["destination"])["namespace"]) ?? "default";
   const release = asString(helm["releaseName"]) ?? name;
+  const ownDoc = built ? built.own : doc;
   const target: Target = {
     id: `Application/${ownNamespace}/${name}`,
-    origin: { file: doc.file, line: doc.line, ...textAt(doc, doc.line) },
+    origin: ownDoc ? { file: ownDoc.file, line: ownDoc.line, ...textAt(ownDoc, ownDoc.line) } : built!.root.origin,
     namespace,
-    inputs: new Set([doc.file, ...(context.namespaces.get(doc.file)?.from ?? [])]),
+    inputs: new Set(built ? built.root.inputs : [doc.file, ...(context.namespaces.get(doc.file)?.from ?? [])]),
   };
   const repoURL = asString(source["repoURL"]) ?? "";
   let chart: ChartSource | undefined;
@@ -593,6 +609,18 @@ function applicationTarget(context: Context, doc: YamlDocument, chartsUsed: Set<
     }
     values.push({ text, leaves: readYamlDocuments(path, text).flatMap((valuesDoc) => valueLeaves(valuesDoc)) });
   }
+  values.push(...inlineValuesLayers(doc, sourceNode, helm));
+  if (built) {
+    // Lines of the root's output point back at the patch or file line that set the value (else the document).
+    for (const layer of values) layer.leaves = layer.leaves.map((leaf) => (leaf.at.file === doc.file ? { ...leaf, at: built.locate(leaf) ?? target.origin } : leaf));
+  }
+  if (chart) target.helm = { chart, release, namespace, values };
+  return target;
+}
+
+/** The values an Application's Helm source writes inline: `helm.values`, `valuesObject`, `parameters`, each leaf at its line. */
+function inlineValuesLayers(doc: YamlDocument, sourceNode: YamlNode | undefined, helm: Record<string, unknown>): ValuesLayer[] {
+  const values: ValuesLayer[] = [];
   const valuesString = helm["values"];
   const valuesStringNode = nodeAt(sourceNode, ["helm", "values"]);
   if (typeof valuesString === "string" && valuesStringNode) {
@@ -619,8 +647,18 @@ function applicationTarget(context: Context, doc: YamlDocument, chartsUsed: Set<
     });
     values.push({ text: JSON.stringify(set), leaves });
   }
-  if (chart) target.helm = { chart, release, namespace, values };
-  return target;
+  return values;
+}
+
+/** The inline values leaves of an Application document (the one Helm source it renders), for locating values it sets. */
+function applicationValueLeaves(context: Context, doc: YamlDocument): ValueLeaf[] {
+  const spec = asRecord(asRecord(doc.value)["spec"]);
+  const single = spec["source"] !== undefined;
+  const sources = single ? [asRecord(spec["source"])] : asList(spec["sources"]).map(asRecord);
+  const index = sources.findIndex((source) => isHelmSource(context, source));
+  if (index < 0) return [];
+  const sourceNode = single ? nodeAt(doc.node, ["spec", "source"]) : seqItem(nodeAt(doc.node, ["spec", "sources"]), index);
+  return inlineValuesLayers(doc, sourceNode, asRecord(sources[index]!["helm"])).flatMap((layer) => layer.leaves);
 }
 
 function isHelmSource(context: Context, source: Record<string, unknown>): boolean {
@@ -915,7 +953,7 @@ function kustomizeTargets(context: Context, kustomizations: ReadonlyMap<string, 
     target.kustomize = { dir, ...(namespace ? { namespace } : {}), support: [...support], patches, mayExpose, charts, generated, inlinePatches, releases: [] };
     if (transforms) {
       const releases = context.docs
-        .filter((doc) => target.inputs.has(doc.file) && !patches.includes(doc.file) && isKind(doc, "helm.toolkit.fluxcd.io/", "HelmRelease"))
+        .filter((doc) => target.inputs.has(doc.file) && !patches.includes(doc.file) && isRelease(doc))
         .map((doc) => doc.file);
       target.kustomize.releases = [...new Set(releases)];
     }
@@ -932,6 +970,11 @@ const EXPOSURE_KIND = /\bkind["']?\s*:\s*["']?(Service|Ingress|Gateway|HTTPRoute
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/** A Flux HelmRelease or an Argo CD Application: the targets a Kustomize root may build. */
+function isRelease(doc: YamlDocument): boolean {
+  return isKind(doc, "helm.toolkit.fluxcd.io/", "HelmRelease") || isKind(doc, "argoproj.io/", "Application");
+}
 
 function isKind(doc: YamlDocument, apiGroupPrefix: string, kind: string): boolean {
   const body = asRecord(doc.value);

@@ -259,6 +259,19 @@ describe("HelmReleases read as their Kustomize root renders them", () => {
     ]);
   }, 60_000);
 
+  it("an Argo CD Application patched by an overlay: the patch's values line", async () => {
+    const report = await reviewFixture(renderFixture("application-overlay", CHARTS()));
+    expect(report.errors).toEqual([]);
+    expect(report.objects.map((object) => [object.id, object.change, object.classification, `${object.file}:${object.line}`])).toEqual([
+      ["Application/argocd/shop Service/shop/shop", "modified", "public", "argocd/base/shop.yaml:1"],
+    ]);
+    expect(where(report)).toEqual([
+      "Application/argocd/shop Service/shop/shop public-loadbalancer argocd/prod/prod.yaml:11",
+      // Port 8080 is the same on both sides: the Application's own document.
+      "Application/argocd/shop Service/shop/shop public-without-tls argocd/base/shop.yaml:1",
+    ]);
+  }, 60_000);
+
   it("are unknown, not removed, on a side where their root cannot be built", async () => {
     const fixture = renderFixture("helmrelease-overlay", CHARTS());
     fixture.head.set("apps/plex/prod/kustomization.yaml", fixture.head.get("apps/plex/prod/kustomization.yaml")!.replace("  - ../base", "  - ../base\n  - missing.yaml"));
