@@ -90,3 +90,10 @@ if (existsSync(`${here}render-engines.ts`)) {
   console.log("");
   printRenderEngineRows(await benchRenderEngines());
 }
+
+// Rendered sources end to end: one child process per case (bench/render.ts).
+{
+  const { benchRender, printRenderRows } = await import("./render.js");
+  console.log("");
+  printRenderRows(benchRender());
+}
