@@ -146,6 +146,7 @@ function objectCommentBody(item: ObjectPlacement, marker: string): string {
     const path = shownPathLine(item.object);
     if (path !== undefined) parts.push(`**Path:** ${escapeMarkdown(path)}`);
     parts.push(`**Fix:** ${lead.recommendation}`);
+    if (item.anchor?.suggestionFrom !== undefined) parts.push(`One edit ends this exposure (the fix of [\`${item.anchor.suggestionFrom}\`](${ruleById(item.anchor.suggestionFrom).docsUrl})):`);
     if (item.anchor?.suggestion !== undefined) parts.push(suggestionBlock(item.anchor.suggestion));
     else if (lead.fix && lead.side === "base") parts.push(restoreBlock(lead.fix));
     if (others.length > 0) {

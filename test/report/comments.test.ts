@@ -54,6 +54,27 @@ describe("planReview: one comment per object, on its cause", () => {
     expect(annotations.map((a) => `${a.start_line} ${a.title}`)).toEqual([`10 ${ruleById("external-ips").title} (external-ips) — already present`]);
   });
 
+  it("offers another finding's one-line fix when the lead has none on the commented line, and says whose it is", () => {
+    const web = objectReport("Service/shop/web", "k8s/web.yaml", [
+      finding({ rule: "public-without-tls", line: 8, severity: "failure" }),
+      finding({ rule: "public-loadbalancer", line: 8, fix: { startLine: 8, endLine: 8, replacement: "  type: ClusterIP" } }),
+    ]);
+    const [comment] = planReview(report([web]), files).comments;
+    expect(comment).toMatchObject({ line: 8, side: "RIGHT" });
+    expect(comment!.body).toMatch(/^❌ .*\[`public-without-tls`\]/);
+    expect(comment!.body).toContain(`One edit ends this exposure (the fix of [\`public-loadbalancer\`](${ruleById("public-loadbalancer").docsUrl})):\n\n\`\`\`suggestion\n  type: ClusterIP\n\`\`\``);
+  });
+
+  it("offers no other finding's fix that lies outside the commented line", () => {
+    const web = objectReport("Service/shop/web", "k8s/web.yaml", [
+      finding({ rule: "public-without-tls", line: 8, severity: "failure" }),
+      finding({ rule: "public-loadbalancer", line: 8, fix: { startLine: 10, endLine: 10, replacement: "  ports: []" } }),
+    ]);
+    const [comment] = planReview(report([web]), files).comments;
+    expect(comment!.body).not.toContain("suggestion");
+    expect(comment!.body).not.toContain("One edit");
+  });
+
   it("marks a comment with the entry points a whole-object finding newly covers, so a later port is a new comment", () => {
     const marker = (newlyCovered: string[]) =>
       planReview(report([objectReport("Service/shop/web", "k8s/web.yaml", [finding({ rule: "nodeport", line: 8, newlyCovered })])]), files).comments[0]!.marker;
