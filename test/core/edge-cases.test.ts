@@ -70,11 +70,13 @@ data:
     expect(report.errors.map((error) => [error.side, error.file, error.line, error.reason])).toEqual([["base", "k8s/app.yaml", 6, "syntax"]]);
   });
 
-  it("an object whose own base document did not parse is neither added nor removed", () => {
+  it("an object whose own base document did not parse is reviewed as new: the merge deploys it, and nothing shows it was there", () => {
     const brokenService = POSTGRES_LB.replace("name: db", 'name: db\n  labels: {tier: "data}');
     const report = reviewTrees({ "k8s/app.yaml": brokenService }, { "k8s/app.yaml": POSTGRES_LB });
-    expect(summary(report)).toEqual([]);
-    expect(report.errors.map((error) => [error.side, error.reason])).toEqual([["base", "syntax"]]);
+    expect(report.objects.map((object) => [object.id, object.change, object.classification])).toEqual([["Service/default/db", "added", "public"]]);
+    expect(report.objects[0]!.findings.filter((finding) => finding.rule === "sensitive-port-exposed").map((finding) => finding.new)).toEqual([true]);
+    expect(report.errors.map((error) => [error.side, error.reason, error.hides])).toEqual([["base", "syntax", ["Service/default/db"]]]);
+    expect(report.conclusion).toBe("failure");
   });
 
   it("an object whose head document no longer parses is not reported removed", () => {
@@ -91,10 +93,12 @@ data:
     ]);
   });
 
-  it("a base file that was a template as a whole still hides the objects of its head version", () => {
+  it("a base file that was a template as a whole still hides the objects of its head version, which are reviewed as new", () => {
     const templated = POSTGRES_LB.replace("name: db", "name: db\n  labels: {release: '{{ .Release.Name }}'}");
     const report = reviewTrees({ "k8s/app.yaml": templated }, { "k8s/app.yaml": POSTGRES_LB });
-    expect(summary(report)).toEqual([]);
+    expect(report.errors.map((error) => [error.side, error.reason, error.hides])).toEqual([["base", "template", ["Service/default/db"]]]);
+    expect(report.objects.map((object) => [object.id, object.change])).toEqual([["Service/default/db", "added"]]);
+    expect(report.objects[0]!.findings.every((finding) => finding.new && finding.message.includes("Its base side could not be read (k8s/app.yaml"))).toBe(true);
   });
 });
 

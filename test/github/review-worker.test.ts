@@ -9,7 +9,7 @@ import { computeReview, type ReviewComputeInput } from "../../src/github/review-
 import { ReviewPool, ReviewStopped } from "../../src/github/review-worker.js";
 import { brokenBaseFile } from "../helpers/hostile.js";
 
-/** A one-file pull request: `count` load balancers, broken in every base document (1 MB at 8,000). */
+/** A one-file pull request: `count` load balancers, broken in every base document (1 MB at 8,000): reviewed as new, so neutral (warnings). */
 function input(count: number): ReviewComputeInput {
   const { base, head } = brokenBaseFile(count);
   return {
@@ -58,7 +58,7 @@ describe("the review in a worker thread", () => {
     const error = await stopped(workers.compute(input(8_000), AbortSignal.timeout(300)));
     expect(error.reason).toBe("deadline");
     expect(error.message).toContain("did not finish within the time one webhook delivery has");
-    expect((await workers.compute(input(2))).result.conclusion).toBe("success");
+    expect((await workers.compute(input(2))).result.conclusion).toBe("neutral");
   }, 60_000);
 
   it("a warmed pool reviews in the worker it started ahead, and warming twice starts no second one", async () => {
@@ -66,8 +66,8 @@ describe("the review in a worker thread", () => {
     workers.warm();
     workers.warm();
     expect(workers.threads).toBe(1);
-    expect((await workers.compute(input(2))).result.conclusion).toBe("success");
-    expect((await workers.compute(input(2))).result.conclusion).toBe("success");
+    expect((await workers.compute(input(2))).result.conclusion).toBe("neutral");
+    expect((await workers.compute(input(2))).result.conclusion).toBe("neutral");
     // The reviews ran in the warmed worker, which is idle again.
     expect(workers.threads).toBe(1);
   }, 60_000);
@@ -89,6 +89,6 @@ describe("the review in a worker thread", () => {
     const queued = workers.compute(input(2), AbortSignal.timeout(50));
     expect((await stopped(queued)).reason).toBe("deadline");
     expect((await first).result.title).toBeTypeOf("string");
-    expect((await workers.compute(input(2))).result.conclusion).toBe("success");
+    expect((await workers.compute(input(2))).result.conclusion).toBe("neutral");
   }, 60_000);
 });
