@@ -8,7 +8,7 @@ import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.js";
 import { DEFAULT_CONFIG } from "../../src/config/schema.js";
-import { reviewChanges } from "../../src/github/pipeline.js";
+import { MAX_KUSTOMIZATION_PROBES, reviewChanges } from "../../src/github/pipeline.js";
 import { type GitHub, listChangedFiles } from "../../src/github/pull-request.js";
 import { type JsonReport, toJsonReport } from "../../src/report/json.js";
 import { RENDER_FIXTURES, renderFixture } from "../render/fixture-trees.js";
@@ -98,6 +98,43 @@ describe("a base Service edited under an overlay that makes it a LoadBalancer", 
     expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success" });
     expect(h.fake.reviewComments).toEqual([]);
     expect(profile(h)).toEqual(WRITTEN_ONLY);
+  }, 120_000);
+});
+
+describe("a change in more folders than the probes cover", () => {
+  /** `count` Services, each in its own folder, each changing a label; `rooted` puts the first under a kustomization. */
+  function scattered(count: number, rooted: boolean): FakeRepository {
+    const mergeBase: Tree = new Map();
+    const head: Tree = new Map();
+    const service = (index: number, tier: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: app-${index}\n  labels:\n    tier: ${tier}\nspec:\n  ports:\n    - port: 8080\n`;
+    for (let index = 0; index < count; index++) {
+      const path = `apps/app-${String(index).padStart(3, "0")}/service.yaml`;
+      mergeBase.set(path, service(index, "web"));
+      head.set(path, service(index, "edge"));
+    }
+    if (rooted) {
+      // The first one also becomes a NodePort, in the namespace only its kustomization gives it.
+      for (const tree of [mergeBase, head]) tree.set("apps/app-000/kustomization.yaml", "namespace: edge\nresources:\n  - service.yaml\n");
+      head.set("apps/app-000/service.yaml", service(0, "edge").replace("spec:\n", "spec:\n  type: NodePort\n"));
+    }
+    return { owner: "acme", name: "shop", mergeBase, head, pullNumber: 21 };
+  }
+  // Each folder, `apps` and the root, three names each: past the probes the query would carry.
+  const folders = Math.ceil(MAX_KUSTOMIZATION_PROBES / 3);
+  const trees = (h: Harness) => profile(h).filter((call) => call.includes("/git/trees/"));
+
+  it("lists the head once instead, and renders nothing when no kustomization is above", async () => {
+    const h = await reviewed(scattered(folders, false));
+    expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success" });
+    expect(profile(h)).toEqual([...WRITTEN_ONLY, "GET /repos/acme/shop/git/trees/<head>"].sort());
+  }, 120_000);
+
+  it("renders the root above one of them, with that head listing reused", async () => {
+    const h = await reviewed(scattered(folders, true));
+    // Its `type: NodePort` line (8).
+    expect(h.fake.reviewComments.map((comment) => `${comment.path}:${comment.line}`)).toEqual(["apps/app-000/service.yaml:8"]);
+    expect(h.fake.reviewComments[0]!.body).toContain("Service edge/app-0");
+    expect(trees(h)).toEqual(["GET /repos/acme/shop/git/trees/<head>", "GET /repos/acme/shop/git/trees/<merge-base>"]);
   }, 120_000);
 });
 
