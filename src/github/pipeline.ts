@@ -73,7 +73,7 @@ export async function reviewChanges(
       ? { base: [], head: [], present: new Set<string>() }
       : await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest, probing ? probes : []);
   const { base, head } = read;
-  const headTree = githubTree(octokit, repo, target.headSha, "head");
+  const headTree = githubTree(octokit, repo, target.headSha, "head", head);
   // Rendered sources: the sides are listed and read from GitHub only when a changed file could feed a
   // target (a chart file, a kustomization, a Flux / Argo CD object, a values file, a manifest with a
   // kustomization above it), judged from the changed paths, the texts and probes already read, so a
@@ -83,7 +83,7 @@ export async function reviewChanges(
     (mayFeedTargets(files.map((file) => file.path), [...base, ...head]) ||
       (probing ? read.present.size > 0 : await kustomizationListedAbove(headTree, manifestPaths, [...base, ...head])))
     ? await renderChanges({
-        base: githubTree(octokit, repo, mergeBaseSha, "base"),
+        base: githubTree(octokit, repo, mergeBaseSha, "base", base),
         head: headTree,
         changedPaths: files.flatMap((file) => [file.path, ...(file.previousPath ? [file.previousPath] : [])]),
         config,

@@ -87,9 +87,10 @@ describe("a base Service edited under an overlay that makes it a LoadBalancer", 
     expect(run.annotations.map((a) => `${a.path}:${a.start_line} ${a.annotation_level} ${a.title}`)).toEqual([
       `${BASE_FILE}:11 notice Public entry point without TLS (public-without-tls) — already present`,
     ]);
-    // The render stage lists each side once and reads it in GraphQL batches: the changed YAML, then what
-    // finding the targets needs. None of it grows with the number of changed files.
-    const rendering = ["GET /repos/acme/shop/git/trees/<merge-base>", "GET /repos/acme/shop/git/trees/<head>", ...Array<string>(4).fill("POST /graphql")];
+    // The render stage lists each side once and reads, in one GraphQL batch per side, what finding the
+    // targets needs; the changed texts the first query read are not asked again. None of it grows with
+    // the number of changed files.
+    const rendering = ["GET /repos/acme/shop/git/trees/<merge-base>", "GET /repos/acme/shop/git/trees/<head>", "POST /graphql", "POST /graphql"];
     expect(profile(h)).toEqual([...WRITTEN_ONLY, ...REVIEW_POSTED, ...rendering].sort());
   }, 120_000);
 
