@@ -118,8 +118,11 @@ export async function reviewChanges(
 function mayFeedTargets(paths: readonly string[], texts: readonly ManifestFile[]): boolean {
   const sourceFile = /(^|\/)(Chart\.ya?ml|Chart\.lock|kustomization\.ya?ml|Kustomization|values[^/]*\.ya?ml)$|(^|\/)templates\/|\.tpl$/;
   if (paths.some((path) => sourceFile.test(path))) return true;
-  return texts.some((file) => file.text !== undefined && (RENDER_SOURCE_KIND.test(file.text) || !/^\s*(apiVersion|kind)\s*:/m.test(file.text)));
+  return texts.some((file) => file.text !== undefined && (RENDER_SOURCE_KIND.test(file.text) || !KUBERNETES_OBJECT.test(file.text)));
 }
+
+/** A text that holds a Kubernetes object (not a values file, a compose file or a workflow). */
+const KUBERNETES_OBJECT = /^\s*(apiVersion|kind)\s*:/m;
 
 /**
  * Kustomization files that may sit above the changed manifests: each name Kustomize reads, in every
@@ -144,7 +147,7 @@ export const MAX_KUSTOMIZATION_PROBES = 300;
 
 /** `kustomizationsAbove`, answered from the head tree's listing, when a changed text holds a Kubernetes object. */
 async function kustomizationListedAbove(tree: TreeView, paths: readonly string[], texts: readonly ManifestFile[]): Promise<boolean> {
-  if (!texts.some((file) => file.text !== undefined && /^\s*(apiVersion|kind)\s*:/m.test(file.text))) return false;
+  if (!texts.some((file) => file.text !== undefined && KUBERNETES_OBJECT.test(file.text))) return false;
   try {
     const listed = new Set(await tree.listFiles());
     return kustomizationsAbove(paths).some((path) => listed.has(path));
