@@ -37,8 +37,9 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function reviewed(repository: FakeRepository): Promise<Harness> {
+async function reviewed(repository: FakeRepository, prepare: (fake: FakeGitHub) => void = () => {}): Promise<Harness> {
   harness = await startHarness(repository);
+  prepare(harness.fake);
   await harness.deliver("pull_request", examplePayload(harness.fake, repository, "pull_request", "opened"));
   expect(harness.fake.invalidBodies).toEqual([]);
   expect(harness.fake.invalidQueries).toEqual([]);
@@ -99,6 +100,12 @@ describe("a base Service edited under an overlay that makes it a LoadBalancer", 
     expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success" });
     expect(h.fake.reviewComments).toEqual([]);
     expect(profile(h)).toEqual(WRITTEN_ONLY);
+  }, 120_000);
+
+  it("a probe GitHub fails to answer counts as a kustomization: the sides are listed rather than a root missed", async () => {
+    const h = await reviewed(plainRepository(), (fake) => fake.nullBlobs.add(`${fake.shas.head}:deploy/kustomization.yaml`));
+    expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success" });
+    expect(profile(h).filter((call) => call.includes("/git/trees/"))).toEqual(["GET /repos/acme/shop/git/trees/<head>", "GET /repos/acme/shop/git/trees/<merge-base>"]);
   }, 120_000);
 });
 
