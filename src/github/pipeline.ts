@@ -21,6 +21,8 @@ import { type ChangedFiles, type GitHub, type PullRequestRef, readManifests, typ
 import { computeInline, type ReviewCompute } from "./review-compute.js";
 import { githubTree } from "./tree.js";
 import { RENDER_SOURCE_KIND, renderChanges } from "../render/index.js";
+import { KUSTOMIZATION_FILES } from "../render/targets.js";
+import type { TreeView } from "../render/types.js";
 import { renderServices } from "../render/services.js";
 
 /** Where the config is looked for when none is named (the App's, and the Action's default). */
@@ -60,15 +62,29 @@ export async function reviewChanges(
   const repo = { owner: target.owner, repo: target.repo };
   const isManifest = manifestPathFilter(config.paths);
   const manifests = files.filter((file) => isManifest(file.path) || (file.previousPath !== undefined && isManifest(file.previousPath)));
-  const read = manifests.length === 0 ? { base: [], head: [] } : await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest);
+  const manifestPaths = manifests.flatMap((file) => [file.path, ...(file.previousPath ? [file.previousPath] : [])]);
+  // A plain manifest inside a Kustomize root is read through every overlay that builds it (as the command
+  // line does): whether a kustomization sits above a changed manifest is asked in the query that reads
+  // the texts, so a change with none costs no request more (see kustomizationsAbove).
+  const probes = config.render.enabled ? kustomizationsAbove(manifestPaths) : [];
+  const probing = probes.length <= MAX_KUSTOMIZATION_PROBES;
+  const read =
+    manifests.length === 0
+      ? { base: [], head: [], present: new Set<string>() }
+      : await readManifests(octokit, repo, manifests, { base: mergeBaseSha, head: target.headSha }, isManifest, probing ? probes : []);
   const { base, head } = read;
+  const headTree = githubTree(octokit, repo, target.headSha, "head", head);
   // Rendered sources: the sides are listed and read from GitHub only when a changed file could feed a
-  // target (a chart file, a kustomization, a Flux / Argo CD object, a values file), judged from the
-  // changed paths and the texts already read, so a plain manifest change costs no request more.
-  const rendered = config.render.enabled && mayFeedTargets(files.map((file) => file.path), [...base, ...head])
+  // target (a chart file, a kustomization, a Flux / Argo CD object, a values file, a manifest with a
+  // kustomization above it), judged from the changed paths, the texts and probes already read, so a
+  // plain manifest change outside any Kustomize root costs no request more.
+  const rendered =
+    config.render.enabled &&
+    (mayFeedTargets(files.map((file) => file.path), [...base, ...head]) ||
+      (probing ? read.present.size > 0 : await kustomizationListedAbove(headTree, manifestPaths, [...base, ...head])))
     ? await renderChanges({
-        base: githubTree(octokit, repo, mergeBaseSha, "base"),
-        head: githubTree(octokit, repo, target.headSha, "head"),
+        base: githubTree(octokit, repo, mergeBaseSha, "base", base),
+        head: headTree,
         changedPaths: files.flatMap((file) => [file.path, ...(file.previousPath ? [file.previousPath] : [])]),
         config,
         ...renderServices(),
@@ -102,7 +118,44 @@ export async function reviewChanges(
 function mayFeedTargets(paths: readonly string[], texts: readonly ManifestFile[]): boolean {
   const sourceFile = /(^|\/)(Chart\.ya?ml|Chart\.lock|kustomization\.ya?ml|Kustomization|values[^/]*\.ya?ml)$|(^|\/)templates\/|\.tpl$/;
   if (paths.some((path) => sourceFile.test(path))) return true;
-  return texts.some((file) => file.text !== undefined && (RENDER_SOURCE_KIND.test(file.text) || !/^\s*(apiVersion|kind)\s*:/m.test(file.text)));
+  return texts.some((file) => file.text !== undefined && (RENDER_SOURCE_KIND.test(file.text) || !KUBERNETES_OBJECT.test(file.text)));
+}
+
+/** A text that holds a Kubernetes object (not a values file, a compose file or a workflow). */
+const KUBERNETES_OBJECT = /^\s*(apiVersion|kind)\s*:/m;
+
+/**
+ * Kustomization files that may sit above the changed manifests: each name Kustomize reads, in every
+ * folder from each manifest's own up to the repository's root. Asked at the head commit only: a
+ * kustomization the change does not list is the same at the merge base, and one it lists (added,
+ * removed, edited) already sends the change to the render stage by its path.
+ */
+function kustomizationsAbove(paths: readonly string[]): string[] {
+  const folders = new Set<string>();
+  for (const path of paths) {
+    for (let cut = path.lastIndexOf("/"); cut > 0; cut = path.lastIndexOf("/", cut - 1)) folders.add(path.slice(0, cut));
+    folders.add("");
+  }
+  return [...folders].flatMap((folder) => KUSTOMIZATION_FILES.map((name) => (folder === "" ? name : `${folder}/${name}`)));
+}
+
+/**
+ * Probes past which the query would grow with the change (deep, scattered folders): the head tree is
+ * listed instead, once, through the view the render stage then reuses.
+ */
+export const MAX_KUSTOMIZATION_PROBES = 300;
+
+/** `kustomizationsAbove`, answered from the head tree's listing, when a changed text holds a Kubernetes object. */
+async function kustomizationListedAbove(tree: TreeView, paths: readonly string[], texts: readonly ManifestFile[]): Promise<boolean> {
+  if (!texts.some((file) => file.text !== undefined && KUBERNETES_OBJECT.test(file.text))) return false;
+  try {
+    const listed = new Set(await tree.listFiles());
+    return kustomizationsAbove(paths).some((path) => listed.has(path));
+  } catch {
+    // A head GitHub would not list (whole): the render stage lists again and says so for the side,
+    // rather than miss a root.
+    return true;
+  }
 }
 
 /**

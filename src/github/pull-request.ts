@@ -117,6 +117,8 @@ interface BlobAnswer {
  * The base and head texts of the changed files that `keep` accepts (the config's `paths`).
  * Added files have no base side, removed files no head side, a renamed file is read from its old path
  * on the base side. Binary and oversized blobs come back as `unreadable`, for the core to report.
+ * `probes` (paths at the head commit) are asked in the same query whether they hold a file: `present`
+ * names those that do (src/github/pipeline.ts asks so for kustomizations above the changed files).
  */
 export async function readManifests(
   octokit: GitHub,
@@ -124,7 +126,8 @@ export async function readManifests(
   files: readonly ChangedFile[],
   shas: { base: string; head: string },
   keep: (path: string) => boolean,
-): Promise<{ base: ManifestFile[]; head: ManifestFile[] }> {
+  probes: readonly string[] = [],
+): Promise<{ base: ManifestFile[]; head: ManifestFile[]; present: Set<string> }> {
   const wanted: BlobRequest[] = [];
   for (const file of files) {
     const basePath = file.previousPath ?? file.path;
@@ -133,8 +136,9 @@ export async function readManifests(
     if (readBase && keep(basePath)) wanted.push({ side: "base", path: basePath, sha: shas.base });
     if (readHead && keep(file.path)) wanted.push({ side: "head", path: file.path, sha: shas.head });
   }
-  const result = { base: [] as ManifestFile[], head: [] as ManifestFile[] };
-  const read = await readBlobs(octokit, repo, wanted, { listed: true });
+  const result = { base: [] as ManifestFile[], head: [] as ManifestFile[], present: new Set<string>() };
+  const { files: read, present } = await readAndProbe(octokit, repo, wanted, { listed: true, probes: probes.map((path) => `${shas.head}:${path}`) });
+  for (const expression of present) result.present.add(expression.slice(shas.head.length + 1));
   for (const [index, request] of wanted.entries()) {
     const file = read[index];
     if (file) result[request.side].push(file); // else not a blob at that commit (a tree, a submodule)
@@ -156,10 +160,25 @@ export async function readBlobs(
   blobs: readonly BlobRequest[],
   { listed = false }: { listed?: boolean } = {},
 ): Promise<(ManifestFile | undefined)[]> {
+  return (await readAndProbe(octokit, repo, blobs, { listed })).files;
+}
+
+/**
+ * `readBlobs`, and whether each of `probes` (`<sha>:<path>` expressions) names a file, asked in the first
+ * query: `present` holds those that do, and those GitHub failed to answer (they may be there).
+ */
+async function readAndProbe(
+  octokit: GitHub,
+  repo: RepoRef,
+  blobs: readonly BlobRequest[],
+  { listed = false, probes = [] }: { listed?: boolean; probes?: readonly string[] },
+): Promise<{ files: (ManifestFile | undefined)[]; present: Set<string> }> {
   const files: (ManifestFile | undefined)[] = [];
-  for (const [number, query] of blobQueries(repo, blobs).entries()) {
+  const present = new Set<string>();
+  for (const [number, query] of blobQueries(repo, blobs, probes).entries()) {
     const chunk = blobs.slice(number * BLOBS_PER_QUERY, (number + 1) * BLOBS_PER_QUERY);
-    const answers = await queryBlobs(octokit, query, chunk.length);
+    const { answers, probed } = await queryBlobs(octokit, query, chunk.length, number === 0 ? probes.length : 0);
+    for (const [index, found] of probed.entries()) if (found) present.add(probes[index]!);
     for (const [index, request] of chunk.entries()) {
       const blob = answers[index]!;
       if (blob === NOT_A_BLOB) files.push(undefined);
@@ -167,18 +186,19 @@ export async function readBlobs(
       else files.push(await toManifestFile(octokit, repo, request, blob));
     }
   }
-  return files;
+  return { files, present };
 }
 
 /**
- * The GraphQL requests that read `blobs`: one per `BLOBS_PER_QUERY`, one alias `f<i>` per blob, in order.
+ * The GraphQL requests that read `blobs`: one per `BLOBS_PER_QUERY`, one alias `f<i>` per blob, in order,
+ * and in the first one an alias `k<i>` per probe (a `<sha>:<path>` expression) asking only its type.
  * Expressions (`<sha>:<path>`) travel as variables, so no path is ever written into the query text and
  * none needs escaping. Tests validate these against GitHub's schema.
  * see: https://docs.github.com/en/graphql/reference/objects#blob
  */
-export function blobQueries(repo: RepoRef, blobs: readonly BlobRequest[]): GraphqlRequest[] {
+export function blobQueries(repo: RepoRef, blobs: readonly BlobRequest[], probes: readonly string[] = []): GraphqlRequest[] {
   const requests: GraphqlRequest[] = [];
-  for (let start = 0; start < blobs.length; start += BLOBS_PER_QUERY) {
+  for (let start = 0; start < Math.max(blobs.length, probes.length > 0 ? 1 : 0); start += BLOBS_PER_QUERY) {
     const chunk = blobs.slice(start, start + BLOBS_PER_QUERY);
     const variables: Record<string, string> = { owner: repo.owner, name: repo.repo };
     const declarations = ["$owner: String!", "$name: String!"];
@@ -187,6 +207,12 @@ export function blobQueries(repo: RepoRef, blobs: readonly BlobRequest[]): Graph
       variables[`e${index}`] = `${request.sha}:${request.path}`;
       declarations.push(`$e${index}: String!`);
       fields.push(`f${index}: object(expression: $e${index}) { ... on Blob { text byteSize isBinary isTruncated } }`);
+    }
+    // Probes ride in the first query: only whether a file is there (`Blob`), no text.
+    for (const [index, expression] of (start === 0 ? probes : []).entries()) {
+      variables[`k${index}`] = expression;
+      declarations.push(`$k${index}: String!`);
+      fields.push(`k${index}: object(expression: $k${index}) { __typename }`);
     }
     requests.push({ query: `query(${declarations.join(", ")}) { repository(owner: $owner, name: $name) { ${fields.join(" ")} } }`, variables });
   }
@@ -203,8 +229,8 @@ type BlobResult = BlobAnswer | typeof NOT_A_BLOB | { problem: string; failed: bo
  * (Octokit then throws, carrying the partial data): each such blob becomes `{ problem }`, the others are
  * used. A query that failed as a whole (no data) is an error of the review.
  */
-async function queryBlobs(octokit: GitHub, request: GraphqlRequest, count: number): Promise<BlobResult[]> {
-  type Data = { repository: Record<string, Partial<BlobAnswer> | null> | null };
+async function queryBlobs(octokit: GitHub, request: GraphqlRequest, count: number, probeCount = 0): Promise<{ answers: BlobResult[]; probed: boolean[] }> {
+  type Data = { repository: Record<string, (Partial<BlobAnswer> & { __typename?: string }) | null> | null };
   let data: Data | undefined;
   let problems: { path?: readonly (string | number)[]; message: string }[] = [];
   try {
@@ -217,7 +243,13 @@ async function queryBlobs(octokit: GitHub, request: GraphqlRequest, count: numbe
     problems = answered.errors ?? [];
   }
   const problemOf = (alias: string) => problems.find((problem) => problem.path?.includes(alias)) ?? (problems.some((problem) => !problem.path) ? problems[0] : undefined);
-  return Array.from({ length: count }, (_, index) => {
+  // A probe GitHub failed to answer counts as there: the caller then looks closer rather than miss it.
+  const probed = Array.from({ length: probeCount }, (_, index) => {
+    const alias = `k${index}`;
+    const object = data?.repository?.[alias];
+    return object ? object.__typename === "Blob" : problems.some((problem) => problem.path?.includes(alias) ?? true);
+  });
+  const answers = Array.from({ length: count }, (_, index) => {
     const alias = `f${index}`;
     const object = data?.repository?.[alias];
     if (object && typeof object.byteSize === "number") return object as BlobAnswer;
@@ -225,6 +257,7 @@ async function queryBlobs(octokit: GitHub, request: GraphqlRequest, count: numbe
     const problem = problemOf(alias);
     return { problem: clipDetail(problem?.message ?? "GitHub answered null for the file's blob"), failed: problem !== undefined };
   });
+  return { answers, probed };
 }
 
 async function toManifestFile(octokit: GitHub, repo: RepoRef, request: BlobRequest, blob: BlobAnswer): Promise<ManifestFile> {

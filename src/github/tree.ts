@@ -25,11 +25,12 @@ export interface GitHubTreeView extends TreeView {
 
 /**
  * A lazy, caching view of the commit `sha`. `side` only labels the blob requests (GraphQL reads any
- * commit the same way).
+ * commit the same way). `read` are files of this commit already read elsewhere (the changed manifests):
+ * those with a text are not asked again.
  */
-export function githubTree(octokit: GitHub, repo: RepoRef, sha: string, side: "base" | "head"): GitHubTreeView {
+export function githubTree(octokit: GitHub, repo: RepoRef, sha: string, side: "base" | "head", read: readonly ManifestFile[] = []): GitHubTreeView {
   let listing: Promise<string[]> | undefined;
-  const files = new Map<string, Promise<ManifestFile | undefined>>();
+  const files = new Map<string, Promise<ManifestFile | undefined>>(read.filter((file) => file.text !== undefined).map((file) => [file.path, Promise.resolve(file)]));
 
   const list = (): Promise<string[]> => {
     listing ??= (async () => {

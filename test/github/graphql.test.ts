@@ -56,6 +56,18 @@ describe("the blob query", () => {
     expect(requests[1]!.query).toContain("f2: object(expression: $e2)");
     expect(requests[1]!.query).not.toContain("f3:");
   });
+
+  it("carries probes (is a file there?) in its first query only, valid, asking nothing but the type", () => {
+    const blobs: BlobRequest[] = Array.from({ length: BLOBS_PER_QUERY + 1 }, (_, index) => ({ side: "head", path: `k8s/svc-${index}.yaml`, sha: HEAD }));
+    const probes = [`${HEAD}:kustomization.yaml`, `${HEAD}:${ODD_PATHS[0]!}/Kustomization`];
+    const [first, second] = blobQueries({ owner: "acme", repo: "shop" }, blobs, probes);
+    for (const request of [first!, second!]) expect(problems(request.query, request.variables)).toEqual([]);
+    expect(first!.variables).toMatchObject({ k0: probes[0], k1: probes[1] });
+    expect(first!.query).toContain("k1: object(expression: $k1) { __typename }");
+    expect(second!.query).not.toContain("k0:");
+    // Probes alone (nothing else to read) still make their one query.
+    expect(blobQueries({ owner: "acme", repo: "shop" }, [], probes).map((request) => Object.keys(request.variables).filter((key) => key.startsWith("k")))).toEqual([["k0", "k1"]]);
+  });
 });
 
 describe("the fake GitHub's GraphQL endpoint", () => {
