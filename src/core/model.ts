@@ -381,8 +381,13 @@ export interface Exposure {
   workloads: string[];
   /** For a Gateway: the route attached to it that carries this traffic (`HTTPRoute/shop/store`). */
   route?: string;
-  /** For a route: the gateway it is reached through (`Gateway istio-system/public`) and its port, for the path line. */
-  gateway?: { label: string; port?: number };
+  /**
+   * For the path line, the way in: for a route, each gateway it is reached through at its level
+   * (`Gateway infra/public`); for a gateway's entry, the gateway itself. Each with the ports of the
+   * listeners or servers that really carry the route, TLS ports first (what clients use); none when
+   * they are unknown (a gateway not in the tree).
+   */
+  via?: { label: string; ports: number[] }[];
   /** False when the Service is named but not on this side of the change (so its workloads are unknown). */
   found: boolean;
 }
