@@ -10,7 +10,7 @@
  */
 import { asList, asRecord } from "../fields.js";
 import type { ObjectIndex } from "../graph.js";
-import { levelRank, type EntryPoint, type ExistingLevel, type ManifestObject, type Reach } from "../model.js";
+import { backendFields, levelRank, type Backend, type EntryPoint, type ExistingLevel, type ManifestObject, type Reach } from "../model.js";
 import {
   ISTIO_GROUP,
   istioGatewayReach,
@@ -109,15 +109,20 @@ function matchPath(match: Record<string, unknown>): string {
   return stringOf(uri["prefix"]) ?? stringOf(uri["exact"]) ?? "/";
 }
 
-/** The first destination of a route list, as `{service, port}`. */
-function firstDestination(routes: unknown): EntryPoint["backend"] {
-  const destination = asRecord(asRecord(asList(routes)[0])["destination"]);
-  const backend: NonNullable<EntryPoint["backend"]> = {};
-  const host = stringOf(destination["host"]);
-  const port = asRecord(destination["port"])["number"];
-  if (host !== undefined) backend.service = host;
-  if (typeof port === "number") backend.port = port;
-  return backend;
+/**
+ * Every destination of a route list, as `{service, port}`: weighted routes send traffic to each, so
+ * each is judged (a database port behind a 10% canary is exposed all the same).
+ */
+function destinations(routes: unknown): Backend[] {
+  return asList(routes).map((route) => {
+    const destination = asRecord(asRecord(route)["destination"]);
+    const backend: Backend = {};
+    const host = stringOf(destination["host"]);
+    const port = asRecord(destination["port"])["number"];
+    if (host !== undefined) backend.service = host;
+    if (typeof port === "number") backend.port = port;
+    return backend;
+  });
 }
 
 /** Reads a VirtualService's reach against the Istio Gateways of its side. Never throws on odd fields. */
@@ -164,23 +169,23 @@ export function virtualServiceReach(object: ManifestObject, options: IstioOption
     const route = asRecord(rawRoute);
     const matches = asList(route["match"]).map(asRecord);
     const paths = matches.length > 0 ? [...new Set(matches.map(matchPath))] : ["/"];
-    const backend = firstDestination(route["route"]);
+    const backends = backendFields(destinations(route["route"]));
     for (const { host, line } of hosts) {
       for (const path of paths) {
-        push({ key: `${host}${path}`, kind: "route", host, path, tls: tlsOf(host, isHttpServer), line, backend });
+        push({ key: `${host}${path}`, kind: "route", host, path, tls: tlsOf(host, isHttpServer), line, ...backends });
       }
     }
   });
   asList(spec["tls"]).forEach((rawRoute, routeIndex) => {
     const route = asRecord(rawRoute);
-    const backend = firstDestination(route["route"]);
+    const backends = backendFields(destinations(route["route"]));
     asList(route["match"]).forEach((rawMatch, matchIndex) => {
       asList(asRecord(rawMatch)["sniHosts"]).forEach((rawHost, hostIndex) => {
         const host = stringOf(rawHost);
         if (host === undefined) return;
         const line = object.rangeOf(["spec", "tls", routeIndex, "match", matchIndex, "sniHosts", hostIndex]).line;
         // TLS routes pass the client's TLS through to the backend: encrypted end to end.
-        push({ key: `tls:${normalizeHost(host)}`, kind: "route", protocol: "TLS", host: normalizeHost(host), path: "/", tls: true, line, backend });
+        push({ key: `tls:${normalizeHost(host)}`, kind: "route", protocol: "TLS", host: normalizeHost(host), path: "/", tls: true, line, ...backends });
       });
     });
   });
@@ -198,7 +203,7 @@ export function virtualServiceReach(object: ManifestObject, options: IstioOption
         ...(port === undefined ? {} : { port }),
         tls: false,
         line,
-        backend: firstDestination(route["route"]),
+        ...backendFields(destinations(route["route"])),
       });
     }
   });
