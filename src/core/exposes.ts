@@ -10,7 +10,7 @@
 import { asList, asRecord } from "./fields.js";
 import { readLabels, selectorMatches } from "./labels.js";
 import type { Exposure, ManifestObject, Reach } from "./model.js";
-import { attachedListeners, gatewayParentRefs, GATEWAY_ROUTE_KINDS, routesNaming, type ObjectIndex } from "./graph.js";
+import { attachedRoutes, GATEWAY_ROUTE_KINDS, type ObjectIndex } from "./graph.js";
 import { apiGroup, GATEWAY_API_GROUP, objectId } from "./objects.js";
 import { ISTIO_GROUP, type IstioOptions } from "./reach/istio-gateway.js";
 import { routeBackends } from "./reach/openshift-route.js";
@@ -291,15 +291,10 @@ function gatewayApiVia(reach: Reach): Via[] {
  * nothing through it and is not listed.
  */
 function gatewayApiGatewayExposes(gateway: ManifestObject, side: SideObjects): Exposure[] {
-  const key = `${gateway.namespace}/${gateway.name}`;
   const exposures: Exposure[] = [];
-  for (const route of routesNaming(side, key)) {
-    const listeners = gatewayParentRefs(route)
-      .filter((ref) => ref.gateway === key)
-      .flatMap((ref) => attachedListeners(route, ref, gateway, side).map((attachment) => attachment.listener));
-    if (listeners.length === 0) continue;
+  for (const { route, listeners } of attachedRoutes(side, gateway)) {
     const id = objectId(route.kind, route.namespace, route.name);
-    const via = [{ label: `Gateway ${key}`, ports: portsTlsFirst(listeners) }];
+    const via = [{ label: `Gateway ${gateway.namespace}/${gateway.name}`, ports: portsTlsFirst(listeners) }];
     for (const ref of gatewayApiRouteRefs(route)) exposures.push({ ...resolve(ref, side), route: id, via });
   }
   return exposures;

@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG, type Config } from "../config/schema.js";
 import { classify } from "./classify.js";
 import { exposureChanges } from "./delta.js";
 import { exposesOf } from "./exposes.js";
-import { parseManifestFile } from "./manifest.js";
+import { parseManifestFile, type ParseOptions } from "./manifest.js";
 import type {
   Conclusion,
   Finding,
@@ -67,19 +67,19 @@ export function review(input: ReviewInput): Report {
     ...(rendered?.[side] ?? []),
   ];
   const headParsed = new Map<string, { text: string | undefined; parsed: ParsedFile }>();
-  const parseHead = (file: ManifestFile) => {
-    const parsed = parseManifestFile(file, "head");
+  const parseHead = (file: ManifestFile, options?: ParseOptions) => {
+    const parsed = parseManifestFile(file, "head", options);
     headParsed.set(file.path, { text: file.text, parsed });
     return parsed;
   };
   // Most files of a tree are the same on both sides: parse those once and share the objects (the
   // bodies are then the same values, so comparing them costs nothing).
-  const parseBase = (file: ManifestFile) => {
+  const parseBase = (file: ManifestFile, options?: ParseOptions) => {
     const same = headParsed.get(file.path);
     if (same && file.text !== undefined && same.text === file.text) {
       return { ...same.parsed, errors: same.parsed.errors.map((error) => ({ ...error, side: "base" as const })) };
     }
-    return parseManifestFile(file, "base");
+    return parseManifestFile(file, "base", options);
   };
   const head = readSide(sideFiles(input.head, "head"), "head", parseHead);
   const headContext = readContext(input.context?.head, isManifest, parseHead);
@@ -294,11 +294,14 @@ function duplicateErrors(objects: ManifestObject[], side: Side): ReviewError[] {
 function readContext(
   files: readonly ManifestFile[] | undefined,
   isManifest: (path: string) => boolean,
-  parse: (file: ManifestFile) => ParsedFile,
+  parse: (file: ManifestFile, options: ParseOptions) => ParsedFile,
 ): ManifestObject[] {
   if (!files) return [];
-  return files.filter((file) => isManifest(file.path)).flatMap((file) => parse(file).objects);
+  // Their objects are looked up, seldom asked where a field is: positions are found when asked.
+  return files.filter((file) => isManifest(file.path)).flatMap((file) => parse(file, CONTEXT_PARSE).objects);
 }
+
+const CONTEXT_PARSE: ParseOptions = { positions: "lazy" };
 
 interface SideIndexes {
   base: ObjectIndex;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import {
   attachedListeners,
+  attachedRoutes,
   buildObjectIndex,
   EMPTY_INDEX,
   gatewayListeners,
@@ -214,5 +215,11 @@ spec:
     expect(routesOn(index, gateway, http).map((route) => route.name)).toEqual(["web"]);
     expect(routesOn(index, gateway, tcp).map((route) => route.name)).toEqual(["db"]);
     expect(routesNaming(index, "infra/public")).toBe(routesNaming(index, "infra/public"));
+    // Attachment per Gateway is computed once per side, whichever listener or entry asks.
+    expect(attachedRoutes(index, gateway)).toBe(attachedRoutes(index, gateway));
+    expect(attachedRoutes(index, gateway).map(({ route, listeners }) => [route.name, listeners.map((listener) => listener.name)])).toEqual([
+      ["web", ["http", "https"]],
+      ["db", ["tcp"]],
+    ]);
   });
 });

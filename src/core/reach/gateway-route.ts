@@ -13,6 +13,7 @@ import {
   routeHostnames,
   type GatewayListener,
   type ParentRef,
+  type RouteHostname,
 } from "../graph.js";
 import { backendFields, levelRank, type Backend, type EntryPoint, type ExistingLevel, type ManifestObject, type Reach } from "../model.js";
 import { gatewayLevel } from "./gateway.js";
@@ -63,7 +64,7 @@ interface Attachment {
   level: ExistingLevel;
   /** Undefined: the Gateway is not in the tree, its listeners are unknown. */
   listener: GatewayListener | undefined;
-  hostnames: { host: string; line: number }[];
+  hostnames: RouteHostname[];
 }
 
 function attachments(route: ManifestObject, context: ReachContext): { found: Attachment[]; why: string[]; assumptions: string[] } {
@@ -110,6 +111,7 @@ function entryPoints(route: ManifestObject, shape: RouteShape, found: readonly A
   const served = shape.served(route);
   const redirectOnly = shape.redirectOnly?.(route) ?? false;
   const entryPoints: EntryPoint[] = [];
+  const refLine = (ref: ParentRef) => route.rangeOf(["spec", "parentRefs", ref.index]).line;
   for (const { ref, level, listener, hostnames } of found) {
     const common = (line: number): EntryPoint => {
       const entryPoint: EntryPoint = { key: "", kind: "route", tls: listener?.tls ?? false, line, gateway: ref.gateway };
@@ -127,14 +129,17 @@ function entryPoints(route: ManifestObject, shape: RouteShape, found: readonly A
     };
     if (!shape.byHostname) {
       // One entry point per listener: the port is the surface, whatever the rules forward to.
-      const entryPoint = common(ref.line);
+      const entryPoint = common(refLine(ref));
       entryPoint.kind = "port";
       entryPoint.protocol = listener?.protocol ?? (route.kind === "UDPRoute" ? "UDP" : "TCP");
       entryPoint.key = `${ref.gateway} ${entryPoint.protocol}/${entryPoint.port ?? "?"}`;
       entryPoints.push(Object.assign(entryPoint, backendFields(served.flatMap((item) => item.backends))));
       continue;
     }
-    const hosts = hostnames.length > 0 ? hostnames : [{ host: listener?.hostname ?? "*", line: ref.line }];
+    const hosts =
+      hostnames.length > 0
+        ? hostnames.map(({ host, index }) => ({ host, line: route.rangeOf(["spec", "hostnames", index]).line }))
+        : [{ host: listener?.hostname ?? "*", line: refLine(ref) }];
     for (const { host, line } of hosts) {
       for (const item of served.length > 0 ? served : [{ backends: [] }]) {
         const entryPoint = common(line);
@@ -163,7 +168,7 @@ export function gatewayRouteReach(route: ManifestObject, context: ReachContext, 
   }
   const top = found.reduce<ExistingLevel>((high, { level }) => (levelRank(level) > levelRank(high) ? level : high), "cluster");
   const decisive = found.find((attachment) => attachment.level === top) as Attachment;
-  const reach: Reach = { level: top, levelLine: decisive.ref.line, why, entryPoints: entryPoints(route, shape, found, top) };
+  const reach: Reach = { level: top, levelLine: route.rangeOf(["spec", "parentRefs", decisive.ref.index]).line, why, entryPoints: entryPoints(route, shape, found, top) };
   if (assumptions.length > 0) reach.assumptions = assumptions;
   return reach;
 }

@@ -31,7 +31,8 @@ export type ObjectLookup = Pick<ObjectIndex, "find">;
 export interface GatewayBinding {
   /** `namespace/name` as resolved (short names take the VirtualService's namespace). */
   ref: string;
-  line: number;
+  /** Its place in `spec.gateways` (the reader asks its line; no position is needed to bind). */
+  index: number;
   /** The Istio Gateway of this side, when the tree holds it. */
   gateway?: ManifestObject;
   /** The servers of that Gateway that carry at least one host of the VirtualService. */
@@ -62,13 +63,25 @@ function namespaceAdmits(serverNamespace: string | undefined, gatewayNamespace: 
   return serverNamespace === namespace;
 }
 
-/** The VirtualService's `spec.hosts`, normalized; an empty list reads as the catch-all. */
-export function virtualServiceHosts(object: ManifestObject): { host: string; line: number }[] {
+/**
+ * The VirtualService's `spec.hosts`, normalized, with the index of each (undefined for the catch-all
+ * an empty list reads as). No positions: the Gateways of a side read every VirtualService bound to
+ * them, and a context file's object finds a position only by parsing its text again.
+ */
+function hostNames(object: ManifestObject): { host: string; index: number | undefined }[] {
   const hosts = asList(asRecord(object.body["spec"])["hosts"]).flatMap((raw, index) => {
     const text = stringOf(raw);
-    return text === undefined ? [] : [{ host: normalizeHost(text), line: object.rangeOf(["spec", "hosts", index]).line }];
+    return text === undefined ? [] : [{ host: normalizeHost(text), index }];
   });
-  return hosts.length > 0 ? hosts : [{ host: CATCH_ALL_HOST, line: object.rangeOf(["spec"]).line }];
+  return hosts.length > 0 ? hosts : [{ host: CATCH_ALL_HOST, index: undefined }];
+}
+
+/** The VirtualService's `spec.hosts`, normalized, with the line of each; an empty list reads as the catch-all. */
+export function virtualServiceHosts(object: ManifestObject): { host: string; line: number }[] {
+  return hostNames(object).map(({ host, index }) => ({
+    host,
+    line: object.rangeOf(index === undefined ? ["spec"] : ["spec", "hosts", index]).line,
+  }));
 }
 
 /**
@@ -76,7 +89,7 @@ export function virtualServiceHosts(object: ManifestObject): { host: string; lin
  * another namespace; a short name is in the VirtualService's namespace.
  */
 export function gatewayBindings(object: ManifestObject, lookup: ObjectLookup, options: IstioOptions): GatewayBinding[] {
-  const hosts = virtualServiceHosts(object).map((entry) => entry.host);
+  const hosts = hostNames(object).map((entry) => entry.host);
   const written = asList(asRecord(object.body["spec"])["gateways"]);
   const bindings: GatewayBinding[] = [];
   written.forEach((raw, index) => {
@@ -85,10 +98,9 @@ export function gatewayBindings(object: ManifestObject, lookup: ObjectLookup, op
     const slash = text.indexOf("/");
     const namespace = slash < 0 ? object.namespace : text.slice(0, slash);
     const name = slash < 0 ? text : text.slice(slash + 1);
-    const line = object.rangeOf(["spec", "gateways", index]).line;
     const gateway = lookup.find("Gateway", namespace, name, ISTIO_GROUP);
     if (!gateway) {
-      bindings.push({ ref: `${namespace}/${name}`, line, servers: [], level: "public" });
+      bindings.push({ ref: `${namespace}/${name}`, index, servers: [], level: "public" });
       return;
     }
     const servers = istioServers(gateway).filter((server) =>
@@ -98,7 +110,7 @@ export function gatewayBindings(object: ManifestObject, lookup: ObjectLookup, op
           hosts.some((host) => serverHostCarries(serverHost.host, host)),
       ),
     );
-    bindings.push({ ref: `${namespace}/${name}`, line, gateway, servers, level: istioGatewayReach(gateway, options).level });
+    bindings.push({ ref: `${namespace}/${name}`, index, gateway, servers, level: istioGatewayReach(gateway, options).level });
   });
   return bindings;
 }
@@ -207,5 +219,5 @@ export function virtualServiceReach(object: ManifestObject, options: IstioOption
       });
     }
   });
-  return { level: top.level, levelLine: top.line, why, entryPoints };
+  return { level: top.level, levelLine: object.rangeOf(["spec", "gateways", top.index]).line, why, entryPoints };
 }
