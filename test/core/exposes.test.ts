@@ -5,17 +5,17 @@
 import { describe, expect, it } from "vitest";
 import { exposesOf } from "../../src/core/exposes.js";
 import { buildObjectIndex } from "../../src/core/graph.js";
-import { parseManifestFile } from "../../src/core/manifest.js";
 import type { Exposure, ManifestObject } from "../../src/core/model.js";
 import { readReach } from "../../src/core/reach/index.js";
 import { review } from "../../src/core/review.js";
 import { exposurePathLine } from "../../src/report/path.js";
+import { objectsFromYaml } from "../helpers/object.js";
 
 const ISTIO = { internalGateways: [{ istio: "ilbgateway" }] };
 
 /** Reviews `kind/namespace/name` of a side made of `text` (several documents). */
 function exposes(text: string, id: string): Exposure[] | undefined {
-  const objects = parseManifestFile({ path: "side.yaml", text }, "head").objects;
+  const objects = objectsFromYaml(text, "side.yaml");
   const index = buildObjectIndex(objects);
   const object = objects.find((candidate) => candidate.id === id) as ManifestObject;
   if (!object) throw new Error(`no ${id} in ${objects.map((o) => o.id).join(", ")}`);

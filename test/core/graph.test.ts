@@ -19,14 +19,12 @@ import {
   type GatewayListener,
   type ParentRef,
 } from "../../src/core/graph.js";
-import { parseManifestFile } from "../../src/core/manifest.js";
 import type { ManifestObject } from "../../src/core/model.js";
 import { isExposureObject, objectId } from "../../src/core/objects.js";
 import { review } from "../../src/core/review.js";
+import { objectsFromYaml } from "../helpers/object.js";
 
-function objectsOf(path: string, text: string): ManifestObject[] {
-  return parseManifestFile({ path, text }, "head").objects;
-}
+const objectsOf = (path: string, text: string): ManifestObject[] => objectsFromYaml(text, path);
 
 const gateways = objectsOf(
   "infra/gateways.yaml",

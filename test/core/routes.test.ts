@@ -4,18 +4,16 @@
  * (identity, level, classification, findings with line and message) and their `exposes`. The last
  * test fails when a folder under fixtures/routes/ has no case here.
  */
-import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { configSchema, type ConfigInput } from "../../src/config/schema.js";
+import type { ConfigInput } from "../../src/config/schema.js";
 import type { Classification, Exposure, Level, RuleId } from "../../src/core/model.js";
-import { review } from "../../src/core/review.js";
 import { messages as publicWithoutTls } from "../../src/core/rules/public-without-tls.js";
 import { messages as sensitivePort } from "../../src/core/rules/sensitive-port-exposed.js";
 import { ROUTE_TERMS } from "../../src/core/rules/terms.js";
 import { messages as tlsRemoved } from "../../src/core/rules/tls-removed.js";
 import { messages as wildcardHost } from "../../src/core/rules/wildcard-host.js";
 import { renderText } from "../../src/report/text.js";
-import { FIXTURES_DIR, readFixture } from "../helpers/fixtures.js";
+import { findingsOfRule, manifestFixtureNames, reviewFixture } from "../helpers/fixtures.js";
 
 interface ExpectedObject {
   id: string;
@@ -31,9 +29,7 @@ const casesRun = new Set<string>();
 
 async function expectRoutes(caseName: string, expected: ExpectedObject[], options: { config?: ConfigInput; silent?: RuleId[] } = {}) {
   casesRun.add(caseName);
-  const trees = await readFixture(`routes/${caseName}`);
-  const report = review({ base: trees.base, head: trees.head, config: configSchema.parse(options.config ?? {}) });
-  expect(report.errors).toEqual([]);
+  const { report } = await reviewFixture(`routes/${caseName}`, options.config);
   expect(
     report.objects.map((object) => ({
       id: object.id,
@@ -53,9 +49,7 @@ async function expectRoutes(caseName: string, expected: ExpectedObject[], option
     if (object.path !== undefined) expect(text).toContain(`  path ${object.path}\n`);
   }
   if (expected.every((object) => object.path === undefined)) expect(text).not.toContain("  path ");
-  for (const rule of options.silent ?? []) {
-    expect(report.objects.flatMap((object) => object.findings).filter((finding) => finding.rule === rule)).toEqual([]);
-  }
+  for (const rule of options.silent ?? []) expect(findingsOfRule(report, rule)).toEqual([]);
   return report;
 }
 
@@ -485,7 +479,6 @@ describe("every backend of a route", () => {
 
 describe("route fixtures", () => {
   it("every folder under fixtures/routes/ has a case", () => {
-    const folders = readdirSync(`${FIXTURES_DIR}routes`, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-    expect(folders.filter((name) => !casesRun.has(name))).toEqual([]);
+    expect(manifestFixtureNames("routes").filter((name) => !casesRun.has(name))).toEqual([]);
   });
 });
