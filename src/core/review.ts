@@ -81,14 +81,19 @@ export function review(input: ReviewInput): Report {
     }
     return parseManifestFile(file, "base", options);
   };
-  const head = readSide(sideFiles(input.head, "head"), "head", parseHead);
+  const baseFiles = sideFiles(input.base, "base");
+  // A head file whose text the base has too is only looked up, never reviewed (below): as a context
+  // file, it keeps no node tree.
+  const baseTexts = new Map(baseFiles.map((file) => [file.path, file.text]));
+  const sameOnBase = (file: ManifestFile) => file.text !== undefined && baseTexts.get(file.path) === file.text;
+  const head = readSide(sideFiles(input.head, "head"), "head", (file) => parseHead(file, sameOnBase(file) ? CONTEXT_PARSE : undefined));
   const headContext = readContext(input.context?.head, isManifest, parseHead);
   // A file with the same text on both sides changes nothing: its objects pair with themselves and
   // its errors were there before. It is parsed once, then left out of pairing, duplicates and errors
   // (its objects still feed the index), so a review of whole trees (--base/--head) says what a
   // review of the changed files (--git, the App) says.
   const unchanged = new Set<string>();
-  const base = readSide(sideFiles(input.base, "base"), "base", (file) => {
+  const base = readSide(baseFiles, "base", (file) => {
     const parsed = parseBase(file);
     if (headParsed.get(file.path)?.parsed.objects === parsed.objects) unchanged.add(file.path);
     return parsed;
@@ -301,6 +306,7 @@ function readContext(
   return files.filter((file) => isManifest(file.path)).flatMap((file) => parse(file, CONTEXT_PARSE).objects);
 }
 
+/** Files only looked up (context files, files the same on both sides): positions found when asked. */
 const CONTEXT_PARSE: ParseOptions = { positions: "lazy" };
 
 interface SideIndexes {
