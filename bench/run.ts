@@ -52,8 +52,23 @@ if (existsSync(`${here}github.ts`)) {
   printGithubRows(await benchGithub());
 }
 
+if (existsSync(`${here}github-load.ts`)) {
+  const { benchBrokenBaseCore, benchGithubLoad, printBrokenBaseCore, printGithubLoadRows } = await import("./github-load.js");
+  console.log("");
+  printBrokenBaseCore(benchBrokenBaseCore());
+  console.log("");
+  printGithubLoadRows(benchGithubLoad());
+}
+
 if (existsSync(`${here}render-engines.ts`)) {
   const { benchRenderEngines, printRenderEngineRows } = await import("./render-engines.js");
   console.log("");
   printRenderEngineRows(await benchRenderEngines());
+}
+
+// Rendered sources end to end: one child process per case (bench/render.ts).
+{
+  const { benchRender, printRenderRows } = await import("./render.js");
+  console.log("");
+  printRenderRows(benchRender());
 }

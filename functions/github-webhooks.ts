@@ -9,7 +9,9 @@
  * without throttling about 0.45-0.65 s to the completed check run for 1, 30 or 300 manifests; with Probot's
  * production throttling (1 s between writes, 3 s between review posts) about 3.3 s whatever the file count,
  * plus 1 s per 50 annotations beyond the first 50. Awaiting alone would fail the deliveries of big reviews; always
- * answering 202 would hide every error from the app's "Recent deliveries".
+ * answering 202 would hide every error from the app's "Recent deliveries". The review's CPU-bound part
+ * runs in a worker thread started from this same module (or its bundle), so the 8 s answer holds even
+ * while a hostile pull request takes seconds to parse: no extra file ships with the function.
  *
  * Env: WEBHOOK_SECRET, APP_ID, PRIVATE_KEY (required: without them every invocation throws, naming what is
  * missing, before anything is read), GHE_HOST / GHE_PROTOCOL for GitHub Enterprise Server, LOG_LEVEL,

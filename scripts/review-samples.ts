@@ -7,24 +7,13 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { examplePayload, readFixtureTree, startHarness } from "../test/github/harness.js";
-import type { FakeRepository } from "../test/github/fake-github.js";
+import { examplePayload, startHarness } from "../test/github/harness.js";
+import { samplePullRequest } from "../test/helpers/pull-requests.js";
 
 export const SAMPLE_PULL_REQUESTS = ["pr-redis-lb", "pr-ssl-cert-removed", "pr-self-suppressed", "pr-conflict-markers", "pr-large-change"] as const;
 
-export function sampleRepository(name: string, config?: string): FakeRepository {
-  return {
-    owner: "acme",
-    name: "platform",
-    mergeBase: readFixtureTree(`${name}/merge-base`),
-    head: readFixtureTree(`${name}/head`),
-    pullNumber: 12,
-    ...(config === undefined ? {} : { config }),
-  };
-}
-
 async function sample(name: string): Promise<string> {
-  const repository = sampleRepository(name);
+  const repository = samplePullRequest(name);
   const harness = await startHarness(repository);
   try {
     await harness.deliver("pull_request", examplePayload(harness.fake, repository, "pull_request", "opened"));

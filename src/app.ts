@@ -34,6 +34,7 @@ import { CONFIG_FILE, CONFIG_PATH, ConfigCache, type LoadedConfig, loadRepoConfi
 import { reviewChanges } from "./github/pipeline.js";
 import { type GitHub, listChangedFiles, type PullRequestRef } from "./github/pull-request.js";
 import { publish } from "./github/publish.js";
+import { computeInline, type ReviewCompute } from "./github/review-compute.js";
 
 export { CONFIG_FILE };
 
@@ -42,6 +43,8 @@ export interface AppOptions {
   appId?: number;
   /** Base of the wait between attempts of a write that must not land twice (1 s; tests shorten it). */
   retryWaitMs?: number;
+  /** Runs the CPU-bound review: inline unless given (the webhook handler gives a worker thread's). */
+  compute?: ReviewCompute;
 }
 
 interface InstanceOptions extends AppOptions {
@@ -139,7 +142,9 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
   // Independent reads run together: every round trip counts against GitHub's 10 s.
   const [loaded, runs] = await Promise.all([
     loadConfig(context, options),
-    trigger.kind === "pull_request" ? listOurRuns(octokit, repo, target.headSha, options.appId) : undefined,
+    // A re-run of a run that ended in an error is a redo: arbitrated like a pull-request delivery, since
+    // another delivery may be redoing the same run (claimRun).
+    trigger.kind === "pull_request" || trigger.run?.title === ERROR_TITLE ? listOurRuns(octokit, repo, target.headSha, options.appId) : undefined,
   ]);
   if (trigger.kind === "pull_request" && loaded.config && !loaded.config.drafts && target.draft) {
     log.info("draft pull request and drafts: false: not reviewed until ready for review");
@@ -174,7 +179,15 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
       return;
     }
     const changedFiles = await (early ?? listChangedFiles(octokit, target));
-    const { result, plan, files } = await reviewChanges(octokit, target, loaded.config, changedFiles, loaded.read ? loaded.file : undefined);
+    // Logged on both sides so a slow review shows in the logs, and so its place among the answer and
+    // the writes can be seen (the review runs in a worker: the answer does not wait for it).
+    const compute: ReviewCompute = async (input) => {
+      log.info({ baseFiles: input.base.length, headFiles: input.head.length }, "review started");
+      const computed = await (options.compute ?? computeInline)(input);
+      log.info("review computed");
+      return computed;
+    };
+    const { result, plan, files } = await reviewChanges(octokit, target, loaded.config, changedFiles, loaded.read ? loaded.file : undefined, compute);
     const published = await publish(octokit, target, open, plan ? { result, review: plan } : { result }, who);
     completed = true;
     leader = published.run.id;
@@ -198,9 +211,9 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
   }
 }
 
-/** The text on a run that lost the race to `leader`'s. */
-function concurrentText(leader: CheckRun) {
-  return supersededText({ reason: "concurrent", ...(leader.htmlUrl ? { runUrl: leader.htmlUrl } : {}) });
+/** The text on a run whose result is `leader`'s: it lost the race in its round, or its round ended in an error and was done again. */
+function concurrentText(leader: CheckRun, run: CheckRun) {
+  return supersededText({ reason: run.redoOf === leader.redoOf ? "concurrent" : "after-error", ...(leader.htmlUrl ? { runUrl: leader.htmlUrl } : {}) });
 }
 
 function logWarnings(log: Context["log"], warnings: readonly { message: string; error: unknown }[]): void {

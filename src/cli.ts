@@ -218,6 +218,7 @@ async function renderSides(
     config,
     engines: createEngines(),
     charts: createChartFetcher(),
+    readWhole: true,
     ...(sides.repositoryUrl ? { repositoryUrl: sides.repositoryUrl } : {}),
   });
 }

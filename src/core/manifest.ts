@@ -828,7 +828,7 @@ function addBrokenPiece(file: FileContext, piece: string, chunkStart: number, of
   const conflict = conflictMarker(piece);
   if (conflict) {
     const { line } = position(file, chunkStart + conflict.offset);
-    addError(file, piece, "syntax", parseMessages.conflict(line, conflict.marker), line);
+    addError(file, piece, "syntax", parseMessages.conflict(line, conflict.marker), line).conflictMarkers = true;
     return;
   }
   const marker = findTemplateMarker(piece, true);
@@ -864,10 +864,11 @@ function addTemplate(file: FileContext, piece: string, offset: number): void {
  * An error in one piece of a file that was otherwise read. The piece's text is kept so the review can
  * tell which objects it could have held: only those are "unknown" on this side, not the whole file.
  */
-function addError(file: FileContext, piece: string, reason: ErrorReason, message: string, line: number): void {
+function addError(file: FileContext, piece: string, reason: ErrorReason, message: string, line: number): ReviewError {
   const error = reviewError(file.path, file.side, reason, message, line);
   file.parsed.errors.push(error);
   (file.parsed.unreadablePieces ??= []).push({ text: piece, error, template: reason === "template" });
+  return error;
 }
 
 function reviewError(path: string, side: Side, reason: ErrorReason, message: string, line: number | undefined): ReviewError {

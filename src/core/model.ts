@@ -152,6 +152,8 @@ export interface ReviewError {
    * spelled out by the broken piece, so they are neither added nor removed but unknown here.
    */
   hides?: string[];
+  /** The piece holds git merge-conflict markers (at `line`): faces name them as such, not as bad YAML. */
+  conflictMarkers?: boolean;
 }
 
 export type Side = "base" | "head";
@@ -357,6 +359,19 @@ export interface RawFinding {
   headline?: string;
   recommendation: string;
   fix?: Fix;
+  /**
+   * The one entry point this finding is about (a host and path, a port, a listener), by a key stable
+   * across the two sides: the finding is new unless the same rule fired on the base side with this key.
+   * The message names the entry point already.
+   */
+  entryPoint?: string;
+  /**
+   * What a finding about the object as a whole covers (its ports, external addresses, open CIDRs), by
+   * stable key with the label a reviewer reads: the finding is new when any of them is new, and then
+   * says which (`public-loadbalancer` about a port added to an old public load balancer). Without
+   * `entryPoint` or `covers`, the finding is keyed on the object alone.
+   */
+  covers?: { key: string; label: string }[];
 }
 
 export interface Finding extends RawFinding {
@@ -367,8 +382,17 @@ export interface Finding extends RawFinding {
    */
   file?: string;
   severity: Severity;
-  /** False when the same rule fired for the same object on the base side. */
+  /**
+   * False when the same rule fired for the same object and the same entry point on the base side (for a
+   * finding with `covers`: on every entry point it covers).
+   */
   new: boolean;
+  /**
+   * A finding with `covers` that the rule gave before about other entry points: the labels of those this
+   * change adds (`TCP/8443`). Its message says them; a review comment's marker carries them, so a later
+   * commit that adds yet another port gets a comment of its own.
+   */
+  newlyCovered?: string[];
 }
 
 export interface SuppressedFinding extends Finding {

@@ -17,11 +17,13 @@ import type {
   ObjectReport,
   ObjectSide,
   ParsedFile,
+  RawFinding,
   Reach,
   RenderedSides,
   RenderedSource,
   Report,
   ReviewError,
+  Severity,
   Side,
   SourceLocation,
   UnreadablePiece,
@@ -127,9 +129,13 @@ export function review(input: ReviewInput): Report {
     // An object that vanished because its file (or document) could not be read on the other side is
     // unknown, not added or removed: the error entry says so, and lists it under `hides`.
     if (!headObject && baseObject && hiddenBy(head, baseObject, (file) => changedBaseByFile.get(file) ?? [])) continue;
-    if (!baseObject && headObject && hiddenBy(base, headObject, (file) => changedHeadByFile.get(file) ?? [])) continue;
+    // A head object hidden on the base side is what the merge deploys, and nothing shows it was there
+    // before: it is reviewed as new (fail closed) and each finding says why, while the base entry
+    // still lists it under `hides`. Skipping it let a fixed conflict ship a public LB unreviewed.
+    const hiddenOnBase = !baseObject && headObject ? hiddenBy(base, headObject, (file) => changedHeadByFile.get(file) ?? []) : undefined;
     const reviewed = reviewObject(baseObject, headObject, reachOptions, indexes, config);
     if (!reviewed) continue;
+    if (hiddenOnBase) reviewedAsNew(reviewed, hiddenOnBase.by);
     const source = headObject ? sources.head.get(headObject.file) : baseObject ? sources.base.get(baseObject.file) : undefined;
     objects.push(source ? pointIntoRepository(reviewed, source, headObject?.sourceLines) : reviewed);
   }
@@ -321,19 +327,30 @@ interface SideIndexes {
  * load balancer next to a ConfigMap with a typo must still be reviewed as added, not vanish with it.
  * The hidden object's id is added to the entry's `hides`.
  */
-function hiddenBy(side: SideObjects, object: ManifestObject, otherSideInFile: (file: string) => ManifestObject[]): boolean {
+function hiddenBy(
+  side: SideObjects,
+  object: ManifestObject,
+  otherSideInFile: (file: string) => ManifestObject[],
+): { by: ReviewError | undefined } | undefined {
   const file = side.unreadableFiles.get(object.file);
-  if (!file) return false;
+  if (!file) return undefined;
   let error: ReviewError | undefined;
   if (file.pieces === undefined) {
     error = file.errors[0];
   } else {
     file.hiders ??= findHiders(file.pieces, otherSideInFile(object.file));
     error = file.hiders.get(object);
-    if (!error) return false;
+    if (!error) return undefined;
   }
   if (error && !(error.hides ??= []).includes(object.id)) error.hides.push(object.id);
-  return true;
+  return { by: error };
+}
+
+/** Marks a head object whose base side could not be read: its findings count as new and say why. */
+function reviewedAsNew(report: ObjectReport, by: ReviewError | undefined): void {
+  const where = by ? `${by.file}${by.line ? ` line ${by.line}` : ""}` : report.file;
+  const why = `Its base side could not be read (${where}), so nothing shows it was there before: it is reviewed as new.`;
+  report.findings = report.findings.map((finding) => ({ ...finding, new: true, message: `${finding.message} ${why}` }));
 }
 
 /** A file (or render target) that could not be read at all: it could hold anything. */
@@ -547,9 +564,9 @@ function reachOf(base: Reach | undefined, head: Reach | undefined): ObjectReport
 
 /**
  * Runs every enabled rule on the head side. As the contract says, a finding is new unless the same
- * rule fired for the same object on the base side: a `state` rule is run on the base side alone to
- * know. `change` rules (TLS removed, a new ExternalName target) describe the difference itself, so
- * their findings are always new.
+ * rule fired for the same object and the same entry point on the base side: a `state` rule is run on
+ * the base side alone to know which entry points it fired on (see `judgedAgainst`). `change` rules (TLS
+ * removed, a new ExternalName target) describe the difference itself, so their findings are always new.
  */
 function runRules(head: ObjectSide, base: ObjectSide | undefined, config: Config): Finding[] {
   const findings: Finding[] = [];
@@ -558,11 +575,55 @@ function runRules(head: ObjectSide, base: ObjectSide | undefined, config: Config
     if (severity === "off") continue;
     const raw = rule.check(base ? { head, base } : { head });
     if (raw.length === 0) continue;
-    const firedBefore = rule.scope === "state" && base !== undefined && rule.check({ head: base }).length > 0;
-    for (const finding of raw) findings.push({ ...finding, severity, new: !firedBefore });
+    const before = rule.scope === "state" && base !== undefined ? firedOn(rule.check({ head: base })) : undefined;
+    for (const finding of raw) findings.push(judgedAgainst(finding, before, severity));
   }
   return findings.sort((a, b) => a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
+
+/** The entry point keys one rule named on the base side; undefined when it did not fire there at all. */
+function firedOn(findings: readonly RawFinding[]): Set<string> | undefined {
+  if (findings.length === 0) return undefined;
+  const keys = new Set<string>();
+  for (const finding of findings) {
+    if (finding.entryPoint !== undefined) keys.add(finding.entryPoint);
+    for (const covered of finding.covers ?? []) keys.add(covered.key);
+  }
+  return keys;
+}
+
+/**
+ * A head finding with its severity and `new` flag. A finding about one entry point is new unless the
+ * base side's run named that entry point; a finding about the whole object is new when it covers an
+ * entry point the base side's finding did not, and then says which ("New in this change: TCP/8443"),
+ * since its message names the object, not its ports; a finding keyed on the object alone is new unless
+ * the rule fired at all.
+ */
+function judgedAgainst(raw: RawFinding, before: Set<string> | undefined, severity: Severity): Finding {
+  if (before === undefined) return { ...raw, severity, new: true };
+  if (raw.entryPoint !== undefined) return { ...raw, severity, new: !before.has(raw.entryPoint) };
+  const covers = raw.covers ?? [];
+  const added = covers.filter((covered) => !before.has(covered.key));
+  if (covers.length === 0 || added.length === 0) return { ...raw, severity, new: false };
+  const kept = covers.filter((covered) => before.has(covered.key));
+  const labels = (items: readonly { label: string }[]) => items.map((item) => item.label);
+  const finding: Finding = {
+    ...raw,
+    severity,
+    new: true,
+    message: `${raw.message} ${newlyCovered.note({ added: labels(added), kept: labels(kept) })}`,
+    newlyCovered: labels(added),
+  };
+  if (raw.headline !== undefined) finding.headline = newlyCovered.headline({ headline: raw.headline, added: labels(added) });
+  return finding;
+}
+
+/** What a finding about the whole object adds when the rule fired before on other entry points. */
+export const newlyCovered = {
+  note: ({ added, kept }: { added: readonly string[]; kept: readonly string[] }) =>
+    `New in this change: ${added.join(", ")}${kept.length > 0 ? ` (already before: ${kept.join(", ")})` : ""}.`,
+  headline: ({ headline, added }: { headline: string; added: readonly string[] }) => `${headline} (new: ${added.join(", ")})`,
+};
 
 /** Every finding about an object whose level rests on an assumption says so (a Gateway outside the tree). */
 function withAssumptions(findings: Finding[], reach: Reach): Finding[] {

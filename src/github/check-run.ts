@@ -39,13 +39,18 @@ export interface CheckRun {
   pullNumber?: number;
   /** The delivery that created the run (`pr:<n>:<token>`): how it recognises its run after a failed answer. */
   token?: string;
+  /**
+   * The run that ended in an error which this run reviews again (`pr:<n>:<token>:redo-<id>`): runs created
+   * for the same redo compete as new runs do, the oldest leading.
+   */
+  redoOf?: number;
   startedAt?: string;
   /** How many annotations the run shows, when GitHub said. */
   annotationsCount?: number;
 }
 
 const EXTERNAL_ID_PREFIX = "pr:";
-const EXTERNAL_ID = /^pr:(\d+)(?::([0-9a-z]+))?$/;
+const EXTERNAL_ID = /^pr:(\d+)(?::([0-9a-z]+))?(?::redo-(\d+))?$/;
 
 /** A check run as the REST API and the `check_run` webhook describe it. */
 export interface CheckRunData {
@@ -90,8 +95,8 @@ export async function findCheckRun(octokit: GitHub, repo: RepoRef, sha: string, 
  * landed, the commit's runs are listed and the one carrying this delivery's token is taken as created.
  * see: https://docs.github.com/en/rest/checks/runs#create-a-check-run
  */
-export async function createCheckRun(octokit: GitHub, repo: RepoRef, sha: string, pullNumber: number, who: Writer): Promise<CheckRun> {
-  const externalId = `${EXTERNAL_ID_PREFIX}${pullNumber}:${who.token}`;
+export async function createCheckRun(octokit: GitHub, repo: RepoRef, sha: string, pullNumber: number, who: Writer, redoOf?: number): Promise<CheckRun> {
+  const externalId = `${EXTERNAL_ID_PREFIX}${pullNumber}:${who.token}${redoOf === undefined ? "" : `:redo-${redoOf}`}`;
   return writeOnce(
     async () => {
       const { data } = await octokit.rest.checks.create({
@@ -136,6 +141,7 @@ export function checkRunFrom(run: CheckRunData): CheckRun {
     ...(run.output.summary !== undefined ? { summary: run.output.summary } : {}),
     ...(Number.isInteger(pullNumber) && pullNumber > 0 ? { pullNumber } : {}),
     ...(external?.[2] ? { token: external[2] } : {}),
+    ...(external?.[3] ? { redoOf: Number(external[3]) } : {}),
     ...(run.started_at ? { startedAt: run.started_at } : {}),
     ...(typeof run.output.annotations_count === "number" ? { annotationsCount: run.output.annotations_count } : {}),
   };
@@ -158,14 +164,35 @@ export function isStale(run: CheckRun, now: number): boolean {
  * check may read any of them, so each carries the leader's conclusion. Failures are returned, not thrown:
  * the leader's result stands.
  */
-export async function mirrorRuns(octokit: GitHub, repo: RepoRef, leader: CheckRun, runs: readonly CheckRun[], text: CheckText): Promise<unknown[]> {
+export async function mirrorRuns(octokit: GitHub, repo: RepoRef, leader: CheckRun, runs: readonly CheckRun[], text: Superseded): Promise<unknown[]> {
   const problems: unknown[] = [];
   if (leader.status !== "completed" || !leader.conclusion) return problems;
   for (const run of runs) {
-    if (run.id === leader.id || (run.status === "completed" && run.conclusion === leader.conclusion)) continue;
-    await supersedeCheckRun(octokit, repo, run.id, text, leader.conclusion as Conclusion).catch((error: unknown) => problems.push(error));
+    const pointer = text(leader, run);
+    // A run of the leader's round that says its conclusion is done; one of an earlier round (the run that
+    // ended in an error, its followers) also needs the pointer to the result that replaced it.
+    const settled = run.status === "completed" && run.conclusion === leader.conclusion && (run.redoOf === leader.redoOf || run.title === pointer.title);
+    if (run.id === leader.id || settled) continue;
+    await supersedeCheckRun(octokit, repo, run.id, pointer, leader.conclusion as Conclusion).catch((error: unknown) => problems.push(error));
   }
   return problems;
+}
+
+/** The text a run gets when `leader` holds the commit's result instead (its round's or a later one's). */
+export type Superseded = (leader: CheckRun, run: CheckRun) => CheckText;
+
+/**
+ * The lead of the commit's latest round of review (`runs` oldest first): the oldest run, or, once a run
+ * that ended in an error was reviewed again, the oldest of the runs created for that redo (and so on
+ * along redos of redos). Undefined when there is no run yet.
+ */
+export function latestRound(runs: readonly CheckRun[]): CheckRun | undefined {
+  let lead = runs.find((run) => run.redoOf === undefined);
+  for (;;) {
+    const next = lead && runs.find((run) => run.redoOf === lead!.id);
+    if (!next) return lead;
+    lead = next;
+  }
 }
 
 /**
@@ -177,14 +204,16 @@ export type Claim = { kind: "lead"; open: OpenRun } | { kind: "follow"; reason: 
 
 /**
  * One check run and one review per commit across instances that share nothing, arbitrated by GitHub: the
- * commit's runs of ours (listed by the caller), the oldest leading.
+ * commit's runs of ours (listed by the caller), the oldest of the latest round leading (`latestRound`).
  *
- * - None: create one, list again; when an older run exists (a concurrent delivery created it first), this
- *   one lost: it posts nothing, and takes the leader's conclusion now if the leader is done (otherwise the
- *   leader gives it its conclusion when it completes, see `settleRuns`).
- * - The oldest is completed: done, unless it ended in an error or its review is missing (then reopened and
- *   reviewed again); leftover runs of concurrent deliveries get its conclusion.
- * - The oldest is in progress: another delivery is at work, unless it started more than `STALE_RUN_MS` ago
+ * - None, or the lead ended in an error: create one (for a redo, tagged with the errored run), list
+ *   again; when an older run of the same round exists (a concurrent delivery created it first), this one
+ *   lost: it posts nothing, and takes the leader's conclusion now if the leader is done (otherwise the
+ *   leader gives it its conclusion when it completes, see `settleRuns`, as it does the errored run).
+ * - The lead is completed: done, unless its review is missing (then reopened and reviewed again: its
+ *   result is in place, and a second review is caught by the review's marker); leftover runs get its
+ *   conclusion.
+ * - The lead is in progress: another delivery is at work, unless it started more than `STALE_RUN_MS` ago
  *   (that delivery died): then this one takes it over.
  */
 export async function claimRun(
@@ -193,18 +222,22 @@ export async function claimRun(
   target: { headSha: string; number: number },
   runs: readonly CheckRun[],
   who: Writer,
-  options: { errorTitle: string; superseded: (leader: CheckRun) => CheckText; now?: number },
+  options: { errorTitle: string; superseded: Superseded; now?: number },
 ): Promise<Claim> {
-  const lead = runs[0];
-  if (!lead) {
-    const created = await createCheckRun(octokit, repo, target.headSha, target.number, who);
-    const leader = (await listOurRuns(octokit, repo, target.headSha, who.appId))[0] ?? created;
+  const lead = latestRound(runs);
+  // No run yet, or the latest round ended in an error: a new run, and the oldest of the round leads.
+  // An errored run is not reopened: two deliveries would both reopen it, and GitHub orders creations,
+  // not updates.
+  if (!lead || (lead.status === "completed" && lead.title === options.errorTitle)) {
+    const redoOf = lead?.id;
+    const created = await createCheckRun(octokit, repo, target.headSha, target.number, who, redoOf);
+    const leader = (await listOurRuns(octokit, repo, target.headSha, who.appId)).find((run) => run.redoOf === redoOf) ?? created;
     if (leader.id === created.id) return { kind: "lead", open: { run: created, posted: [] } };
-    if (leader.status === "completed") await mirrorRuns(octokit, repo, leader, [created], options.superseded(leader));
+    if (leader.status === "completed") await mirrorRuns(octokit, repo, leader, [created], options.superseded);
     return { kind: "follow", reason: "lost", leader };
   }
   if (lead.status === "completed" && !needsRedo(lead, options.errorTitle)) {
-    await mirrorRuns(octokit, repo, lead, runs.slice(1), options.superseded(lead));
+    await mirrorRuns(octokit, repo, lead, runs, options.superseded);
     return { kind: "follow", reason: "done", leader: lead };
   }
   if (lead.status !== "completed" && !isStale(lead, options.now ?? Date.now())) return { kind: "follow", reason: "busy", leader: lead };
@@ -215,12 +248,12 @@ export async function claimRun(
  * After the leader completed: every other run of ours on the commit takes its conclusion (runs that lost
  * the race while it worked). Outside the delivery's deadline; problems are returned, not thrown.
  */
-export async function settleRuns(octokit: GitHub, repo: RepoRef, sha: string, leaderId: number, who: Writer, superseded: (leader: CheckRun) => CheckText): Promise<unknown[]> {
+export async function settleRuns(octokit: GitHub, repo: RepoRef, sha: string, leaderId: number, who: Writer, superseded: Superseded): Promise<unknown[]> {
   return withDeadline(undefined, async () => {
     const runs = await listOurRuns(octokit, repo, sha, who.appId);
     const leader = runs.find((run) => run.id === leaderId);
     if (!leader) return [];
-    return mirrorRuns(octokit, repo, leader, runs, superseded(leader));
+    return mirrorRuns(octokit, repo, leader, runs, superseded);
   }).catch((error: unknown) => [error]);
 }
 

@@ -40,6 +40,11 @@ export function withDeadline<T>(signal: AbortSignal | undefined, work: () => Pro
   return deadlines.run(signal, work);
 }
 
+/** The deadline of the delivery this code runs for (`withDeadline`), if any. */
+export function currentDeadline(): AbortSignal | undefined {
+  return deadlines.getStore();
+}
+
 /** `fetch` with a timeout per attempt, joined with the delivery's deadline. */
 export function timedFetch(timeoutMs: number = REQUEST_TIMEOUT_MS): typeof fetch {
   return (input, init = {}) => {

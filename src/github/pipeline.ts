@@ -12,16 +12,13 @@
 import type { Config } from "../config/schema.js";
 import type { ManifestFile, Report } from "../core/model.js";
 import { manifestPathFilter } from "../core/paths.js";
-import { review } from "../core/review.js";
-import { toAnnotations } from "../report/annotations.js";
-import { noManifestsOutput, reviewOutput } from "../report/check-output.js";
-import { planReview, type ReviewPlan } from "../report/comments.js";
+import { noManifestsOutput } from "../report/check-output.js";
+import type { ReviewPlan } from "../report/comments.js";
 import { type CheckResult, type CheckRun, failCheckRun, newWriter, type OpenRun, type Writer } from "./check-run.js";
 import { readReviewContext } from "./context.js";
-import { fitAnnotations, fitComments, lineCount, omittedAnnotationsNote } from "./limits.js";
 import { publish, type PublishOutcome } from "./publish.js";
-import { diffLines } from "./patch.js";
 import { type ChangedFiles, type GitHub, type PullRequestRef, readManifests, type RepoRef } from "./pull-request.js";
+import { computeInline, type ReviewCompute } from "./review-compute.js";
 import { githubTree } from "./tree.js";
 import { RENDER_SOURCE_KIND, renderChanges } from "../render/index.js";
 import { renderServices } from "../render/services.js";
@@ -49,6 +46,8 @@ export interface ReviewedChanges {
 /**
  * Reads the manifests among `changed`, reviews them, and prepares the check run's result and the review.
  * `configPath` names the config file that was read, for the summary; undefined when none was.
+ * `compute` runs the CPU-bound part (src/github/review-compute.ts): inline by default; the App hands it
+ * to a worker thread so its event loop stays free to answer GitHub.
  */
 export async function reviewChanges(
   octokit: GitHub,
@@ -56,6 +55,7 @@ export async function reviewChanges(
   config: Config,
   { mergeBaseSha, files }: ChangedFiles,
   configPath: string | undefined,
+  compute: ReviewCompute = computeInline,
 ): Promise<ReviewedChanges> {
   const repo = { owner: target.owner, repo: target.repo };
   const isManifest = manifestPathFilter(config.paths);
@@ -84,28 +84,18 @@ export async function reviewChanges(
   }
   // A route's Gateway usually sits in a file the change does not touch (src/github/context.ts).
   const context = await readReviewContext(octokit, repo, target.headSha, files, [...base, ...head], isManifest);
-  const report = review({ base, head, config, ...(context ? { context: { base: context, head: context } } : {}), ...(rendered ? { rendered } : {}) });
-  const plan = planReview(
-    report,
-    // Every changed file: a rendered finding may sit in a values file or template that is no manifest.
-    files.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), diff: diffLines(file.patch) })),
-  );
-  const lineCounts = new Map(head.filter((file) => file.text !== undefined).map((file) => [file.path, lineCount(file.text!)]));
-  // What an inline comment shows is not annotated again (placement.ts); but when the review cannot carry
-  // every comment (too many, or one too long), the run annotates everything rather than lose some.
-  const allCommented = fitComments(plan.comments).omitted === 0;
-  const produced = toAnnotations(report, { preexisting: config.conclusion.preexisting, ...(allCommented ? { covered: plan.covered } : {}) });
-  const { annotations, omitted } = fitAnnotations(produced, lineCounts);
-  return {
-    result: {
-      ...reviewOutput(report, { ...(configPath ? { configPath } : {}), baseFiles: base.length, headFiles: head.length, mergeBaseSha, headSha: target.headSha }),
-      annotations,
-      ...(omitted > 0 ? { text: omittedAnnotationsNote(omitted) } : {}),
-    },
-    plan,
-    report,
-    files: files.length,
-  };
+  const { result, plan, report } = await compute({
+    base,
+    head,
+    config,
+    ...(context ? { context } : {}),
+    ...(rendered ? { rendered } : {}),
+    files: files.map((file) => ({ path: file.path, ...(file.previousPath ? { previousPath: file.previousPath } : {}), ...(file.patch === undefined ? {} : { patch: file.patch }) })),
+    ...(configPath ? { configPath } : {}),
+    mergeBaseSha,
+    headSha: target.headSha,
+  });
+  return { result, plan, ...(report ? { report } : {}), files: files.length };
 }
 
 /** A changed path or text that could be the input of a render target (see src/render/index.ts). */

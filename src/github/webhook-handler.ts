@@ -9,11 +9,15 @@
  * when it is still running (it continues under `waitUntil`), or the error's status.
  *
  * Every GitHub request of a delivery shares a deadline (`REVIEW_DEADLINE_MS`), inside Netlify's 60 s.
+ * The CPU-bound review runs in a worker thread (src/github/review-worker.ts), so this event loop stays
+ * free: the 202 goes out on time however long a hostile pull request takes, and the deadline stops the
+ * worker (the run then completes as an error).
  */
 import { createPrivateKey } from "node:crypto";
 import { createProbot, type Options, type Probot } from "probot";
 import { exposureReviewApp } from "../app.js";
-import { ReviewOctokit, withDeadline } from "./octokit.js";
+import { currentDeadline, ReviewOctokit, withDeadline } from "./octokit.js";
+import { type ReviewPool, sharedReviewPool } from "./review-worker.js";
 import { BodyTooLarge, checkEvent, readBody } from "./webhook-payload.js";
 
 export const REQUIRED_ENV = ["WEBHOOK_SECRET", "APP_ID", "PRIVATE_KEY"] as const;
@@ -48,6 +52,13 @@ export interface WebhookHandlerOptions {
   reviewDeadlineMs?: number;
   /** Base of the wait between attempts of a guarded write (1 s). */
   retryWaitMs?: number;
+  /** Where reviews run: the process's worker pool unless given (tests give one with a small memory limit). */
+  reviewPool?: ReviewPool;
+  /**
+   * The clock the answer waits on: resolves when the delivery is to be answered 202 if the review has
+   * not finished. `answerWithinMs` on a timer unless given; tests give one that fires at a chosen event.
+   */
+  answerClock?: (ms: number) => Promise<void>;
 }
 
 export type WebhookHandler = (req: Request, context: WaitUntil) => Promise<Response>;
@@ -63,7 +74,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const ready = () =>
     (probot ??= (async () => {
       const instance = createProbot({ env: options.env, overrides: { Octokit: ReviewOctokit, ...options.overrides } });
-      await instance.load(exposureReviewApp({ appId: Number(options.env.APP_ID), ...(options.retryWaitMs === undefined ? {} : { retryWaitMs: options.retryWaitMs }) }));
+      const pool = options.reviewPool ?? sharedReviewPool();
+      pool.warm();
+      await instance.load(
+        exposureReviewApp({
+          appId: Number(options.env.APP_ID),
+          ...(options.retryWaitMs === undefined ? {} : { retryWaitMs: options.retryWaitMs }),
+          // Off the event loop, so the answer below and the delivery's deadline fire during a long review.
+          compute: (input) => pool.compute(input, currentDeadline()),
+        }),
+      );
       return instance;
     })());
 
@@ -101,14 +121,20 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       (error: unknown) => ({ status: errorStatus(error), message: "review failed" }),
     );
     context.waitUntil(settled);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), answerWithinMs);
-    });
-    const outcome = await Promise.race([settled, late]);
-    clearTimeout(timer);
+    const clock = options.answerClock ? { late: options.answerClock(answerWithinMs), stop: () => undefined } : timer(answerWithinMs);
+    const outcome = await Promise.race([settled, clock.late.then(() => undefined)]);
+    clock.stop();
     return outcome ? answer(outcome.status, outcome.message) : answer(202, "accepted, still reviewing");
   };
+}
+
+/** Resolves after `ms`; `stop` clears the timer once the review answered first. */
+function timer(ms: number): { late: Promise<void>; stop: () => void } {
+  let handle: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    handle = setTimeout(resolve, ms);
+  });
+  return { late, stop: () => clearTimeout(handle) };
 }
 
 function checkEnv(env: Env): void {

@@ -217,7 +217,7 @@ async function makeScratch(): Promise<string> {
 }
 
 /** Resident bytes of a process and its descendants, from /proc (0 where /proc is not there). */
-function residentBytes(pid: number): number {
+export function residentBytes(pid: number): number {
   let total = 0;
   const seen = new Set<number>();
   const queue = [pid];

@@ -12,6 +12,7 @@
  * flags render-engines fixes (no plugins, post-renderers or exec; load restrictor root-only), and
  * only charts are fetched, through the fetcher's SSRF guard.
  */
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname as nativeDirname, join } from "node:path";
@@ -27,10 +28,14 @@ import {
   insideChart,
   KUSTOMIZATION_FILES,
   findTargets,
+  releasesFromBuild,
+  type DiscoveryOptions,
   remoteDependencies,
+  type KustomizeHelmChart,
   type SideFiles,
   type Target,
 } from "./targets.js";
+import { untarChart } from "./untar.js";
 import type { ChartFetcher, ChartRef, ChartResult, Engines, EngineResult, RenderBudget, TreeView } from "./types.js";
 
 export interface RenderOptions {
@@ -47,6 +52,14 @@ export interface RenderOptions {
   tempRoot?: string;
   /** Engine runs at once across both sides. */
   concurrency?: number;
+  /**
+   * The sides are local (the command line), so reading them whole costs little: go past the cheap
+   * check of the changed paths, which cannot know that a plain manifest sits under a Flux
+   * Kustomization path without kustomization.yaml (only the Flux objects say so).
+   */
+  readWhole?: boolean;
+  /** Outputs of fetched charts kept across reviews by a long-lived process (renderServices). */
+  renders?: RenderCache;
 }
 
 /** Engine output one side may produce in all, past which a run is a `render` error. */
@@ -81,14 +94,16 @@ export async function renderChanges(options: RenderOptions): Promise<RenderedSid
         const known = new Set(paths);
         const changedYaml = changedList.filter((path) => known.has(path) && /\.(ya?ml)$/i.test(path));
         const changedTexts = changedYaml.length === 0 ? new Map<string, string>() : textsOf(await tree.readFiles(changedYaml));
-        return { side, paths, changedTexts };
+        return { side, paths, known, changedTexts };
       } catch (error) {
         errors.push({ file: ".", reason: "render", side, message: renderMessages.tree((error as Error).message) });
-        return { side, paths: undefined, changedTexts: new Map<string, string>() };
+        return { side, paths: undefined, known: new Set<string>(), changedTexts: new Map<string, string>() };
       }
     }),
   );
-  if (!listed.some(({ paths, changedTexts }) => paths !== undefined && mayTouchTargets(paths, changedList, changedTexts, options.config.render))) {
+  const mayTouch = ({ paths, known, changedTexts }: (typeof listed)[number]) =>
+    paths !== undefined && (options.readWhole === true ? changedList.some((path) => known.has(path)) : mayTouchTargets(paths, changedList, changedTexts, options.config.render));
+  if (!listed.some(mayTouch)) {
     return { ...NOTHING, errors };
   }
   const load = async (side: Side, tree: TreeView): Promise<SideState | undefined> => {
@@ -109,8 +124,20 @@ export async function renderChanges(options: RenderOptions): Promise<RenderedSid
   const touched = new Set<string>();
   for (const state of [base, head]) {
     for (const target of state?.targets.values() ?? []) {
-      if ([...target.inputs].some((path) => changed.has(path))) touched.add(target.id);
+      if ([...target.inputs].some((path) => changed.has(path))) {
+        touched.add(target.id);
+        // A HelmRelease read from its roots' output: those roots are built for it.
+        for (const rootId of target.builtBy ?? []) touched.add(rootId);
+      }
     }
+  }
+  // Touched, yet asked to render exactly the same on both sides (a shared file changed in a part the
+  // target does not read: the HelmRepository's interval, the namespace kustomization listing one more
+  // app): Helm gives the same objects for the same chart, release, namespace and values, so neither
+  // side is rendered, as for an untouched target.
+  for (const id of touched) {
+    const [before, after] = [base?.targets.get(id), head?.targets.get(id)];
+    if (before && after && sameRemoteRender(before, after)) touched.delete(id);
   }
   const failed = { base: [] as string[], head: [] as string[] };
   const result: RenderedSides = { base: [], head: [], inputs: { base: inputsOf(base), head: inputsOf(head) }, errors, failed };
@@ -119,7 +146,7 @@ export async function renderChanges(options: RenderOptions): Promise<RenderedSid
   const limit = pool(options.concurrency ?? 4);
   const fetches = new Map<string, Promise<ChartResult>>();
   const rendered = await Promise.all(
-    [base, head].map((state) => (state ? renderSide(state, touched, options, limit, fetches) : Promise.resolve(new Map<string, RenderOutcome>()))),
+    [base, head].map((state) => (state ? renderSide(state, touched, options, limit, fetches, discovery) : Promise.resolve(new Map<string, RenderOutcome>()))),
   );
   const [baseOut, headOut] = rendered as [Map<string, RenderOutcome>, Map<string, RenderOutcome>];
 
@@ -162,6 +189,16 @@ export async function renderChanges(options: RenderOptions): Promise<RenderedSid
     }
   }
   return result;
+}
+
+/** Two sides of a target that ask Helm for the same rendering of a fetched chart. */
+function sameRemoteRender(base: Target, head: Target): boolean {
+  const request = (target: Target) =>
+    target.helm?.chart.kind === "remote" && !target.problem && !target.builtBy
+      ? JSON.stringify([target.helm.chart.ref, target.helm.release, target.helm.namespace, target.namespace, target.helm.values.map((layer) => layer.text ?? null)])
+      : undefined;
+  const key = request(base);
+  return key !== undefined && key === request(head);
 }
 
 /**
@@ -209,13 +246,16 @@ function templatePath(dir: string, source: string, texts: ReadonlyMap<string, st
 }
 
 type RenderOutcome = EngineResult | { ok: false; reason: "chart-unavailable"; message: string };
+/** A target's outcome; a root that built HelmReleases keeps its whole output (`raw`) for reading them. */
+type TargetOutcome = RenderOutcome | { ok: true; output: string; raw?: string };
 
 async function renderSide(
   state: SideState,
-  touched: ReadonlySet<string>,
+  touched: Set<string>,
   options: RenderOptions,
   limit: <T>(task: () => Promise<T>) => Promise<T>,
   fetches: Map<string, Promise<ChartResult>>,
+  discovery: DiscoveryOptions,
 ): Promise<Map<string, RenderOutcome>> {
   const outcomes = new Map<string, RenderOutcome>();
   const targets = [...state.targets.values()].filter((target) => touched.has(target.id));
@@ -235,11 +275,17 @@ async function renderSide(
   const needed = new Set<string>();
   const renderable: Target[] = [];
   for (const target of targets) {
+    // Stand-ins for HelmReleases read from their roots' output (releasesFromBuild, below).
+    if (target.builtBy) continue;
     if (target.problem) {
       outcomes.set(target.id, { ok: false, ...target.problem });
+      // HelmReleases read from this root are unknown on this side, not gone.
+      for (const standIn of targets) {
+        if (standIn.builtBy?.includes(target.id) && !outcomes.has(standIn.id)) outcomes.set(standIn.id, { ok: false, reason: "render", message: `its Kustomize root ${target.id} could not be built` });
+      }
       continue;
     }
-    if (target.kustomize && !target.kustomize.mayExpose) continue;
+    if (target.kustomize && !target.kustomize.mayExpose && target.kustomize.releases.length === 0) continue;
     renderable.push(target);
     if (target.helm?.chart.kind === "local") for (const file of chartFiles({ side: state.files }, target.helm.chart.dir)) needed.add(file);
     if (target.kustomize) for (const file of [...target.inputs, ...target.kustomize.support]) needed.add(file);
@@ -260,14 +306,46 @@ async function renderSide(
       await mkdir(nativeDirname(full), { recursive: true });
       await writeFile(full, text);
     }
+    // The kustomization.yaml Flux generates for a path without one: never a file of the tree, so it
+    // cannot replace one.
+    for (const target of renderable) {
+      for (const file of target.kustomize?.generated ?? []) {
+        if (needed.has(file.path) || file.path.split("/").includes("..")) continue;
+        await mkdir(nativeDirname(join(repo, file.path)), { recursive: true });
+        await writeFile(join(repo, file.path), file.text);
+      }
+    }
     const pathSet = new Set(state.files.paths);
+    const placed = new Map<string, Promise<RenderOutcome | undefined>>();
+    const context: TargetContext = { root, repo, state, pathSet, budget, fetchChart, engines: options.engines, limit, placed, renders: options.renders };
+    let next = renderable.length;
+    const standIns = targets.filter((target) => target.builtBy);
     await Promise.all(
-      renderable.map((target, index) =>
-        renderTarget(target, index, { root, repo, state, pathSet, budget, fetchChart, engines: options.engines, limit }).then((outcome) => {
-          outcomes.set(target.id, outcome);
-        }),
-      ),
+      renderable.map(async (target, index) => {
+        const outcome = await renderTarget(target, index, context);
+        outcomes.set(target.id, outcome.ok ? { ok: true, output: outcome.output } : outcome);
+        const releases = target.kustomize?.releases ?? [];
+        if (releases.length === 0) return;
+        const mine = standIns.filter((standIn) => standIn.builtBy!.includes(target.id));
+        if (!outcome.ok) {
+          // Its HelmReleases are unknown on this side, not gone.
+          for (const standIn of mine) if (!outcomes.has(standIn.id)) outcomes.set(standIn.id, { ok: false, reason: "render", message: `its Kustomize root ${target.id} could not be built` });
+          return;
+        }
+        const derived = releasesFromBuild(state.files, discovery, target, ("raw" in outcome ? outcome.raw : undefined) ?? outcome.output);
+        await Promise.all(
+          derived.map(async (release) => {
+            if (outcomes.has(release.id) || (state.targets.get(release.id)?.builtBy === undefined && state.targets.has(release.id))) return;
+            state.targets.set(release.id, release);
+            touched.add(release.id);
+            if (release.problem) return outcomes.set(release.id, { ok: false, ...release.problem });
+            outcomes.set(release.id, await renderTarget(release, next++, context));
+          }),
+        );
+      }),
     );
+    // A stand-in no root built (a patch removed it, or it was renamed): not a target on this side.
+    for (const standIn of standIns) if (state.targets.get(standIn.id) === standIn && !outcomes.has(standIn.id)) state.targets.delete(standIn.id);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -283,9 +361,53 @@ interface TargetContext {
   fetchChart: (ref: ChartRef) => Promise<ChartResult>;
   engines: Engines;
   limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Kustomize helmCharts folders being put in place on this side, by folder. */
+  placed: Map<string, Promise<RenderOutcome | undefined>>;
+  renders: RenderCache | undefined;
 }
 
-async function renderTarget(target: Target, index: number, context: TargetContext): Promise<RenderOutcome> {
+/** sha256 of an archive, computed once per archive the fetcher hands out. */
+const digests = new WeakMap<Uint8Array, string>();
+function archiveDigest(archive: Uint8Array): string {
+  let digest = digests.get(archive);
+  if (!digest) digests.set(archive, (digest = createHash("sha256").update(archive).digest("hex")));
+  return digest;
+}
+
+/**
+ * Rendered outputs of fetched charts kept by a long-lived process (the App's function instance),
+ * by archive digest, release, namespace and values; bounded by the bytes it holds, oldest dropped.
+ */
+export class RenderCache {
+  private readonly entries = new Map<string, string>();
+  private bytes = 0;
+  constructor(private readonly maxBytes = 32 * 1024 * 1024) {}
+  get(key: string): string | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+  set(key: string, value: string): void {
+    if (value.length > this.maxBytes) return;
+    if (this.entries.has(key)) this.bytes -= this.entries.get(key)!.length + key.length;
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    this.bytes += value.length + key.length;
+    for (const [oldest, text] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(oldest);
+      this.bytes -= text.length + oldest.length;
+    }
+  }
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+async function renderTarget(target: Target, index: number, context: TargetContext): Promise<TargetOutcome> {
   const { root, repo, budget, engines } = context;
   if (Date.now() >= budget.deadline) return { ok: false, reason: "render", message: "the side's render time limit was reached before this target" };
   const work = join(root, "work", String(index));
@@ -293,9 +415,15 @@ async function renderTarget(target: Target, index: number, context: TargetContex
   if (target.helm) {
     const plan = target.helm;
     let chart: string;
+    let cacheKey: string | undefined;
     if (plan.chart.kind === "remote") {
       const fetched = await context.fetchChart(plan.chart.ref);
       if (!fetched.ok) return fetched;
+      // The same archive, release, namespace and values render the same objects: a warm instance
+      // reuses them (the merge base's releases, from one pull request to the next).
+      cacheKey = context.renders && JSON.stringify([archiveDigest(fetched.archive), plan.release, plan.namespace, plan.values.map((layer) => layer.text ?? null)]);
+      const cached = cacheKey === undefined ? undefined : context.renders?.get(cacheKey);
+      if (cached !== undefined) return { ok: true, output: cached };
       chart = join(work, "chart.tgz");
       await writeFile(chart, fetched.archive);
     } else {
@@ -316,9 +444,17 @@ async function renderTarget(target: Target, index: number, context: TargetContex
       valuesFiles.push(file);
     }
     const result = await context.limit(() => engines.helmTemplate({ chart, release: plan.release, namespace: plan.namespace, valuesFiles }, budget));
-    return result.ok ? { ok: true, output: keepReviewed(result.output) } : result;
+    if (!result.ok) return result;
+    const output = keepReviewed(result.output);
+    if (cacheKey !== undefined) context.renders?.set(cacheKey, output);
+    return { ok: true, output };
   }
   if (target.kustomize) {
+    for (const chart of target.kustomize.charts) {
+      if (!chart.ref) continue;
+      const placed = await placeChart(chart, context);
+      if (placed) return placed;
+    }
     let dir = join(repo, target.kustomize.dir);
     if (target.kustomize.namespace) {
       // Flux's targetNamespace, as kustomize-controller applies it: an overlay that sets the namespace.
@@ -327,10 +463,36 @@ async function renderTarget(target: Target, index: number, context: TargetContex
       await writeFile(join(overlay, "kustomization.yaml"), `namespace: ${JSON.stringify(target.kustomize.namespace)}\nresources:\n  - ${JSON.stringify(relativeTo(overlay, dir))}\n`);
       dir = overlay;
     }
-    const result = await context.limit(() => engines.kustomizeBuild({ dir, enableHelm: false }, budget));
-    return result.ok ? { ok: true, output: keepReviewed(result.output) } : result;
+    const enableHelm = target.kustomize.charts.length > 0;
+    const result = await context.limit(() => engines.kustomizeBuild({ dir, enableHelm }, budget));
+    // The whole output stays for reading the HelmReleases it built.
+    return result.ok ? { ok: true, output: keepReviewed(result.output), ...(target.kustomize.releases.length > 0 ? { raw: result.output } : {}) } : result;
   }
   return { ok: false, reason: "render", message: "nothing to render" };
+}
+
+/**
+ * Puts a `helmCharts` chart where Kustomize looks for it (`<chartHome>/<name>-<version>/<name>`, or
+ * `<chartHome>/<name>` without a version), fetched through the chart fetcher's checks and unpacked
+ * once per side; Kustomize itself never pulls. Returns the outcome when the chart cannot be had.
+ */
+function placeChart(chart: KustomizeHelmChart, context: TargetContext): Promise<RenderOutcome | undefined> {
+  const folder = join(context.repo, chart.chartHome, ...(chart.version ? [`${chart.name}-${chart.version}`] : []));
+  let placing = context.placed.get(folder);
+  if (!placing) {
+    placing = (async () => {
+      const fetched = await context.fetchChart(chart.ref!);
+      if (!fetched.ok) return fetched;
+      try {
+        await untarChart(fetched.archive, folder);
+        return undefined;
+      } catch (error) {
+        return { ok: false as const, reason: "chart-unavailable" as const, message: `chart ${chart.name} ${fetched.version} could not be unpacked: ${(error as Error).message}` };
+      }
+    })();
+    context.placed.set(folder, placing);
+  }
+  return placing;
 }
 
 function relativeTo(from: string, to: string): string {

@@ -47,6 +47,28 @@ export interface KustomizePlan {
   patches: string[];
   /** False when no input could hold an exposure object: rendering it could not change the review. */
   mayExpose: boolean;
+  /** Kustomize `helmCharts` of the kustomizations it builds: rendered through Helm, charts put in place first. */
+  charts: KustomizeHelmChart[];
+  /** kustomization.yaml files Flux would generate (paths without one), to write beside the inputs. */
+  generated: { path: string; text: string }[];
+  /** Files of HelmReleases it builds and may change: read from its output (`releasesFromBuild`). */
+  releases: string[];
+  /** Inline patches (`patches[].patch`) of the kustomizations it builds, with where their text starts. */
+  inlinePatches: { file: string; text: string; offset: number }[];
+}
+
+/**
+ * A `helmCharts` entry as the render stage puts its chart in place. Kustomize looks for the chart
+ * folder at `<chartHome>/<name>-<version>/<name>` when a version is given, else `<chartHome>/<name>`,
+ * and would run `helm pull` otherwise (which it is never allowed to).
+ */
+export interface KustomizeHelmChart {
+  /** `helmGlobals.chartHome` (default `charts`) as a repository path. */
+  chartHome: string;
+  name: string;
+  version?: string;
+  /** Fetched and unpacked under chartHome when the repository does not hold the chart folder. */
+  ref?: ChartRef;
 }
 
 export interface Target {
@@ -62,6 +84,11 @@ export interface Target {
   kustomize?: KustomizePlan;
   /** Why it cannot be rendered on this side (a missing values file, a remote base): a `render` error. */
   problem?: { reason: "render" | "chart-unavailable"; message: string };
+  /**
+   * Kustomize roots that build this HelmRelease and may change it (patches, generators, ...): it is
+   * read from their output instead of its file (`releasesFromBuild`), and this target is a stand-in.
+   */
+  builtBy?: string[];
 }
 
 /** What discovery is given: every path of the side and the texts of the files it asked for. */
@@ -113,18 +140,30 @@ export function findTargets(side: SideFiles, options: DiscoveryOptions): Target[
   }
   const kustomizations = readKustomizations(side, docs, options.config.remoteBases);
   const fluxKustomizations = docs.filter((doc) => isKind(doc, "kustomize.toolkit.fluxcd.io/", "Kustomization"));
+  for (const doc of fluxKustomizations) {
+    const path = asString(asRecord(asRecord(doc.value)["spec"])["path"]);
+    const dir = path === undefined ? undefined : normalise(path);
+    if (dir === undefined || dir.startsWith("..") || kustomizations.has(dir)) continue;
+    const generated = generatedKustomization(side, kustomizations, dir, doc);
+    if (generated) kustomizations.set(dir, generated);
+  }
   const namespaces = deployedNamespaces(kustomizations, fluxKustomizations);
   const context: Context = { side, pathSet, charts, docs, namespaces, options };
 
   const targets: Target[] = [];
   const chartsUsed = new Set<string>();
+  // A strategic-merge patch of a HelmRelease or Application is no object of its own.
+  const patchFiles = new Set([...kustomizations.values()].flatMap((kustomization) => kustomization.patches));
   for (const doc of docs) {
+    if (patchFiles.has(doc.file)) continue;
     if (isKind(doc, "helm.toolkit.fluxcd.io/", "HelmRelease")) targets.push(helmReleaseTarget(context, doc, chartsUsed));
     else if (isKind(doc, "argoproj.io/", "Application")) {
       const target = applicationTarget(context, doc, chartsUsed);
       if (target) targets.push(target);
     }
   }
+  // Charts that Kustomize helmCharts use are rendered through their kustomization only.
+  for (const kustomization of kustomizations.values()) for (const dir of kustomization.chartDirs) chartsUsed.add(dir);
   const entries = options.config.helm;
   for (const [index, entry] of entries.entries()) {
     const dir = normalise(entry.chart);
@@ -133,8 +172,118 @@ export function findTargets(side: SideFiles, options: DiscoveryOptions): Target[
     targets.push(chartTarget(context, dir, { release: entry.release, namespace: entry.namespace, values: entry.values }, sameChart ? index : undefined));
   }
   for (const dir of charts) if (!chartsUsed.has(dir)) targets.push(chartTarget(context, dir, { namespace: "default", values: [] }));
-  targets.push(...kustomizeTargets(context, kustomizations, fluxKustomizations));
+  const roots = kustomizeTargets(context, kustomizations, fluxKustomizations);
+  targets.push(...roots);
+  // A HelmRelease a root may change is read from that root's output: this target stands in for it,
+  // touched whenever the root is.
+  for (const root of roots) {
+    for (const target of targets) {
+      if (!/^(HelmRelease|Application)\//.test(target.id) || !root.kustomize?.releases.includes(target.origin.file)) continue;
+      (target.builtBy ??= []).push(root.id);
+      for (const path of root.inputs) target.inputs.add(path);
+    }
+  }
+  contexts.set(side, context);
   return dedupe(targets);
+}
+
+/** The discovery of each side, kept for reading HelmReleases out of a root's output later. */
+const contexts = new WeakMap<SideFiles, Context>();
+
+/**
+ * The HelmReleases a Kustomize root built (CONTRACT: "read as their Kustomize root renders them"):
+ * their values as patched, their `valuesFrom` ConfigMaps as generated, their name and namespace as
+ * rendered. Each values leaf points at the patch that sets it, else the HelmRelease's own file, else
+ * the HelmRelease's document; a generated ConfigMap's values at the file it was generated from.
+ */
+export function releasesFromBuild(side: SideFiles, options: DiscoveryOptions, root: Target, output: string): Target[] {
+  const found = contexts.get(side);
+  if (!found || !root.kustomize) return [];
+  const context: Context = { ...found, options };
+  const built = readYamlDocuments(root.id, output);
+  const written = context.docs.filter((doc) => root.kustomize!.releases.includes(doc.file) && isRelease(doc));
+  // A values leaf as its document sets it: spec.values of a HelmRelease; helm values, valuesObject and
+  // parameters of an Application (value files are files of the repository, already at their lines).
+  const valuesOf = (doc: YamlDocument): ValueLeaf[] =>
+    isKind(doc, "argoproj.io/", "Application") || asRecord(doc.value)["kind"] === "Application"
+      ? applicationValueLeaves(context, doc)
+      : valueLeaves(doc, nodeAt(doc.node, ["spec", "values"]));
+  const allPatches = [
+    ...root.kustomize.patches.flatMap((file) => readYamlDocuments(file, context.side.texts.get(file) ?? "")),
+    ...root.kustomize.inlinePatches.flatMap((patch) => readYamlDocuments(patch.file, patch.text, patch.offset)),
+  ];
+  const patchDocs = allPatches.filter((doc) => ["HelmRelease", "Application"].includes(String(asRecord(doc.value)["kind"])));
+  const jsonPatches = allPatches.filter((doc) => Array.isArray(doc.value)).flatMap(jsonPatchValueLeaves);
+  const texts = [...root.inputs].flatMap((file) => {
+    const text = context.side.texts.get(file);
+    return text === undefined ? [] : [[file, text] as const];
+  });
+  const targets: Target[] = [];
+  for (const doc of built) {
+    if (!isRelease(doc)) continue;
+    const kind = asRecord(doc.value)["kind"];
+    const name = asString(asRecord(asRecord(doc.value)["metadata"])["name"]) ?? "";
+    // Its file: the same name, else the name a prefix or suffix was added to.
+    const ofKind = written.filter((candidate) => asRecord(candidate.value)["kind"] === kind);
+    const own =
+      ofKind.find((candidate) => asRecord(asRecord(candidate.value)["metadata"])["name"] === name) ??
+      ofKind.find((candidate) => name.includes(String(asRecord(asRecord(candidate.value)["metadata"])["name"] ?? "\0")));
+    const sameName = (patch: YamlDocument) => {
+      if (asRecord(patch.value)["kind"] !== kind) return false;
+      const patchName = asRecord(asRecord(patch.value)["metadata"])["name"];
+      return patchName === undefined || patchName === name || (own !== undefined && patchName === asRecord(asRecord(own.value)["metadata"])["name"]);
+    };
+    const sources = [...patchDocs.filter(sameName).reverse().map(valuesOf), jsonPatches, ...(own ? [valuesOf(own)] : [])];
+    const locate = (leaf: ValueLeaf) => {
+      for (const leaves of sources) {
+        const found = leaves.find((candidate) => candidate.path === leaf.path && JSON.stringify(candidate.value) === JSON.stringify(leaf.value));
+        if (found) return found.at;
+      }
+      return undefined;
+    };
+    const fileWithText = (text: string) => texts.find(([, candidate]) => candidate === text)?.[0];
+    const release: BuiltRelease = { root, own, built, locate, fileWithText };
+    if (kind === "HelmRelease") targets.push(helmReleaseTarget(context, doc, new Set(), release));
+    else {
+      const application = applicationTarget(context, doc, new Set(), release);
+      if (application) targets.push(application);
+    }
+  }
+  return dedupe(targets);
+}
+
+/**
+ * The values a JSON 6902 patch sets (`op: add|replace`, `path: /spec/values/...`), each at its `value`
+ * line. Its target selector is not read: a leaf only ever claims a field with the same path and value.
+ */
+function jsonPatchValueLeaves(doc: YamlDocument): ValueLeaf[] {
+  const leaves: ValueLeaf[] = [];
+  asList(doc.value).forEach((item, index) => {
+    const op = asRecord(item);
+    const pointer = asString(op["path"]);
+    if ((op["op"] !== "add" && op["op"] !== "replace") || !pointer?.startsWith("/spec/values/")) return;
+    const keys = pointer.slice("/spec/values/".length).split("/").map((key) => key.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const path = keys.reduce((joined, key) => (/^\d+$/.test(key) ? `${joined}[${key}]` : joined === "" ? key : `${joined}.${key}`), "");
+    const valueNode = nodeAt(seqItem(doc.node, index), ["value"]);
+    if (!valueNode) return;
+    for (const leaf of valueLeaves(doc, valueNode)) {
+      const full = leaf.path === "" ? path : leaf.path.startsWith("[") ? `${path}${leaf.path}` : `${path}.${leaf.path}`;
+      leaves.push({ ...leaf, path: full, key: leaf.path === "" ? (keys.at(-1) ?? "") : leaf.key });
+    }
+  });
+  return leaves;
+}
+
+/** What a HelmRelease read from a root's output is read with. */
+interface BuiltRelease {
+  root: Target;
+  /** Its document in the repository, when found: its origin. */
+  own: YamlDocument | undefined;
+  /** Every document the root built (generated ConfigMaps for `valuesFrom`). */
+  built: readonly YamlDocument[];
+  locate: (leaf: ValueLeaf) => SourceLocation | undefined;
+  /** The input file whose whole text is this (a ConfigMap generated from a file). */
+  fileWithText: (text: string) => string | undefined;
 }
 
 interface Context {
@@ -223,21 +372,23 @@ export function remoteDependencies(chartYaml: string, dir: string, paths: Readon
 // ---------------------------------------------------------------------------------------------
 // Flux HelmRelease
 
-function helmReleaseTarget(context: Context, doc: YamlDocument, chartsUsed: Set<string>): Target {
+function helmReleaseTarget(context: Context, doc: YamlDocument, chartsUsed: Set<string>, built?: BuiltRelease): Target {
   const body = asRecord(doc.value);
   const metadata = asRecord(body["metadata"]);
   const spec = asRecord(body["spec"]);
   const name = asString(metadata["name"]) ?? "unnamed";
-  const deployed = context.namespaces.get(doc.file);
+  // As built, the namespace is the deployed one already (Flux's targetNamespace included).
+  const deployed = built ? undefined : context.namespaces.get(doc.file);
   const ownNamespace = deployed?.namespace ?? asString(metadata["namespace"]) ?? "default";
   const targetNamespace = asString(spec["targetNamespace"]);
   const namespace = targetNamespace ?? ownNamespace;
   const release = asString(spec["releaseName"]) ?? fluxReleaseName(targetNamespace ? `${targetNamespace}-${name}` : name);
+  const ownDoc = built ? built.own : doc;
   const target: Target = {
     id: `HelmRelease/${ownNamespace}/${name}`,
-    origin: { file: doc.file, line: doc.line, ...(textAt(doc, doc.line)) },
+    origin: ownDoc ? { file: ownDoc.file, line: ownDoc.line, ...textAt(ownDoc, ownDoc.line) } : built!.root.origin,
     namespace,
-    inputs: new Set([doc.file, ...(deployed?.from ?? [])]),
+    inputs: new Set(built ? built.root.inputs : [doc.file, ...(deployed?.from ?? [])]),
   };
   const values: ValuesLayer[] = [];
   let chart: ChartSource | undefined;
@@ -292,12 +443,14 @@ function helmReleaseTarget(context: Context, doc: YamlDocument, chartsUsed: Set<
     values.push(chartValuesLayer(context, chart.dir));
   }
   for (const item of asList(spec["valuesFrom"])) {
-    const layer = valuesFromLayer(context, target, asRecord(item), ownNamespace);
+    const layer = valuesFromLayer(context, target, asRecord(item), ownNamespace, built);
     if (layer) values.push(layer);
   }
   const valuesNode = nodeAt(doc.node, ["spec", "values"]);
   if (valuesNode && spec["values"] !== undefined) {
-    values.push({ text: substitute(JSON.stringify(spec["values"])), leaves: substituteLeaves(valueLeaves(doc, valuesNode)) });
+    // As built, each leaf is pointed back at the patch or file line that set it (else the document).
+    const leaves = valueLeaves(doc, valuesNode).map((leaf) => (built ? { ...leaf, at: built.locate(leaf) ?? target.origin } : leaf));
+    values.push({ text: substitute(JSON.stringify(spec["values"])), leaves: substituteLeaves(leaves) });
   }
   if (chart) target.helm = { chart, release, namespace, values };
   return target;
@@ -349,11 +502,25 @@ function findSource(context: Context, kind: string, name: string | undefined, na
 }
 
 /** A `valuesFrom` ConfigMap of the tree as a values layer; Secrets are not read. */
-function valuesFromLayer(context: Context, target: Target, item: Record<string, unknown>, namespace: string): ValuesLayer | undefined {
+function valuesFromLayer(context: Context, target: Target, item: Record<string, unknown>, namespace: string, built?: BuiltRelease): ValuesLayer | undefined {
   const kind = asString(item["kind"]);
   const name = asString(item["name"]);
   if (kind !== "ConfigMap" || !name) return undefined;
   const key = asString(item["valuesKey"]) ?? "values.yaml";
+  // A ConfigMap the root generated (configMapGenerator) or carries, as built.
+  const generated = built?.built.find((doc) => {
+    const body = asRecord(doc.value);
+    const metadata = asRecord(body["metadata"]);
+    return body["kind"] === "ConfigMap" && metadata["name"] === name && (asString(metadata["namespace"]) ?? "default") === namespace;
+  });
+  const generatedText = generated ? asString(asRecord(asRecord(generated.value)["data"])[key]) : undefined;
+  if (generated && generatedText !== undefined && item["targetPath"] === undefined) {
+    const file = built!.fileWithText(generatedText);
+    const leaves = file
+      ? readYamlDocuments(file, generatedText).flatMap((valuesDoc) => valueLeaves(valuesDoc))
+      : readYamlDocuments(target.origin.file, generatedText).flatMap((valuesDoc) => valueLeaves(valuesDoc)).map((leaf) => ({ ...leaf, at: target.origin }));
+    return { text: generatedText, leaves };
+  }
   const found = context.docs.find((doc) => {
     const body = asRecord(doc.value);
     const metadata = asRecord(body["metadata"]);
@@ -387,12 +554,13 @@ function valuesFromLayer(context: Context, target: Target, item: Record<string, 
 // ---------------------------------------------------------------------------------------------
 // Argo CD Application
 
-function applicationTarget(context: Context, doc: YamlDocument, chartsUsed: Set<string>): Target | undefined {
+function applicationTarget(context: Context, doc: YamlDocument, chartsUsed: Set<string>, built?: BuiltRelease): Target | undefined {
   const body = asRecord(doc.value);
   const metadata = asRecord(body["metadata"]);
   const spec = asRecord(body["spec"]);
   const name = asString(metadata["name"]) ?? "unnamed";
-  const ownNamespace = context.namespaces.get(doc.file)?.namespace ?? asString(metadata["namespace"]) ?? "default";
+  // As built, the namespace is the deployed one already.
+  const ownNamespace = (built ? undefined : context.namespaces.get(doc.file)?.namespace) ?? asString(metadata["namespace"]) ?? "default";
   const single = spec["source"] !== undefined;
   const sources = single ? [asRecord(spec["source"])] : asList(spec["sources"]).map(asRecord);
   const sourcesPath = single ? ["spec", "source"] : ["spec", "sources"];
@@ -403,11 +571,12 @@ function applicationTarget(context: Context, doc: YamlDocument, chartsUsed: Set<
   const helm = asRecord(source["helm"]);
   const namespace = asString(asRecord(spec["destination"])["namespace"]) ?? "default";
   const release = asString(helm["releaseName"]) ?? name;
+  const ownDoc = built ? built.own : doc;
   const target: Target = {
     id: `Application/${ownNamespace}/${name}`,
-    origin: { file: doc.file, line: doc.line, ...textAt(doc, doc.line) },
+    origin: ownDoc ? { file: ownDoc.file, line: ownDoc.line, ...textAt(ownDoc, ownDoc.line) } : built!.root.origin,
     namespace,
-    inputs: new Set([doc.file, ...(context.namespaces.get(doc.file)?.from ?? [])]),
+    inputs: new Set(built ? built.root.inputs : [doc.file, ...(context.namespaces.get(doc.file)?.from ?? [])]),
   };
   const repoURL = asString(source["repoURL"]) ?? "";
   let chart: ChartSource | undefined;
@@ -440,6 +609,18 @@ function applicationTarget(context: Context, doc: YamlDocument, chartsUsed: Set<
     }
     values.push({ text, leaves: readYamlDocuments(path, text).flatMap((valuesDoc) => valueLeaves(valuesDoc)) });
   }
+  values.push(...inlineValuesLayers(doc, sourceNode, helm));
+  if (built) {
+    // Lines of the root's output point back at the patch or file line that set the value (else the document).
+    for (const layer of values) layer.leaves = layer.leaves.map((leaf) => (leaf.at.file === doc.file ? { ...leaf, at: built.locate(leaf) ?? target.origin } : leaf));
+  }
+  if (chart) target.helm = { chart, release, namespace, values };
+  return target;
+}
+
+/** The values an Application's Helm source writes inline: `helm.values`, `valuesObject`, `parameters`, each leaf at its line. */
+function inlineValuesLayers(doc: YamlDocument, sourceNode: YamlNode | undefined, helm: Record<string, unknown>): ValuesLayer[] {
+  const values: ValuesLayer[] = [];
   const valuesString = helm["values"];
   const valuesStringNode = nodeAt(sourceNode, ["helm", "values"]);
   if (typeof valuesString === "string" && valuesStringNode) {
@@ -466,8 +647,18 @@ function applicationTarget(context: Context, doc: YamlDocument, chartsUsed: Set<
     });
     values.push({ text: JSON.stringify(set), leaves });
   }
-  if (chart) target.helm = { chart, release, namespace, values };
-  return target;
+  return values;
+}
+
+/** The inline values leaves of an Application document (the one Helm source it renders), for locating values it sets. */
+function applicationValueLeaves(context: Context, doc: YamlDocument): ValueLeaf[] {
+  const spec = asRecord(asRecord(doc.value)["spec"]);
+  const single = spec["source"] !== undefined;
+  const sources = single ? [asRecord(spec["source"])] : asList(spec["sources"]).map(asRecord);
+  const index = sources.findIndex((source) => isHelmSource(context, source));
+  if (index < 0) return [];
+  const sourceNode = single ? nodeAt(doc.node, ["spec", "source"]) : seqItem(nodeAt(doc.node, ["spec", "sources"]), index);
+  return inlineValuesLayers(doc, sourceNode, asRecord(sources[index]!["helm"])).flatMap((layer) => layer.leaves);
 }
 
 function isHelmSource(context: Context, source: Record<string, unknown>): boolean {
@@ -523,12 +714,61 @@ interface Kustomization {
   remote: string[];
   /** Paths that leave the repository (`../../..` above the root): kustomize will refuse them. */
   outside: string[];
-  helmCharts: boolean;
+  helmCharts: KustomizeHelmChart[];
+  /** Chart folders of this repository that `helmCharts` entries use (inputs, and no target of their own). */
+  chartDirs: string[];
+  /** Why a `helmCharts` entry cannot be rendered. */
+  chartProblem?: string;
+  /** The kustomization.yaml Flux generates for a path that has none (its text; written when materialised). */
+  generated?: string;
+  /** Whether it may change the objects it includes beyond their namespace (patches, generators, prefixes, ...). */
+  transforms: boolean;
+  inlinePatches: { file: string; text: string; offset: number }[];
+}
+
+/** Kustomization fields that may change a HelmRelease's name or values, or generate its valuesFrom ConfigMaps. */
+const TRANSFORMING_FIELDS = ["patches", "patchesStrategicMerge", "patchesJson6902", "replacements", "configMapGenerator", "components", "namePrefix", "nameSuffix", "vars", "transformers", "generators"];
+
+/**
+ * What kustomize-controller builds for a Flux Kustomization path without a kustomization file: a
+ * generated one listing every `.yaml`/`.yml` file below the path, and, instead of their files, every
+ * sub-folder that holds a kustomization of its own (fluxcd/pkg's kustomize generator).
+ */
+function generatedKustomization(side: SideFiles, kustomizations: ReadonlyMap<string, Kustomization>, dir: string, flux: YamlDocument): Kustomization | undefined {
+  const files: string[] = [];
+  const includes = new Set<string>();
+  for (const path of side.paths) {
+    if (!isUnder(path, dir)) continue;
+    let nested: string | undefined;
+    for (let folder = dirname(path); folder !== dir && folder !== "."; folder = dirname(folder)) if (kustomizations.has(folder)) nested = folder;
+    if (nested !== undefined) includes.add(nested);
+    else if (/\.ya?ml$/i.test(path)) files.push(path);
+  }
+  if (files.length === 0 && includes.size === 0) return undefined;
+  const relative = (path: string) => JSON.stringify(`./${dir === "." ? path : path.slice(dir.length + 1)}`);
+  const resources = [...files, ...includes].map((path) => `  - ${relative(path)}`);
+  return {
+    dir,
+    file: flux.file,
+    doc: flux,
+    component: false,
+    includes: [...includes],
+    files,
+    patches: [],
+    remote: [],
+    outside: [],
+    helmCharts: [],
+    chartDirs: [],
+    transforms: false,
+    inlinePatches: [],
+    generated: `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.join("\n")}\n`,
+  };
 }
 
 function readKustomizations(side: SideFiles, docs: readonly YamlDocument[], _remoteBases: boolean): Map<string, Kustomization> {
   const found = new Map<string, Kustomization>();
   const dirs = new Set(side.paths.map(dirname));
+  const pathSet = new Set(side.paths);
   for (const doc of docs) {
     if (!KUSTOMIZATION_FILES.includes(basename(doc.file) as never)) continue;
     const dir = dirname(doc.file);
@@ -545,8 +785,19 @@ function readKustomizations(side: SideFiles, docs: readonly YamlDocument[], _rem
       patches: [],
       remote: [],
       outside: [],
-      helmCharts: asList(body["helmCharts"]).length > 0,
+      helmCharts: [],
+      chartDirs: [],
+      transforms: TRANSFORMING_FIELDS.some((field) => body[field] !== undefined),
+      inlinePatches: [],
     };
+    asList(body["patches"]).forEach((item, index) => {
+      const text = asString(asRecord(item)["patch"]);
+      const node = nodeAt(seqItem(nodeAt(doc.node, ["patches"]), index), ["patch"]);
+      if (text === undefined || !node) return;
+      // A block scalar's content starts on the line after its key.
+      const block = isScalar(node) && (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED");
+      kustomization.inlinePatches.push({ file: doc.file, text, offset: lineOf(doc, node) - (block ? 0 : 1) });
+    });
     const reference = (entry: unknown, patch = false) => {
       if (typeof entry !== "string" || entry === "") return;
       if (isRemote(entry)) {
@@ -576,11 +827,40 @@ function readKustomizations(side: SideFiles, docs: readonly YamlDocument[], _rem
         }
       }
     }
-    for (const chart of asList(body["helmCharts"])) reference(asRecord(chart)["valuesFile"]);
+    const chartHomeEntry = asString(asRecord(body["helmGlobals"])["chartHome"]) ?? "charts";
+    const chartHome = normalise(joinPath(dir, chartHomeEntry));
+    for (const item of asList(body["helmCharts"])) {
+      const entry = asRecord(item);
+      reference(entry["valuesFile"]);
+      for (const file of asList(entry["additionalValuesFiles"])) reference(file);
+      const name = asString(entry["name"]);
+      const version = entry["version"] === undefined ? undefined : String(entry["version"]);
+      const repo = asString(entry["repo"]);
+      if (!name) continue;
+      // The chart is unpacked to a folder built from these: none may climb out of chartHome.
+      if (!SAFE_SEGMENT.test(name) || (version !== undefined && !SAFE_SEGMENT.test(version))) {
+        kustomization.chartProblem ??= `helmCharts entry ${[name, version].filter(Boolean).join(" ")} is not a plain chart name and version`;
+        continue;
+      }
+      if (chartHome.startsWith("..") || chartHomeEntry.startsWith("/")) {
+        kustomization.outside.push(chartHomeEntry);
+        continue;
+      }
+      const folders = version ? [`${chartHome}/${name}-${version}/${name}`, `${chartHome}/${name}`] : [`${chartHome}/${name}`];
+      const local = folders.find((folder) => pathSet.has(`${folder}/Chart.yaml`));
+      const chart: KustomizeHelmChart = { chartHome, name, ...(version ? { version } : {}) };
+      if (local) kustomization.chartDirs.push(local);
+      else if (repo && /^(https?|oci):\/\//i.test(repo)) chart.ref = { repository: repo, chart: name, version: version ?? "*" };
+      else kustomization.chartProblem ??= `helmCharts chart ${name} is neither under ${chartHome} nor in a Helm repository`;
+      kustomization.helmCharts.push(chart);
+    }
     found.set(dir, kustomization);
   }
   return found;
 }
+
+/** A chart name or version that is one plain path segment. */
+const SAFE_SEGMENT = /^(?!\.\.?$)[A-Za-z0-9._+-]+$/;
 
 function isRemote(entry: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^git@/.test(entry) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry) || entry.includes("?ref=");
@@ -638,12 +918,20 @@ function kustomizeTargets(context: Context, kustomizations: ReadonlyMap<string, 
     }
     const support = new Set<string>();
     const patches: string[] = [];
-    let helmCharts = false;
+    const charts: KustomizeHelmChart[] = [];
+    const generated: { path: string; text: string }[] = [];
+    const inlinePatches: { file: string; text: string; offset: number }[] = [];
+    let transforms = false;
     const seen = new Set<string>();
     const visit = (current: Kustomization) => {
       if (seen.has(current.dir)) return;
       seen.add(current.dir);
-      helmCharts ||= current.helmCharts;
+      charts.push(...current.helmCharts);
+      transforms ||= current.transforms;
+      inlinePatches.push(...current.inlinePatches);
+      if (current.generated !== undefined) generated.push({ path: joinPath(current.dir, "kustomization.yaml"), text: current.generated });
+      for (const chartDir of current.chartDirs) for (const file of chartFiles(context, chartDir)) target.inputs.add(file);
+      if (current.chartProblem) target.problem ??= { reason: "render", message: current.chartProblem };
       for (const file of current.files) target.inputs.add(file);
       patches.push(...current.patches);
       for (const file of context.side.paths) if (dirname(file) === current.dir) support.add(file);
@@ -661,8 +949,14 @@ function kustomizeTargets(context: Context, kustomizations: ReadonlyMap<string, 
       }
     };
     visit(root);
-    const mayExpose = helmCharts || [...target.inputs].some((file) => EXPOSURE_KIND.test(context.side.texts.get(file) ?? ""));
-    target.kustomize = { dir, ...(namespace ? { namespace } : {}), support: [...support], patches, mayExpose };
+    const mayExpose = charts.length > 0 || [...target.inputs].some((file) => EXPOSURE_KIND.test(context.side.texts.get(file) ?? ""));
+    target.kustomize = { dir, ...(namespace ? { namespace } : {}), support: [...support], patches, mayExpose, charts, generated, inlinePatches, releases: [] };
+    if (transforms) {
+      const releases = context.docs
+        .filter((doc) => target.inputs.has(doc.file) && !patches.includes(doc.file) && isRelease(doc))
+        .map((doc) => doc.file);
+      target.kustomize.releases = [...new Set(releases)];
+    }
     targets.push(target);
   }
   return targets;
@@ -676,6 +970,11 @@ const EXPOSURE_KIND = /\bkind["']?\s*:\s*["']?(Service|Ingress|Gateway|HTTPRoute
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/** A Flux HelmRelease or an Argo CD Application: the targets a Kustomize root may build. */
+function isRelease(doc: YamlDocument): boolean {
+  return isKind(doc, "helm.toolkit.fluxcd.io/", "HelmRelease") || isKind(doc, "argoproj.io/", "Application");
+}
 
 function isKind(doc: YamlDocument, apiGroupPrefix: string, kind: string): boolean {
   const body = asRecord(doc.value);

@@ -8,6 +8,7 @@
 import type { Finding, ObjectReport, Report, ReviewError } from "../core/model.js";
 import { ruleById } from "../core/rules/index.js";
 import { errorKey, findingKey } from "./placement.js";
+import { errorNote, hiddenLine, hiddenObjects } from "./summary.js";
 
 /** GitHub's prose limits for one annotation (not encoded in the OpenAPI schema). */
 export const MAX_ANNOTATION_TITLE = 255;
@@ -84,10 +85,11 @@ function errorAnnotation(error: ReviewError): CheckAnnotation {
     path: error.file,
     start_line: line,
     end_line: line,
-    // A head file that cannot be read leaves the review incomplete (CONTRACT: at least neutral).
-    annotation_level: error.reason === "template" ? "notice" : "warning",
+    // A head file the change broke leaves the review incomplete (CONTRACT: at least neutral); a template, or
+    // breakage the base side already had, decides nothing and is a notice, as old findings are.
+    annotation_level: error.reason === "template" || error.new === false ? "notice" : "warning",
     title: clip(`Not reviewed: ${error.reason}`, MAX_ANNOTATION_TITLE),
-    message: clip(error.message, MAX_ANNOTATION_MESSAGE),
+    message: clip([`${error.message}${errorNote(error)}`, ...hiddenObjects(error).map(hiddenLine)].join("\n"), MAX_ANNOTATION_MESSAGE),
   };
 }
 

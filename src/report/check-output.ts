@@ -7,7 +7,7 @@ import type { Conclusion, ObjectReport, Report } from "../core/model.js";
 import { ruleById } from "../core/rules/index.js";
 import { MAX_CHECK_SUMMARY_LENGTH, renderMarkdown } from "./markdown.js";
 import { byImportance } from "./order.js";
-import { countedFindings, unreadableFileCount, whyFine } from "./summary.js";
+import { countedFindings, hiddenObjects, unreadableFileCount, whyFine } from "./summary.js";
 
 /** Title and summary of a check run's `output`. */
 export interface CheckText {
@@ -146,6 +146,12 @@ export function checkTitle(report: Report): string {
     return clipTitle(`🔕 ${shortName(first.object)}: ${first.finding.headline ?? ruleById(first.finding.rule).title}, silenced by an annotation this change adds${more}${unreadText}`);
   }
   const icon = TITLE_ICONS[report.conclusion];
+  // A Service the change made unreadable is not "no exposure change": name it (the first, and how many more).
+  const hidden = report.errors.filter((error) => error.side === "head" && error.new !== false).flatMap(hiddenObjects);
+  if (report.objects.length === 0 && hidden.length > 0) {
+    const more = hidden.length > 1 ? ` (+${hidden.length - 1} more)` : "";
+    return clipTitle(`${icon} ${hidden[0]!.object} not reviewed: ${hidden[0]!.why}${more}; ${plural(unread, "file")} not reviewed`);
+  }
   if (report.objects.length === 0) {
     return clipTitle(unread > 0 ? `${icon} No exposure change found; ${plural(unread, "file")} not reviewed` : `${icon} No exposure changes`);
   }
@@ -217,7 +223,7 @@ export interface SupersededInput {
    * an annotation; `final`: GitHub kept this completed run as it was instead of reopening it;
    * `concurrent`: another delivery of the same commit created an older run and reviewed in it.
    */
-  reason: "stale-annotations" | "final" | "concurrent";
+  reason: "stale-annotations" | "final" | "concurrent" | "after-error";
 }
 
 /** The text left on a run whose re-run result went to a new run, pointing at it. */
@@ -230,6 +236,12 @@ export function supersededText(input: SupersededInput): CheckText {
     };
   }
   const where = input.runUrl ? `[a new check run](${input.runUrl})` : "a new check run";
+  if (input.reason === "after-error") {
+    return {
+      title: "Superseded by a re-run",
+      summary: `The review of this commit ended in an error and was done again; the result is in ${where}, and this run carries its conclusion.`,
+    };
+  }
   const why =
     input.reason === "stale-annotations"
       ? "The findings changed since this run (for example, the config on the default branch turned a rule off), and GitHub cannot remove an annotation from a run, so updating this one would have left wrong annotations behind."

@@ -13,6 +13,7 @@ import { checkTitle } from "./check-output.js";
 import { escapeMarkdown } from "./markdown.js";
 import { shownPathLine } from "./path.js";
 import { byImportance } from "./order.js";
+import { hiddenObjects } from "./summary.js";
 import { type ChangedFile, type CommentAnchor, coveredByComments, type ObjectPlacement, placeFindings } from "./placement.js";
 
 /** GitHub rejects comment and review bodies longer than this (422 "Body is too long"); not in the OpenAPI spec. */
@@ -109,9 +110,16 @@ function commentPosition(anchor: CommentAnchor): ReviewComment & { body: "" } {
   };
 }
 
-/** The marker of one object's comment: what it says (rules and their lines), so a new finding is a new comment. */
+/**
+ * The marker of one object's comment: what it says (rules and their lines, and the entry points a finding
+ * about the whole object newly covers, `public-loadbalancer@7+TCP%2F8443`), so a new finding, or a port
+ * added by a later commit, is a new comment.
+ */
 function objectMarker(item: ObjectPlacement): string {
-  const said = [...item.findings, ...item.silenced].map((finding) => `${finding.rule}@${finding.side === "base" ? "L" : ""}${finding.line}`);
+  const said = [...item.findings, ...item.silenced].map((finding) => {
+    const covered = (finding.newlyCovered ?? []).map((label) => `+${encodeURIComponent(label)}`).join("");
+    return `${finding.rule}@${finding.side === "base" ? "L" : ""}${finding.line}${covered}`;
+  });
   return `<!-- ${MARKER_PREFIX}${item.object.id}:${said.join(",")} -->`;
 }
 
@@ -138,6 +146,7 @@ function objectCommentBody(item: ObjectPlacement, marker: string): string {
     const path = shownPathLine(item.object);
     if (path !== undefined) parts.push(`**Path:** ${escapeMarkdown(path)}`);
     parts.push(`**Fix:** ${lead.recommendation}`);
+    if (item.anchor?.suggestionFrom !== undefined) parts.push(`One edit ends this exposure (the fix of [\`${item.anchor.suggestionFrom}\`](${ruleById(item.anchor.suggestionFrom).docsUrl})):`);
     if (item.anchor?.suggestion !== undefined) parts.push(suggestionBlock(item.anchor.suggestion));
     else if (lead.fix && lead.side === "base") parts.push(restoreBlock(lead.fix));
     if (others.length > 0) {
@@ -185,12 +194,20 @@ function restoreBlock(fix: NonNullable<Finding["fix"]>): string {
   return `To restore it, put back after line ${fix.endLine} of the head file (GitHub cannot apply a suggestion on a deleted line):\n\n${codeBlock(restored, "yaml")}`;
 }
 
+/** What the broken piece hides, by name, or the general rule when it names nothing the other side has. */
+function hiddenSentence(error: ReviewError): string {
+  const hidden = hiddenObjects(error);
+  if (hidden.length === 0) return "Objects in it count as unknown until it parses: fix the file to get them reviewed.";
+  const names = hidden.map((item) => `\`${item.object}\``).join(", ");
+  return `It hides ${names} (${hidden[0]!.why}): unknown here, neither added nor removed, until the file parses.`;
+}
+
 function errorCommentBody(error: ReviewError, marker: string): string {
   return clip(
     [
       `⚠️ **This file could not be read, so it was not reviewed** (${error.reason})`,
       escapeMarkdown(error.message),
-      "Objects in it count as unknown until it parses: fix the file to get them reviewed.",
+      hiddenSentence(error),
       marker,
     ].join("\n\n"),
     MAX_COMMENT_BODY,

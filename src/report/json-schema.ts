@@ -64,6 +64,10 @@ export const jsonErrorSchema = z.strictObject({
     .array(z.string())
     .optional()
     .describe("Objects (Kind/namespace/name) of the other side that this unreadable file or document hides: unknown here, so neither added nor removed."),
+  side: z
+    .literal("base")
+    .optional()
+    .describe("Present (`base`) for a file of the base side; absent for the head side, the side that decides the conclusion."),
 });
 
 export const jsonReportSchema = z.strictObject({

@@ -62,6 +62,11 @@ export interface JsonError {
   message: string;
   /** Objects (`Kind/namespace/name`) of the other side that this unreadable piece hides. */
   hides?: string[];
+  /**
+   * `base` for a file of the base side (absent: the head side). Additive to version 1: a file broken on
+   * both sides was two byte-identical entries without it.
+   */
+  side?: "base";
 }
 
 export interface JsonReport {
@@ -105,6 +110,7 @@ export function toJsonReport(report: Report): JsonReport {
       reason: error.reason,
       message: error.message,
       ...(error.hides?.length ? { hides: error.hides } : {}),
+      ...(error.side === "base" ? { side: "base" as const } : {}),
     })),
   };
 }

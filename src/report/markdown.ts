@@ -12,7 +12,7 @@
 import type { Classification, Conclusion, Finding, ObjectReport, Report, ReviewError, Severity } from "../core/model.js";
 import { docsUrlFor } from "../core/rules/rule.js";
 import { worstFirst } from "./order.js";
-import { byAttention, conclusionLine, countedFindings, isQuiet, quietByFile, whyFine } from "./summary.js";
+import { byAttention, conclusionLine, count, countedFindings, errorNote, hiddenLine, hiddenObjects, isQuiet, quietByFile, whyFine } from "./summary.js";
 import { shownPathLine } from "./path.js";
 
 /** GitHub's limit for a check run's `output.summary` (and `output.text`), in characters. */
@@ -115,6 +115,8 @@ function quietSection(objects: readonly ObjectReport[]): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Sections
 
+const HIDDEN_NAMED_IN_LEAD = 5;
+
 function verdict(report: Report): string {
   const phrases: string[] = [];
   for (const classification of VERDICT_ORDER) {
@@ -129,7 +131,16 @@ function verdict(report: Report): string {
   if (report.objects.length === 0 && report.errors.length === 0) return "No Service or Ingress changes.";
   // What decides the conclusion comes first; it also counts the files not reviewed, each once.
   const sentences = [`${capitalize(conclusionLine(report).replace(/^[a-z]+: /, ""))}.`];
-  sentences.push(phrases.length > 0 ? `${capitalize(phrases.join(", "))}.` : "No Service or Ingress changes.");
+  // An object an unreadable file hides is not "no change": it is unknown, and said so by name.
+  const hidden = report.errors.flatMap(hiddenObjects);
+  if (hidden.length > 0) {
+    // Named up to a handful: the lead must fit the summary whatever the file (8,000 hidden objects
+    // once made a lead over GitHub's 65,535 characters, and the whole summary was cut away).
+    const named = hidden.slice(0, HIDDEN_NAMED_IN_LEAD).map((item) => escapeMarkdown(`${item.object} (${item.why})`));
+    const more = hidden.length > HIDDEN_NAMED_IN_LEAD ? `, and ${hidden.length - HIDDEN_NAMED_IN_LEAD} more listed below` : "";
+    sentences.push(`${capitalize(count(hidden.length, "object"))} could not be read: ${named.join(", ")}${more}.`);
+  }
+  sentences.push(phrases.length > 0 ? `${capitalize(phrases.join(", "))}.` : hidden.length > 0 ? "No other Service or Ingress changes." : "No Service or Ingress changes.");
   // Each public LoadBalancer is a cloud load balancer of its own (an address, a bill, a surface);
   // when a change adds several, that is worth saying once, above the per-object findings.
   const loadBalancers = newPublicLoadBalancers(report).length;
@@ -227,7 +238,8 @@ function ruleLink(finding: Finding): string {
 
 export function errorRow(error: ReviewError): string {
   const file = `${escapeMarkdown(error.file)}${error.side === "base" ? " (base)" : ""}`;
-  return `| ${file} | ${error.line ?? ""} | ${error.reason} | ${escapeMarkdown(error.message)} |\n`;
+  const hidden = hiddenObjects(error).map((item) => `<br>Hides ${escapeMarkdown(hiddenLine(item))}`);
+  return `| ${file} | ${error.line ?? ""} | ${error.reason} | ${escapeMarkdown(error.message + errorNote(error))}${hidden.join("")} |\n`;
 }
 
 function objectName(object: ObjectReport): string {

@@ -30,8 +30,10 @@ export interface CommentAnchor {
   side: "RIGHT" | "LEFT";
   /** First line of a multi-line comment (a suggestion that replaces several lines). */
   startLine?: number;
-  /** The replacement text of `startLine..line`, when the lead finding's fix covers exactly that range. */
+  /** The replacement text of `startLine..line`, when a finding's fix covers exactly that range. */
   suggestion?: string;
+  /** The rule whose fix the suggestion is, when it is not the lead finding's (the lead has none here). */
+  suggestionFrom?: Finding["rule"];
 }
 
 export interface ObjectPlacement {
@@ -70,11 +72,28 @@ export function placeFindings(report: Report, files: readonly ChangedFile[]): Pl
     objects.push({ object, findings, silenced, ...(anchor ? { anchor } : {}) });
   }
   const errors = report.errors.map((error): ErrorPlacement => {
+    // Only breakage this change introduced is commented: a file already broken on the base side is old news
+    // (an annotation shows it).
     const file = byHead.get(error.file);
-    const introduced = error.side === "head" && error.line !== undefined && file?.diff.added.has(error.line);
-    return introduced ? { error, anchor: { path: error.file, line: error.line!, side: "RIGHT" } } : { error };
+    const line = error.side === "head" && error.new !== false && file ? brokenLine(file, error.line) : undefined;
+    return line === undefined ? { error } : { error, anchor: { path: error.file, line, side: "RIGHT" } };
   });
   return { objects, errors };
+}
+
+/**
+ * The line the change wrote that broke the file: the error's own line when added, else the nearest added
+ * line above it in the same hunk. A parser often reports the line after the mistake (an unclosed `[` on
+ * an added line is refused at the next key, which the change did not touch).
+ */
+function brokenLine(file: ChangedFile, line: number | undefined): number | undefined {
+  if (line === undefined) return undefined;
+  const hunk = file.diff.right.get(line);
+  for (let candidate = line; candidate >= 1 && file.diff.right.get(candidate) === hunk; candidate--) {
+    if (file.diff.added.has(candidate)) return candidate;
+    if (hunk === undefined) return undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -101,7 +120,7 @@ function anchorOf(
   if (object.target !== undefined) {
     for (const finding of findings) {
       const anchor = finding.side === "base" ? undefined : rightIn(fileOf(finding), finding.line);
-      if (anchor) return withSuggestion(anchor, findings[0], fileOf(findings[0]!));
+      if (anchor) return withSuggestion(anchor, findings, fileOf);
     }
     return undefined;
   }
@@ -118,7 +137,7 @@ function anchorOf(
   ];
   for (const candidate of candidates) {
     const anchor = candidate();
-    if (anchor) return withSuggestion(anchor, findings[0], head);
+    if (anchor) return withSuggestion(anchor, findings, () => head);
   }
   return undefined;
 }
@@ -133,24 +152,34 @@ function firstIn(span: { line: number; endLine: number } | undefined, at: (line:
 }
 
 /**
- * A RIGHT comment on the lead finding's line becomes a suggestion when that finding's fix covers the line
- * and its whole range sits in one hunk (GitHub applies a suggestion to exactly the commented lines, and
- * refuses a range across hunks). A LEFT comment never carries one: GitHub cannot apply a suggestion on a
- * deleted line, so a restoring fix is shown as text there (comments.ts).
+ * A RIGHT comment becomes a suggestion when a finding's fix covers its line and the fix's whole range
+ * sits in one hunk (GitHub applies a suggestion to exactly the commented lines, and refuses a range across
+ * hunks). The lead finding's fix first; when the lead has none there, the next finding's that does (a
+ * plain-HTTP port on a new load balancer leads with `public-without-tls`, which has no one-line fix, while
+ * `public-loadbalancer`'s `type: ClusterIP` on the same line ends both). A LEFT comment never carries one:
+ * GitHub cannot apply a suggestion on a deleted line, so a restoring fix is shown as text there (comments.ts).
  */
-function withSuggestion(anchor: CommentAnchor, lead: Finding | undefined, head: ChangedFile | undefined): CommentAnchor {
-  const fix = lead?.fix;
-  if (!fix || !head || anchor.side !== "RIGHT" || lead.side === "base") return anchor;
-  if (anchor.line < fix.startLine || anchor.line > fix.endLine) return anchor;
-  const hunk = head.diff.right.get(fix.startLine);
-  for (let line = fix.startLine; line <= fix.endLine; line++) if (hunk === undefined || head.diff.right.get(line) !== hunk) return anchor;
-  return {
-    path: anchor.path,
-    side: "RIGHT",
-    line: fix.endLine,
-    ...(fix.startLine < fix.endLine ? { startLine: fix.startLine } : {}),
-    suggestion: fix.replacement,
-  };
+function withSuggestion(anchor: CommentAnchor, findings: readonly Finding[], fileOf: (finding: Finding) => ChangedFile | undefined): CommentAnchor {
+  if (anchor.side !== "RIGHT") return anchor;
+  for (const [index, finding] of findings.entries()) {
+    const fix = finding.fix;
+    const head = fileOf(finding);
+    if (!fix || !head || finding.side === "base" || head.path !== anchor.path) continue;
+    if (anchor.line < fix.startLine || anchor.line > fix.endLine) continue;
+    const hunk = head.diff.right.get(fix.startLine);
+    let oneHunk = hunk !== undefined;
+    for (let line = fix.startLine; oneHunk && line <= fix.endLine; line++) oneHunk = head.diff.right.get(line) === hunk;
+    if (!oneHunk) continue;
+    return {
+      path: anchor.path,
+      side: "RIGHT",
+      line: fix.endLine,
+      ...(fix.startLine < fix.endLine ? { startLine: fix.startLine } : {}),
+      suggestion: fix.replacement,
+      ...(index > 0 ? { suggestionFrom: finding.rule } : {}),
+    };
+  }
+  return anchor;
 }
 
 /** The key of a finding shown somewhere, so annotations can leave out what a comment already shows. */

@@ -3,7 +3,7 @@
  * findings decide the conclusion, the order objects are shown in, which objects fold into one line, and
  * why a widened object that decides nothing is fine. One place, so the faces cannot disagree.
  */
-import type { Classification, Finding, ObjectReport, Report } from "../core/model.js";
+import type { Classification, Finding, ObjectReport, Report, ReviewError } from "../core/model.js";
 import { byImportance, SEVERITY_RANK } from "./order.js";
 
 /** The findings that decide the conclusion: new ones, and suppressions the change adds that still count. */
@@ -48,6 +48,59 @@ export function whyFine(object: ObjectReport): string {
   if (object.suppressed.some((finding) => !finding.counted && finding.addedByChange)) return "silenced by an annotation this change adds";
   if (object.suppressed.some((finding) => !finding.counted)) return "accepted by a suppression";
   return "within policy";
+}
+
+/** Why a piece could not be read, in a few words: "conflict markers at line 6", "too large". */
+export function unreadableBecause(error: ReviewError): string {
+  const at = error.line === undefined ? "" : ` at line ${error.line}`;
+  switch (error.reason) {
+    case "syntax":
+      return error.conflictMarkers ? `conflict markers${at}` : `invalid YAML${at}`;
+    case "template":
+      return `a template${at}`;
+    case "too-large":
+      return "too large";
+    case "binary":
+      return "binary";
+    case "render":
+      return "did not render";
+    case "chart-unavailable":
+      return "chart unavailable";
+    case "unavailable":
+      return "not available";
+    case "duplicate":
+      return `defined more than once${at}`;
+  }
+}
+
+/** Said after a head-side error the change did not introduce: it does not lower the conclusion. */
+export function errorNote(error: ReviewError): string {
+  return error.side === "head" && error.new === false ? " (already so on the base side)" : "";
+}
+
+/**
+ * Each object an unreadable piece hides, as a reviewer reads it: `Service edge/edge-proxy` and `head
+ * unreadable, conflict markers at line 6`. The object exists on the other side; on this side it is unknown.
+ */
+export function hiddenObjects(error: ReviewError): { object: string; why: string }[] {
+  return (error.hides ?? []).map((id) => ({ object: objectOfId(id), why: `${error.side} unreadable, ${unreadableBecause(error)}` }));
+}
+
+/** "Service edge/edge-proxy: head unreadable, conflict markers at line 6". */
+export function hiddenLine(hidden: { object: string; why: string }): string {
+  return `${hidden.object}: ${hidden.why}`;
+}
+
+/**
+ * `Service/edge/edge-proxy` as `Service edge/edge-proxy`, the way findings name objects; a rendered
+ * object keeps its target in front (`kustomize:deploy/prod Service shop/web`).
+ */
+function objectOfId(id: string): string {
+  const parts = id.split("/");
+  if (parts.length < 3) return id;
+  const name = parts.pop()!;
+  const namespace = parts.pop()!;
+  return `${parts.join("/")} ${namespace}/${name}`;
 }
 
 /** Files that could not be read, each counted once whatever its sides and pieces. */

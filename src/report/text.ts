@@ -6,7 +6,7 @@
  * counts. ANSI colour only when asked: the CLI passes `stdout.isTTY && !NO_COLOR`.
  */
 import { worstFirst } from "./order.js";
-import { byAttention, conclusionLine, count, isQuiet, quietByFile } from "./summary.js";
+import { byAttention, conclusionLine, count, errorNote, hiddenLine, hiddenObjects, isQuiet, quietByFile } from "./summary.js";
 import type { Classification, Conclusion, Finding, ObjectReport, Report, ReviewError, Severity, SuppressedFinding } from "../core/model.js";
 import { shownPathLine } from "./path.js";
 
@@ -41,7 +41,9 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   const paint = painter(options.color ?? false);
   const blocks: string[] = [];
 
-  if (report.objects.length === 0) blocks.push("No Service or Ingress changes.");
+  // An object an unreadable file hides is unknown, not unchanged: the lead says so (the errors name it).
+  const hidden = report.errors.some((error) => (error.hides?.length ?? 0) > 0);
+  if (report.objects.length === 0) blocks.push(hidden ? "No other Service or Ingress changes; the files below hide some." : "No Service or Ingress changes.");
   // Most important first; objects whose exposure did not change fold into one line per file.
   const shown = report.objects.filter((object) => !isQuiet(object)).sort(byAttention);
   for (const object of shown) blocks.push(objectBlock(object, paint).join("\n"));
@@ -104,11 +106,12 @@ export function errorsBlock(errors: readonly ReviewError[], paint: Paint): strin
   for (const error of errors) {
     const where = error.line === undefined ? error.file : `${error.file}:${error.line}`;
     const side = error.side === "base" ? " (base)" : "";
-    // A head-side file the review could not read leaves the review incomplete; templates and
-    // base-side files are information only.
-    const incomplete = error.side === "head" && error.reason !== "template";
+    // A head-side file the change broke leaves the review incomplete; templates, base-side files and
+    // breakage already on the base side are information only.
+    const incomplete = error.side === "head" && error.reason !== "template" && error.new !== false;
     const icon = incomplete ? paint("yellow", ICONS.warning) : paint("cyan", ICONS.notice);
-    lines.push(`  ${icon} ${clean(where)}${side}  ${error.reason}  ${clean(error.message)}`);
+    lines.push(`  ${icon} ${clean(where)}${side}  ${error.reason}  ${clean(error.message)}${errorNote(error)}`);
+    for (const hidden of hiddenObjects(error)) lines.push(`      ↳ ${clean(hiddenLine(hidden))}`);
   }
   return lines;
 }

@@ -8,6 +8,7 @@ import { parseManifestFile } from "../../src/core/manifest.js";
 import type { ManifestObject, ObjectSide } from "../../src/core/model.js";
 import { readReach } from "../../src/core/reach/index.js";
 import publicLoadbalancer, { internalAnnotationFor } from "../../src/core/rules/public-loadbalancer.js";
+import publicWithoutTls from "../../src/core/rules/public-without-tls.js";
 import tlsRemoved from "../../src/core/rules/tls-removed.js";
 import { applyFix } from "../helpers/fixtures.js";
 
@@ -64,6 +65,28 @@ describe("public-loadbalancer names the internal-LB annotation of the Service's 
     // Its default scheme is internal, so this one is public only with the scheme set to internet-facing.
     const text = loadBalancer(["service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing"], "  loadBalancerClass: service.k8s.aws/nlb\n");
     expect(internalAnnotationFor(objectOf(text))?.cloud).toBe("AWS Load Balancer Controller");
+  });
+});
+
+describe("public-without-tls on a load balancer names the certificate annotation of the Service's own cloud", () => {
+  const plainHttp = (annotations: string[]) => loadBalancer(annotations).replace("- name: https\n      port: 443", "- name: http\n      port: 80");
+  it.each([
+    [
+      ["service.beta.kubernetes.io/aws-load-balancer-type: nlb"],
+      "Terminate TLS on the load balancer: set `service.beta.kubernetes.io/aws-load-balancer-ssl-cert` to an ACM certificate ARN and list the HTTPS port in `service.beta.kubernetes.io/aws-load-balancer-ssl-ports`",
+    ],
+    [
+      ["service.beta.kubernetes.io/aws-load-balancer-ssl-cert: arn:x", 'service.beta.kubernetes.io/aws-load-balancer-ssl-ports: "443"'],
+      "The load balancer has a certificate (`service.beta.kubernetes.io/aws-load-balancer-ssl-cert`), but `service.beta.kubernetes.io/aws-load-balancer-ssl-ports` leaves this port out",
+    ],
+    [['service.beta.kubernetes.io/do-loadbalancer-size-unit: "2"'], "set `service.beta.kubernetes.io/do-loadbalancer-certificate-id` to a DigitalOcean certificate ID"],
+    // GKE and Azure terminate no TLS on a Service: the generic advice (an Ingress, or a cloud that can).
+    [["cloud.google.com/neg: x"], "your cloud's certificate annotation"],
+    [[], "your cloud's certificate annotation"],
+  ])("%j", (annotations, advice) => {
+    const [finding, ...rest] = publicWithoutTls.check({ head: side(plainHttp(annotations)) });
+    expect(rest).toEqual([]);
+    expect(finding!.recommendation).toContain(advice);
   });
 });
 

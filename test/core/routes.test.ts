@@ -224,6 +224,27 @@ describe("Traefik", () => {
     ]);
   });
 
+  it("traefik-ingressroute-plain-host-added-fires: a second plain host is a new finding; the first stays already present", async () => {
+    const object = "IngressRoute shop/store";
+    const why = ingressRoute.noTls;
+    await expectRoutes("traefik-ingressroute-plain-host-added-fires", [
+      {
+        id: "IngressRoute/shop/store",
+        classification: "widened",
+        level: ["public", "public"],
+        findings: [
+          { rule: "public-without-tls", line: 11, new: false, message: publicWithoutTls.entryPointWithoutTls({ object, entryPoint: "shop.example.com/", why }) },
+          { rule: "public-without-tls", line: 16, message: publicWithoutTls.entryPointWithoutTls({ object, entryPoint: "admin.example.com/", why }) },
+        ],
+        exposes: [
+          { service: "shop/store", workloads: [], found: false, port: 8080 },
+          { service: "shop/store-admin", workloads: [], found: false, port: 8080 },
+        ],
+        path: "internet → IngressRoute shop/store → Service shop/store:8080 (not in the tree) (+1 more)",
+      },
+    ]);
+  });
+
   it("traefik-ingressroute-internal-entrypoint-silent: every entry point in traefik.internalEntryPoints", async () => {
     await expectRoutes(
       "traefik-ingressroute-internal-entrypoint-silent",

@@ -17,6 +17,7 @@ import {
   type Severity,
   type SuppressedFinding,
 } from "../../src/core/model.js";
+import { newlyCovered } from "../../src/core/review.js";
 import { messages as externalIps } from "../../src/core/rules/external-ips.js";
 import { messages as externalname } from "../../src/core/rules/externalname.js";
 import { messages as gatewayRoutesFromAll } from "../../src/core/rules/gateway-routes-from-all-namespaces.js";
@@ -243,8 +244,8 @@ describe("LoadBalancer", () => {
     );
   });
 
-  it("lb-port-added-widened: a port added to a public load balancer; the load balancer itself is not new", async () => {
-    await expectReview("lb-port-added-widened", [
+  it("lb-port-added-widened: a port added to a public load balancer is a new public-loadbalancer finding about that port", async () => {
+    const report = await expectReview("lb-port-added-widened", [
       {
         id: "Service/iot/mqtt-broker",
         classification: "widened",
@@ -254,13 +255,15 @@ describe("LoadBalancer", () => {
             rule: "public-loadbalancer",
             line: 7,
             fix: { startLine: 7, endLine: 7, fixed: toClusterIp("lb-port-added-widened/head/k8s/mqtt.yaml", 7) },
-            new: false,
+            new: true,
             severity: "warning",
-            message: publicLoadBalancer.publicLoadBalancer({ object: "Service iot/mqtt-broker", why: [PLAIN_LB] }),
+            message: `${publicLoadBalancer.publicLoadBalancer({ object: "Service iot/mqtt-broker", why: [PLAIN_LB] })} ${newlyCovered.note({ added: ["TCP/1883"], kept: ["TCP/8883"] })}`,
           },
         ],
       },
     ]);
+    // CONTRACT.md: the new port makes the warning count, as a new load balancer would.
+    expect(report.conclusion).toBe("neutral");
   });
 
   it("lb-open-source-range-fires: loadBalancerSourceRanges of 0.0.0.0/0 restricts nothing", async () => {
@@ -816,15 +819,16 @@ describe("Gateway API", () => {
   });
 
   it("gateway-public-listeners-fires: plain HTTP, routes from every namespace and a database port on a public Gateway", async () => {
-    const object = "Gateway infra/shared";
     await expectReview("gateway-public-listeners-fires", [
-      { id: `${GW}/infra/shared`, classification: "public", level: ["none", "public"], findings: [
-        { rule: "public-without-tls", line: 9, new: true, severity: "failure", message: publicWithoutTls.plainHttpListener({ object, entryPoint: "listener http (HTTP/80 *)" }) },
-        { rule: "gateway-routes-from-all-namespaces", line: 14, new: true, severity: "warning", message: gatewayRoutesFromAll.routesFromAll({ object, listener: "listener http (HTTP/80 *)" }) },
-        { rule: "gateway-routes-from-all-namespaces", line: 24, new: true, severity: "warning", message: gatewayRoutesFromAll.routesFromAll({ object, listener: "listener https (HTTPS/443 *.example.com)" }) },
-        { rule: "sensitive-port-exposed", line: 25, new: true, severity: "failure", message: sensitivePort.servicePort({ object, product: "PostgreSQL", port: 5432, where: "from the internet" }) },
-      ] },
+      { id: `${GW}/infra/shared`, classification: "public", level: ["none", "public"], findings: sharedGatewayFindings(() => true) },
     ], { silent: ["wildcard-host"] });
+  });
+
+  it("gateway-listener-added-fires: a listener added to a public Gateway is new; the listeners it had stay already present", async () => {
+    await expectReview("gateway-listener-added-fires", [
+      // Only the https listener (its allowedRoutes at line 24) is new.
+      { id: `${GW}/infra/shared`, classification: "widened", level: ["public", "public"], findings: sharedGatewayFindings((line) => line === 24) },
+    ]);
   });
 
   it("gateway-internal-silent: known and configured internal classes, an internal-LB infrastructure annotation, private addresses, gateway.gateways", async () => {
@@ -1057,6 +1061,179 @@ describe("suppressions and config", () => {
   });
 });
 
+// CONTRACT.md: a finding is new unless the same rule fired for the same object AND the same entry point on
+// the base side; a rule about the whole object is keyed on the object and each port it covers.
+describe("new per entry point", () => {
+  it("lb-untouched-preexisting: a label change leaves every finding of an old public load balancer already present", async () => {
+    const object = "Service shop/legacy-web";
+    const report = await expectReview("lb-untouched-preexisting", [
+      {
+        id: "Service/shop/legacy-web",
+        classification: "unchanged",
+        level: ["public", "public"],
+        findings: [
+          {
+            rule: "public-loadbalancer",
+            line: 9,
+            new: false,
+            severity: "warning",
+            message: publicLoadBalancer.publicLoadBalancer({ object, why: [PLAIN_LB] }),
+            fix: { startLine: 9, endLine: 9, fixed: toClusterIp("lb-untouched-preexisting/head/k8s/web.yaml", 9) },
+          },
+          { rule: "public-without-tls", line: 13, new: false, severity: "failure", message: publicWithoutTls.plainHttpPort({ object, entryPoint: "TCP/80" }) },
+          { rule: "sensitive-port-exposed", line: 16, new: false, severity: "failure", message: sensitivePort.servicePort({ object, product: "Redis", port: 6379, where: "from the internet" }) },
+        ],
+      },
+    ]);
+    expect(report.conclusion).toBe("success");
+  });
+
+  it("lb-port-8443-added-open-range-fires: port 8443 added to a public load balancer is new about 8443, for every whole-object rule", async () => {
+    const object = "Service edge/edge-proxy";
+    const report = await expectReview("lb-port-8443-added-open-range-fires", [
+      {
+        id: "Service/edge/edge-proxy",
+        classification: "widened",
+        level: ["public", "public"],
+        findings: [
+          {
+            rule: "public-loadbalancer",
+            line: 9,
+            new: true,
+            severity: "warning",
+            message: `${publicLoadBalancer.publicLoadBalancer({ object, why: [PLAIN_LB, "allow-list 0.0.0.0/0 admits every address"] })} ${newlyCovered.note({ added: ["TCP/8443"], kept: ["TCP/443"] })}`,
+          },
+          {
+            rule: "open-source-range",
+            line: 10,
+            new: true,
+            severity: "warning",
+            message: `${openSourceRange.openRange({ object, cidrs: ["0.0.0.0/0"], source: "spec.loadBalancerSourceRanges" })} ${newlyCovered.note({
+              added: ["TCP/8443 from 0.0.0.0/0"],
+              kept: ["TCP/443 from 0.0.0.0/0"],
+            })}`,
+          },
+        ],
+      },
+    ]);
+    expect(report.conclusion).toBe("neutral");
+    // The title names the new port, not just "public LoadBalancer".
+    expect(report.objects[0]!.findings[0]!.headline).toBe(newlyCovered.headline({ headline: publicLoadBalancer.headline({ before: "public" }), added: ["TCP/8443"] }));
+  });
+
+  it("nodeport-port-added-fires: a second node port on an old NodePort Service is new about that port", async () => {
+    await expectReview("nodeport-port-added-fires", [
+      {
+        id: "Service/observability/grafana",
+        classification: "widened",
+        level: ["node", "node"],
+        findings: [
+          {
+            rule: "nodeport",
+            line: 7,
+            new: true,
+            severity: "warning",
+            message: `${nodeport.nodePort({ object: "Service observability/grafana" })} ${newlyCovered.note({ added: ["TCP/30909"], kept: ["TCP/30300"] })}`,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("sensitive-port-nodeport-to-lb-fires: Redis on every node's IP, now on the internet, is a new finding", async () => {
+    const object = "Service cache/redis";
+    const report = await expectReview("sensitive-port-nodeport-to-lb-fires", [
+      {
+        id: "Service/cache/redis",
+        classification: "public",
+        level: ["node", "public"],
+        findings: [
+          {
+            rule: "public-loadbalancer",
+            line: 7,
+            new: true,
+            severity: "warning",
+            message: publicLoadBalancer.publicLoadBalancer({ object, why: [PLAIN_LB] }),
+            fix: { startLine: 7, endLine: 7, fixed: toClusterIp("sensitive-port-nodeport-to-lb-fires/head/k8s/redis.yaml", 7) },
+          },
+          { rule: "sensitive-port-exposed", line: 11, new: true, severity: "failure", message: sensitivePort.servicePort({ object, product: "Redis", port: 6379, where: "from the internet" }) },
+        ],
+      },
+    ]);
+    expect(report.conclusion).toBe("failure");
+  });
+
+  it("external-ips-address-added-fires: one more external address is new about the ports opened on it", async () => {
+    await expectReview("external-ips-address-added-fires", [
+      {
+        id: "Service/edge/dns",
+        classification: "unchanged",
+        level: ["private", "private"],
+        findings: [
+          {
+            rule: "external-ips",
+            line: 9,
+            new: true,
+            severity: "warning",
+            message: `${externalIps.externalIps({ object: "Service edge/dns", addresses: ["10.0.0.53", "10.0.1.53"] })} ${newlyCovered.note({
+              added: ["UDP/53 on 10.0.1.53"],
+              kept: ["UDP/53 on 10.0.0.53"],
+            })}`,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("ingress-plaintext-hosts-added-fires: new plaintext and wildcard hosts are new; the hosts that were there stay already present", async () => {
+    const object = "Ingress web/previews";
+    const withoutTls = (entryPoint: string) => publicWithoutTls.routeWithoutTls({ object, entryPoint });
+    const report = await expectReview("ingress-plaintext-hosts-added-fires", [
+      {
+        id: "Ingress/web/previews",
+        classification: "widened",
+        level: ["public", "public"],
+        findings: [
+          { rule: "public-without-tls", line: 9, new: false, severity: "failure", message: withoutTls("docs.example.com/") },
+          { rule: "public-without-tls", line: 19, new: false, severity: "failure", message: withoutTls("*.preview.example.com/") },
+          { rule: "wildcard-host", line: 19, new: false, severity: "warning", message: wildcardHost.wildcardHost({ object, host: "*.preview.example.com" }) },
+          { rule: "public-without-tls", line: 29, new: true, severity: "failure", message: withoutTls("api.example.com/") },
+          { rule: "public-without-tls", line: 39, new: true, severity: "failure", message: withoutTls("*.staging.example.com/") },
+          { rule: "wildcard-host", line: 39, new: true, severity: "warning", message: wildcardHost.wildcardHost({ object, host: "*.staging.example.com" }) },
+        ],
+      },
+    ]);
+    expect(report.conclusion).toBe("failure");
+  });
+
+  it("httproute-plain-host-added-fires: a hostname added to a route on a plain HTTP listener is new; the old one is not", async () => {
+    const object = "HTTPRoute shop/api";
+    await expectReview("httproute-plain-host-added-fires", [
+      {
+        id: "HTTPRoute/shop/api",
+        classification: "widened",
+        level: ["public", "public"],
+        findings: [
+          {
+            rule: "public-without-tls",
+            line: 12,
+            new: false,
+            severity: "failure",
+            message: publicWithoutTls.gatewayRouteWithoutTls({ object, entryPoint: "api.example.com/v1 (Gateway infra/public, listener http)" }),
+          },
+          {
+            rule: "public-without-tls",
+            line: 13,
+            new: true,
+            severity: "failure",
+            message: publicWithoutTls.gatewayRouteWithoutTls({ object, entryPoint: "api-v2.example.com/v1 (Gateway infra/public, listener http)" }),
+          },
+        ],
+      },
+    ]);
+  });
+});
+
 // These run last (vitest runs a file's tests in order) and read what the cases above recorded.
 describe("coverage of the fixtures", () => {
   it("every rule fired in some fixture", () => {
@@ -1077,6 +1254,27 @@ describe("coverage of the fixtures", () => {
     expect(manifestFixtureNames().filter((name) => !casesRun.has(name))).toEqual([]);
   });
 });
+
+/**
+ * The findings on the head side of Gateway infra/shared (listeners http, https and postgres, all public, all
+ * admitting routes from every namespace), with `isNew(line)` saying which are new.
+ */
+function sharedGatewayFindings(isNew: (line: number) => boolean): ExpectedFinding[] {
+  const object = "Gateway infra/shared";
+  const http = "listener http (HTTP/80 *)";
+  return [
+    { rule: "public-without-tls", line: 9, new: isNew(9), severity: "failure", message: publicWithoutTls.plainHttpListener({ object, entryPoint: http }) },
+    { rule: "gateway-routes-from-all-namespaces", line: 14, new: isNew(14), severity: "warning", message: gatewayRoutesFromAll.routesFromAll({ object, listener: http }) },
+    {
+      rule: "gateway-routes-from-all-namespaces",
+      line: 24,
+      new: isNew(24),
+      severity: "warning",
+      message: gatewayRoutesFromAll.routesFromAll({ object, listener: "listener https (HTTPS/443 *.example.com)" }),
+    },
+    { rule: "sensitive-port-exposed", line: 25, new: isNew(25), severity: "failure", message: sensitivePort.servicePort({ object, product: "PostgreSQL", port: 5432, where: "from the internet" }) },
+  ];
+}
 
 /** A fixture's head manifest with `type: LoadBalancer` on `line` made ClusterIP: public-loadbalancer's fix. */
 function toClusterIp(file: string, line: number): string {

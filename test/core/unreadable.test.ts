@@ -8,6 +8,7 @@ import { configSchema } from "../../src/config/schema.js";
 import { parseMessages } from "../../src/core/manifest.js";
 import type { Report } from "../../src/core/model.js";
 import { review } from "../../src/core/review.js";
+import { brokenBaseFile } from "../helpers/hostile.js";
 
 type Tree = Record<string, string>;
 
@@ -59,6 +60,7 @@ describe("an unreadable document names the objects it hides", () => {
         reason: "syntax",
         side: "head",
         message: parseMessages.conflict(6, "<<<<<<<"),
+        conflictMarkers: true,
         new: true,
         hides: ["Service/edge/edge-proxy"],
       },
@@ -74,11 +76,23 @@ describe("an unreadable document names the objects it hides", () => {
     expect(report.errors.map((error) => [error.line, error.hides])).toEqual([[24, ["Service/edge/edge-proxy"]]]);
   });
 
-  it("a broken base document hides the head's object there: neither added nor listed", () => {
+  it("a broken base document hides the head's object there, which is reviewed as new (fail closed)", () => {
     const report = reviewTrees({ "edge.yaml": conflicted }, { "edge.yaml": edgeProxy });
-    expect(report.objects).toEqual([]);
     expect(report.errors.map((error) => [error.side, error.hides])).toEqual([["base", ["Service/edge/edge-proxy"]]]);
-    expect(report.conclusion).toBe("success");
+    expect(report.objects.map((object) => [object.id, object.change, object.classification])).toEqual([["Service/edge/edge-proxy", "added", "public"]]);
+    const findings = report.objects[0]!.findings;
+    expect(findings.map((finding) => [finding.rule, finding.new])).toEqual([["public-loadbalancer", true]]);
+    expect(findings[0]!.message).toContain("Its base side could not be read (edge.yaml line 6)");
+    // The merge deploys a public load balancer that nothing shows was there before: the check says so.
+    expect(report.conclusion).toBe("neutral");
+  });
+
+  it("a head object that a broken base piece does not spell out is plainly added", () => {
+    const report = reviewTrees({ "edge.yaml": `${conflicted}---
+${settings}` }, { "edge.yaml": `${settings}---
+${edgeProxy.replaceAll("edge-proxy", "other")}` });
+    expect(report.errors.map((error) => error.hides ?? [])).toEqual([[]]);
+    expect(report.objects[0]!.findings[0]!.message).not.toContain("could not be read");
   });
 
   it("a whole file that cannot be read hides every object of its other side", () => {
@@ -128,18 +142,12 @@ describe("only breakage the change introduced lowers the conclusion", () => {
 });
 
 describe("the hidden-object search is linear", () => {
-  /** n Services of one file, with every base document broken: each could hide its head counterpart. */
-  function brokenBaseFile(n: number): { base: string; head: string } {
-    const docs = Array.from({ length: n }, (_, i) => edgeProxy.replace("edge-proxy", `svc-${i}`));
-    return { head: docs.join("---\n"), base: docs.map((doc) => doc.replace("  namespace: edge", "\tnamespace: edge")).join("---\n") };
-  }
-
   // 2,000 objects (250 kB) here; `npm run bench` times the 1 MB file (8,000 objects), which the old
   // quadratic search took over a minute for.
   it("a file broken on the base side in every document and valid on the head side hides each object, once", () => {
     const { base, head } = brokenBaseFile(2_000);
     const report = reviewTrees({ "big.yaml": base }, { "big.yaml": head });
-    expect(report.objects).toEqual([]);
+    expect(report.objects).toHaveLength(2_000);
     expect(report.errors).toHaveLength(2_000);
     expect(report.errors.every((error) => error.hides?.length === 1)).toBe(true);
     expect(new Set(report.errors.flatMap((error) => error.hides ?? [])).size).toBe(2_000);
@@ -148,7 +156,7 @@ describe("the hidden-object search is linear", () => {
   it("one broken base piece and many head objects", () => {
     const { head } = brokenBaseFile(2_000);
     const report = reviewTrees({ "big.yaml": `\t${head.replaceAll("---\n", "")}` }, { "big.yaml": head });
-    expect(report.objects).toEqual([]);
+    expect(report.objects).toHaveLength(2_000);
     expect(report.errors).toHaveLength(1);
     expect(report.errors[0]?.hides).toHaveLength(2_000);
   }, 120_000);

@@ -616,7 +616,7 @@ export const EXPECTED: ExpectedCase[] = [
   },
   {
     name: "real/alb-echoserver-host-removed",
-    conclusion: "neutral",
+    conclusion: "failure",
     objects: [
       {
         id: "Ingress/echoserver/echoserver",
@@ -625,7 +625,8 @@ export const EXPECTED: ExpectedCase[] = [
         change: "modified",
         classification: "widened",
         level: ["public", "public"],
-        findings: { [PWT]: false, [WILD]: true },
+        // CONTRACT.md (amended): `new` per entry point; the catch-all serving plain HTTP is a new entry point.
+        findings: { [PWT]: true, [WILD]: true },
       },
     ],
     errors: [],
@@ -689,7 +690,8 @@ export const EXPECTED: ExpectedCase[] = [
         change: "modified",
         classification: "widened",
         level: ["public", "public"],
-        findings: { [PLB]: false, [PWT]: true },
+        // CONTRACT.md (amended): `new` per entry point; port 80 is new on the public load balancer.
+        findings: { [PLB]: true, [PWT]: true },
       },
     ],
     errors: [],
@@ -1114,7 +1116,7 @@ export const EXPECTED: ExpectedCase[] = [
   },
   {
     name: "real/podinfo-ingress-host-swap",
-    conclusion: "success",
+    conclusion: "failure",
     objects: [
       {
         id: "Ingress/default/podinfo",
@@ -1123,7 +1125,8 @@ export const EXPECTED: ExpectedCase[] = [
         change: "modified",
         classification: "widened",
         level: ["public", "public"],
-        findings: { [PWT]: false },
+        // CONTRACT.md (amended): `new` per entry point; podinfo.co.uk is a new plaintext host.
+        findings: { [PWT]: true },
       },
     ],
     errors: [],
@@ -1238,7 +1241,7 @@ export const EXPECTED: ExpectedCase[] = [
   },
   {
     name: "real/selenium-hub-nodeport-ports-added",
-    conclusion: "success",
+    conclusion: "neutral",
     objects: [
       {
         id: "Service/default/selenium-hub",
@@ -1247,7 +1250,8 @@ export const EXPECTED: ExpectedCase[] = [
         change: "modified",
         classification: "widened",
         level: ["node", "node"],
-        findings: { nodeport: false },
+        // CONTRACT.md (amended): `new` per entry point; ports 4443 and 4442 are new node ports.
+        findings: { nodeport: true },
       },
     ],
     errors: [],
@@ -1390,7 +1394,7 @@ export const EXPECTED: ExpectedCase[] = [
   },
   {
     name: "real/sourcegraph-ingress-host-to-catchall",
-    conclusion: "neutral",
+    conclusion: "failure",
     objects: [
       {
         id: "Ingress/default/sourcegraph-frontend",
@@ -1399,7 +1403,8 @@ export const EXPECTED: ExpectedCase[] = [
         change: "modified",
         classification: "widened",
         level: ["public", "public"],
-        findings: { [PWT]: false, [WILD]: true },
+        // CONTRACT.md (amended): `new` per entry point; the catch-all serving plain HTTP is a new entry point.
+        findings: { [PWT]: true, [WILD]: true },
       },
     ],
     errors: [],

@@ -494,11 +494,15 @@ describe("GitHub errors", () => {
     expect(run.output.title).toBe(ERROR_TITLE);
     expect(run.output.summary).toContain("(HTTP 502)");
     expect(h.fake.reviews).toEqual([]);
-    // The run that ended in an error is not "already reviewed": a redelivery reviews again, in the same run.
+    // The run that ended in an error is not "already reviewed": a redelivery reviews again, in a new run
+    // (concurrent redoes agree on the oldest new one), and the errored run carries its conclusion.
     h.fake.faults.length = 0;
     await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"));
-    expect(h.fake.checkRuns.map((r) => `${r.id} ${r.conclusion} ${r.annotations.length}`)).toEqual(["1000 failure 7"]);
-    expect(h.fake.checkRuns[0]!.output.title).toBe(SHOP_TITLE);
+    expect(h.fake.checkRuns.map((r) => `${r.id} ${r.conclusion} ${r.annotations.length} ${r.output.title}`)).toEqual([
+      "1000 failure 0 Superseded by a re-run",
+      `1001 failure 7 ${SHOP_TITLE}`,
+    ]);
+    expect(h.fake.checkRuns[0]!.output.summary).toContain(String(h.fake.checkRuns[1]!.id));
   });
 });
 

@@ -9,12 +9,13 @@ import { pathToFileURL } from "node:url";
 import { sign } from "@octokit/webhooks-methods";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleFunction } from "../../scripts/bundle-function.js";
-import { APP_ID, PRIVATE_KEY, WEBHOOK_SECRET } from "./harness.js";
+import { APP_ID, examplePayload, type HarnessOptions, PRIVATE_KEY, shopRepository, startHarness, WEBHOOK_SECRET } from "./harness.js";
 
 type NetlifyFunction = (req: Request, context: { waitUntil(promise: Promise<unknown>): void }) => Promise<Response>;
+type HandlerFactory = NonNullable<HarnessOptions["createHandler"]>;
 
 const dir = mkdtempSync(join(tmpdir(), "exposure-bundle-"));
-let bundled: { default: NetlifyFunction; config: { path: string; method: string } };
+let bundled: { default: NetlifyFunction; config: { path: string; method: string }; createWebhookHandler: HandlerFactory };
 let bytes = 0;
 
 beforeAll(async () => {
@@ -58,4 +59,20 @@ describe("the bundled Netlify Function", () => {
     const response = await post(body, { "x-hub-signature-256": await sign(WEBHOOK_SECRET, body), "x-github-event": "star", "x-github-delivery": "3" });
     expect(response.status).toBe(400);
   });
+
+  it("reviews a pull request in a worker thread started from the bundle itself", async () => {
+    const repository = shopRepository();
+    // The bundle's own handler factory: its review pool's worker loads the bundle file, not the sources.
+    const h = await startHarness(repository, { createHandler: bundled.createWebhookHandler });
+    try {
+      const response = await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"));
+      expect(response.status).toBe(200);
+      const logs = h.logs.join("");
+      expect(logs.indexOf('"msg":"review computed"')).toBeGreaterThan(logs.indexOf('"msg":"review started"'));
+      expect(h.fake.checkRuns.map((run) => `${run.status} ${run.conclusion}`)).toEqual(["completed failure"]);
+      expect(h.fake.reviews).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
 });

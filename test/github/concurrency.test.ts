@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { STALE_RUN_MS } from "../../src/github/check-run.js";
 import { ERROR_TITLE } from "../../src/report/check-output.js";
 import type { FakeRepository } from "./fake-github.js";
-import { examplePayload, type Harness, type HarnessOptions, shopRepository, harnessPerTest } from "./harness.js";
+import { checkRunPayload, examplePayload, type Harness, type HarnessOptions, shopRepository, harnessPerTest } from "./harness.js";
 
 const start = harnessPerTest();
 
@@ -79,6 +79,38 @@ describe("concurrent deliveries of one commit to separate instances", () => {
     await first;
     expect(h.fake.checkRuns).toHaveLength(1);
     expectOneResult(h);
+  });
+});
+
+describe("redoing a run that ended in an error", () => {
+  it.each([
+    ["two redeliveries of the pull request event", "pull_request"],
+    ["two re-runs of the errored run", "check_run"],
+  ] as const)("%s at once: a new run holds the one result, the errored run carries its conclusion", async (_name, event) => {
+    const h = await start(shopRepository(), { retry: true });
+    h.fake.fail({ method: "POST", path: /^\/graphql$/, status: 502, times: Infinity });
+    await h.deliver("pull_request", opened(h));
+    expect(h.fake.checkRuns.map((run) => run.output.title)).toEqual([ERROR_TITLE]);
+    h.fake.faults.length = 0;
+    const payload = event === "pull_request" ? opened(h) : checkRunPayload(h.fake, h.repository, "rerequested");
+    const [a, b] = [h.instance(), h.instance()];
+    // Both see the errored run before either acts, and both create before either lists again.
+    h.fake.hold("GET", /\/commits\/[0-9a-f]{40}\/check-runs$/, 2);
+    h.fake.hold("POST", /\/check-runs$/, 2);
+    await Promise.all([a.deliver(event, payload, { id: "redo-a" }), b.deliver(event, structuredClone(payload), { id: "redo-b" })]);
+    const [errored, ...redo] = h.fake.checkRuns;
+    expect(redo).toHaveLength(2);
+    expect(errored!.output.title).toBe("Superseded by a re-run");
+    expect(errored!.conclusion).toBe("failure");
+    // The older of the two new runs leads: GitHub's order decides.
+    expect(redo[0]!.output.title).toBe(SHOP_TITLE);
+    expect(redo[1]!.output.title).toBe("Superseded by a concurrent review");
+    expect(redo[1]!.annotations).toEqual([]);
+    expect(h.fake.checkRuns.filter((run) => run.status !== "completed")).toEqual([]);
+    expect(new Set(h.fake.checkRuns.map((run) => run.conclusion))).toEqual(new Set(["failure"]));
+    expect(h.fake.reviews).toHaveLength(1);
+    expect(h.fake.reviewComments).toHaveLength(5);
+    expect(h.fake.invalidBodies).toEqual([]);
   });
 });
 

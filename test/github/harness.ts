@@ -14,6 +14,7 @@ import { pino } from "pino";
 import { afterEach } from "vitest";
 import { createWebhookHandler, type WebhookHandler } from "../../functions/github-webhooks.js";
 import { ReviewOctokit, timedFetch } from "../../src/github/octokit.js";
+import type { ReviewPool } from "../../src/github/review-worker.js";
 import { RERUN_ACTION } from "../../src/report/check-output.js";
 import { FakeGitHub, type FakeRepository, type Tree } from "./fake-github.js";
 
@@ -90,6 +91,29 @@ export interface HarnessOptions {
   requestTimeoutMs?: number;
   /** The delivery's deadline for GitHub requests (REVIEW_DEADLINE_MS by default). */
   reviewDeadlineMs?: number;
+  /** Where reviews run (the process's shared worker pool by default). */
+  reviewPool?: ReviewPool;
+  /**
+   * Answer (202, unless the review is done) at the moment a log line with this text is written, rather
+   * than after `answerWithinMs`: an injected clock, so a test fixes when the answer is due in events.
+   */
+  answerWhenLogged?: string;
+  /**
+   * Where the handler sends its GitHub requests (`host:port`): the fake unless given (the bench puts a
+   * router to several fakes there, one per repository).
+   */
+  githubHost?: string;
+  /** Tests read every log line; the bench keeps only warnings, so the logs do not weigh in its memory figures. */
+  logLevel?: "trace" | "info" | "warn";
+  /** The handler factory: the sources' unless given (the bundle test gives the bundled function's). */
+  createHandler?: typeof createWebhookHandler;
+}
+
+export interface DeliveryInit {
+  signature?: string | null;
+  id?: string | null;
+  event?: string | null;
+  body?: string;
 }
 
 export interface Harness {
@@ -97,12 +121,17 @@ export interface Harness {
   handler: WebhookHandler;
   logs: string[];
   /** Sends a signed webhook and waits for everything the handler left running (waitUntil). */
-  deliver(name: string, payload: object, init?: { signature?: string | null; id?: string | null; event?: string | null; body?: string }): Promise<Response>;
+  deliver(name: string, payload: object, init?: DeliveryInit): Promise<Response>;
+  /**
+   * Sends a signed webhook and gives the answer as soon as the handler returns it, with `done` for
+   * what it left running: what GitHub sees when it gets the answer.
+   */
+  send(name: string, payload: object, init?: DeliveryInit): Promise<{ response: Response; done: Promise<void> }>;
   /**
    * Another app instance on the same fake GitHub: its own handler, Probot and Octokit, sharing nothing
    * with the others (as separate Netlify instances).
    */
-  instance(): { handler: WebhookHandler; deliver: Harness["deliver"] };
+  instance(): { handler: WebhookHandler; deliver: Harness["deliver"]; send: Harness["send"] };
   close(): Promise<void>;
 }
 
@@ -116,12 +145,19 @@ export async function startHarness(repository: FakeRepository, options: HarnessO
     ...(options.completedRunsAreFinal ? { completedRunsAreFinal: true } : {}),
   });
   const logs: string[] = [];
+  const logWatchers: { text: string; seen: () => void }[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
-      logs.push(String(chunk));
+      const line = String(chunk);
+      logs.push(line);
+      for (const watcher of logWatchers.filter((w) => line.includes(w.text))) {
+        logWatchers.splice(logWatchers.indexOf(watcher), 1);
+        watcher.seen();
+      }
       done();
     },
   });
+  const whenLogged = (text: string) => new Promise<void>((seen) => logWatchers.push({ text, seen }));
   const fetch = timedFetch(options.requestTimeoutMs ?? 30_000);
   const Octokit = options.throttling
     ? ReviewOctokit.defaults((defaults: Record<string, unknown> & { request?: object }) => ({ ...defaults, request: { ...defaults.request, fetch } }))
@@ -135,26 +171,28 @@ export async function startHarness(repository: FakeRepository, options: HarnessO
           : { ...defaults.throttle, enabled: false },
         retry: options.retry ? { retryAfterBaseValue: 1 } : { enabled: false },
       }));
-  const log = pino({ level: "trace" }, stream);
+  const log = pino({ level: options.logLevel ?? "trace" }, stream);
   const makeHandler = () =>
-    createWebhookHandler({
+    (options.createHandler ?? createWebhookHandler)({
       env: {
         APP_ID: String(APP_ID),
         PRIVATE_KEY,
         WEBHOOK_SECRET,
-        GHE_HOST: fake.host,
+        GHE_HOST: options.githubHost ?? fake.host,
         GHE_PROTOCOL: "http",
-        LOG_LEVEL: "trace",
+        LOG_LEVEL: options.logLevel ?? "trace",
       },
       overrides: { log, Octokit },
       // Tests assert what the answer says, not when: on a loaded machine a cold review can pass 8 s.
       answerWithinMs: options.answerWithinMs ?? 120_000,
       ...(options.reviewDeadlineMs !== undefined ? { reviewDeadlineMs: options.reviewDeadlineMs } : {}),
+      ...(options.reviewPool ? { reviewPool: options.reviewPool } : {}),
+      ...(options.answerWhenLogged === undefined ? {} : { answerClock: () => whenLogged(options.answerWhenLogged!) }),
       // Guarded writes wait 1, 4 ms between attempts instead of 1, 4 s.
       retryWaitMs: options.throttling ? 1000 : 1,
     });
   let deliveries = 0;
-  const deliverTo: (handler: WebhookHandler) => Harness["deliver"] = (handler) => async (name, payload, init = {}) => {
+  const sendTo: (handler: WebhookHandler) => Harness["send"] = (handler) => async (name, payload, init = {}) => {
     const body = init.body ?? JSON.stringify(payload);
     const headers = new Headers({ "content-type": "application/json" });
     const signature = init.signature === undefined ? await sign(WEBHOOK_SECRET, body) : init.signature;
@@ -167,7 +205,11 @@ export async function startHarness(repository: FakeRepository, options: HarnessO
     const response = await handler(new Request(`${fake.url}/api/github/webhooks`, { method: "POST", headers, body }), {
       waitUntil: (promise) => pending.push(promise),
     });
-    await Promise.all(pending);
+    return { response, done: Promise.all(pending).then(() => undefined) };
+  };
+  const deliverTo: (handler: WebhookHandler) => Harness["deliver"] = (handler) => async (name, payload, init = {}) => {
+    const { response, done } = await sendTo(handler)(name, payload, init);
+    await done;
     return response;
   };
   const handler = makeHandler();
@@ -176,9 +218,10 @@ export async function startHarness(repository: FakeRepository, options: HarnessO
     handler,
     logs,
     deliver: deliverTo(handler),
+    send: sendTo(handler),
     instance() {
       const other = makeHandler();
-      return { handler: other, deliver: deliverTo(other) };
+      return { handler: other, deliver: deliverTo(other), send: sendTo(other) };
     },
     close: () => fake.close(),
   };

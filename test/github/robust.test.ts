@@ -6,7 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { MAX_CONFIG_BYTES, MAX_SUPPRESSIONS } from "../../src/config/load.js";
 import { MAX_ANNOTATIONS, MAX_REVIEW_COMMENTS } from "../../src/github/limits.js";
+import { ReviewPool } from "../../src/github/review-worker.js";
 import { ERROR_TITLE } from "../../src/report/check-output.js";
+import { brokenBaseFile } from "../helpers/hostile.js";
 import type { FakeRepository, Tree } from "./fake-github.js";
 import { calls, examplePayload, type Harness, type HarnessOptions, shopRepository, harnessPerTest } from "./harness.js";
 
@@ -57,8 +59,9 @@ describe("fail closed: a changed manifest GitHub does not give", () => {
     h.fake.nullBlobs.add(`${h.fake.shas.mergeBase}:k8s/api.yaml`);
     await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"));
     const run = h.fake.checkRuns[0]!;
-    expect(run.conclusion).toBe("neutral");
-    expect(run.output.title).toContain("not reviewed");
+    // The head's Service is what the merge deploys; with its base unknown it is reviewed as new.
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.summary).toContain("Its base side could not be read (k8s/api.yaml)");
     expect(run.output.summary).toContain("k8s/api.yaml");
     expect(run.output.summary).toContain("unavailable");
     expectSettled(h);
@@ -101,6 +104,48 @@ describe("bounded in time", () => {
     expect(h.fake.reviews).toHaveLength(1);
     expectSettled(h);
   });
+});
+
+describe("the answer does not wait for the review", () => {
+  it("a 1 MB file broken on the base side: answered 202 while the worker reviews it, then the run completes with the result", async () => {
+    const { base, head } = brokenBaseFile(8_000);
+    const repository = oneFileRepository("k8s/big.yaml", base, head);
+    // The answer is due the moment the review starts (an injected clock): on the event loop, the review
+    // would run to its end before the answer could be sent.
+    const h = await start(repository, { answerWhenLogged: '"msg":"review started"', patchLimitLines: 100_000 });
+    const { response, done } = await h.send("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"));
+    // What GitHub has when the answer arrives: the review is still running, nothing is published.
+    const logsAtAnswer = h.logs.join("");
+    const runsAtAnswer = h.fake.checkRuns.map((run) => run.status);
+    expect(response.status).toBe(202);
+    expect(logsAtAnswer).toContain('"msg":"review started"');
+    expect(logsAtAnswer).not.toContain('"msg":"review computed"');
+    expect(runsAtAnswer).toEqual(["in_progress"]);
+    await done;
+    expect(h.logs.join("")).toContain('"msg":"review computed"');
+    const run = h.fake.checkRuns[0]!;
+    expect(run.status).toBe("completed");
+    expect(run.output.title).not.toBe(ERROR_TITLE);
+    // Every head Service is hidden by its broken base document: none is reported as new.
+    expect(run.output.summary).toContain("k8s/big.yaml");
+    expectSettled(h);
+  }, 120_000);
+
+  it("a review that needs more memory than the worker may use ends the run as an error saying so", async () => {
+    const { base, head } = brokenBaseFile(8_000);
+    const repository = oneFileRepository("k8s/big.yaml", base, head);
+    const reviewPool = new ReviewPool({ memoryMb: 16 });
+    try {
+      const h = await open(repository, { reviewPool, patchLimitLines: 100_000 });
+      expect(h.response.status).toBe(500);
+      expect(h.fake.checkRuns.map((run) => `${run.status} ${run.conclusion} ${run.output.title}`)).toEqual([`completed failure ${ERROR_TITLE}`]);
+      expect(h.fake.checkRuns[0]!.output.summary).toContain("The review needed more than 16 MB of memory and was stopped.");
+      expect(h.fake.reviews).toEqual([]);
+      expectSettled(h);
+    } finally {
+      await reviewPool.close();
+    }
+  }, 120_000);
 });
 
 describe("clean answers to signed events that are not usable webhooks", () => {

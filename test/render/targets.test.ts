@@ -329,3 +329,28 @@ describe("Kustomize roots", () => {
     expect(targets.get("kustomize:apps/plex")!.kustomize!.mayExpose).toBe(false);
   });
 });
+
+describe("Flux Kustomization paths without a kustomization file", () => {
+  it("get the kustomization kustomize-controller generates: every manifest below, a nested kustomization's folder instead of its files", () => {
+    const flux = "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: web\nspec:\n  path: ./apps/web\n  targetNamespace: web\n";
+    const targets = targetsOf({
+      "clusters/home/web.yaml": flux,
+      "apps/web/service.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n",
+      "apps/web/deep/er/deployment.yml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+      "apps/web/README.md": "not a manifest",
+      "apps/web/extra/kustomization.yaml": "resources:\n  - admin.yaml\n",
+      "apps/web/extra/admin.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: admin\n",
+    });
+    expect([...targets.keys()]).toEqual(["kustomize:apps/web"]);
+    const target = targets.get("kustomize:apps/web")!;
+    expect(target.origin).toMatchObject({ file: "clusters/home/web.yaml", line: 1 });
+    expect(target.namespace).toBe("web");
+    expect(target.kustomize!.generated).toEqual([
+      {
+        path: "apps/web/kustomization.yaml",
+        text: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - "./service.yaml"\n  - "./deep/er/deployment.yml"\n  - "./extra"\n',
+      },
+    ]);
+    expect([...target.inputs].sort()).toEqual(["apps/web/deep/er/deployment.yml", "apps/web/extra/admin.yaml", "apps/web/extra/kustomization.yaml", "apps/web/service.yaml", "clusters/home/web.yaml"]);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ruleById } from "../../src/core/rules/index.js";
 import { annotationDelta, type CheckAnnotation, type PostedAnnotation, toAnnotations } from "../../src/report/annotations.js";
-import { finding, objectReport, report } from "./github-report.js";
+import { conflictError, finding, objectReport, report } from "./github-report.js";
 
 describe("toAnnotations", () => {
   const web = objectReport("Service/shop/web", "k8s/web.yaml", [
@@ -26,6 +26,15 @@ describe("toAnnotations", () => {
   it("keeps an old finding's severity when preexisting findings count", () => {
     const [, , old] = toAnnotations(report([web, ingress]), { preexisting: "count" });
     expect(old!.annotation_level).toBe("failure");
+  });
+
+  it("names what an unreadable piece hides, and makes breakage the base side already had a notice", () => {
+    const hiding = conflictError({ hides: ["Service/edge/edge-proxy"] });
+    const annotations = toAnnotations(report([], [hiding, { ...hiding, file: "k8s/old.yaml", hides: [], new: false }]));
+    expect(annotations.map(({ path, annotation_level, message }) => ({ path, annotation_level, message }))).toEqual([
+      { path: "k8s/edge.yaml", annotation_level: "warning", message: `${hiding.message}\nService edge/edge-proxy: head unreadable, conflict markers at line 6` },
+      { path: "k8s/old.yaml", annotation_level: "notice", message: `${hiding.message} (already so on the base side)` },
+    ]);
   });
 
   it("annotates head files that could not be reviewed, not base ones", () => {

@@ -11,7 +11,7 @@ import {
   reviewOutput,
   supersededText,
 } from "../../src/report/check-output.js";
-import { finding, objectReport, report } from "./github-report.js";
+import { conflictError, finding, objectReport, report } from "./github-report.js";
 
 const CONFIG_PATH = ".github/exposure.yml";
 const MERGE_BASE = "3ffd976a41e851fad4d2c20553652cebb4076330";
@@ -131,6 +131,18 @@ describe("checkTitle", () => {
     expect(checkTitle(green([]))).toBe("✅ No exposure changes");
     const broken = (side: "base" | "head") => ({ file: "k8s/x.yaml", line: 3, reason: "syntax" as const, message: "bad", side });
     expect(checkTitle({ ...report([], [broken("head"), broken("base")]), conclusion: "neutral" })).toBe("⚠️ No exposure change found; 1 file not reviewed");
+  });
+
+  it("names an object that a file the change broke hides, instead of \"no exposure change\"", () => {
+    const neutral = (errors: Parameters<typeof report>[1]) => ({ ...report([], errors), conclusion: "neutral" as const });
+    expect(checkTitle(neutral([conflictError({ hides: ["Service/edge/edge-proxy"] })]))).toBe(
+      "⚠️ Service edge/edge-proxy not reviewed: head unreadable, conflict markers at line 6; 1 file not reviewed",
+    );
+    expect(checkTitle(neutral([conflictError({ hides: ["Service/edge/a", "Ingress/edge/b"] })]))).toBe(
+      "⚠️ Service edge/a not reviewed: head unreadable, conflict markers at line 6 (+1 more); 1 file not reviewed",
+    );
+    // Breakage already on the base side hides nothing this change did.
+    expect(checkTitle(neutral([conflictError({ hides: ["Service/edge/edge-proxy"], new: false })]))).toBe("⚠️ No exposure change found; 1 file not reviewed");
   });
 
   it("shows a suppression the change adds itself", () => {

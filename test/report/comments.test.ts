@@ -4,7 +4,7 @@ import { ruleById } from "../../src/core/rules/index.js";
 import { diffLines } from "../../src/github/patch.js";
 import { toAnnotations } from "../../src/report/annotations.js";
 import { findingMarker, headCommitMarker, markersIn, MAX_COMMENT_BODY, planReview, renderReviewBody } from "../../src/report/comments.js";
-import { finding, objectReport, report } from "./github-report.js";
+import { conflictError, finding, objectReport, report } from "./github-report.js";
 
 // Head lines 8-9 are added, base line 8 is deleted; head 5-7 and 10-11 are context.
 const patch = ["@@ -5,6 +5,7 @@", " metadata:", "   name: web", " spec:", "-  type: ClusterIP", "+  type: NodePort", "+  externalTrafficPolicy: Local", "   ports:", "     - port: 80"].join("\n");
@@ -52,6 +52,34 @@ describe("planReview: one comment per object, on its cause", () => {
     expect(plan.outsideDiff).toEqual([]);
     const annotations = toAnnotations(report([redis]), { covered: plan.covered });
     expect(annotations.map((a) => `${a.start_line} ${a.title}`)).toEqual([`10 ${ruleById("external-ips").title} (external-ips) — already present`]);
+  });
+
+  it("offers another finding's one-line fix when the lead has none on the commented line, and says whose it is", () => {
+    const web = objectReport("Service/shop/web", "k8s/web.yaml", [
+      finding({ rule: "public-without-tls", line: 8, severity: "failure" }),
+      finding({ rule: "public-loadbalancer", line: 8, fix: { startLine: 8, endLine: 8, replacement: "  type: ClusterIP" } }),
+    ]);
+    const [comment] = planReview(report([web]), files).comments;
+    expect(comment).toMatchObject({ line: 8, side: "RIGHT" });
+    expect(comment!.body).toMatch(/^❌ .*\[`public-without-tls`\]/);
+    expect(comment!.body).toContain(`One edit ends this exposure (the fix of [\`public-loadbalancer\`](${ruleById("public-loadbalancer").docsUrl})):\n\n\`\`\`suggestion\n  type: ClusterIP\n\`\`\``);
+  });
+
+  it("offers no other finding's fix that lies outside the commented line", () => {
+    const web = objectReport("Service/shop/web", "k8s/web.yaml", [
+      finding({ rule: "public-without-tls", line: 8, severity: "failure" }),
+      finding({ rule: "public-loadbalancer", line: 8, fix: { startLine: 10, endLine: 10, replacement: "  ports: []" } }),
+    ]);
+    const [comment] = planReview(report([web]), files).comments;
+    expect(comment!.body).not.toContain("suggestion");
+    expect(comment!.body).not.toContain("One edit");
+  });
+
+  it("marks a comment with the entry points a whole-object finding newly covers, so a later port is a new comment", () => {
+    const marker = (newlyCovered: string[]) =>
+      planReview(report([objectReport("Service/shop/web", "k8s/web.yaml", [finding({ rule: "nodeport", line: 8, newlyCovered })])]), files).comments[0]!.marker;
+    expect(marker(["TCP/30443"])).toBe("<!-- exposure-review:Service/shop/web:nodeport@8+TCP%2F30443 -->");
+    expect(marker(["TCP/30443", "TCP/30444"])).not.toBe(marker(["TCP/30443"]));
   });
 
   it("comments on the LEFT side for a finding about a deleted line, and shows the restoring fix as text there", () => {
@@ -105,11 +133,23 @@ describe("planReview: one comment per object, on its cause", () => {
 
   it("comments on the broken line of a file the change broke, and not on one that was broken before", () => {
     const broken = { file: "k8s/web.yaml", line: 9, reason: "syntax" as const, message: "merge-conflict marker at line 9", side: "head" as const };
-    const old = { file: "k8s/web.yaml", line: 11, reason: "syntax" as const, message: "bad", side: "head" as const };
+    const old = { file: "k8s/web.yaml", line: 11, reason: "syntax" as const, message: "bad", side: "head" as const, new: false };
     const plan = planReview(report([], [broken, old]), files);
     expect(plan.comments.map((c) => `${c.line}:${c.side}`)).toEqual(["9:RIGHT"]);
     expect(plan.comments[0]!.body).toContain("merge-conflict marker at line 9");
     expect(toAnnotations(report([], [broken, old]), { covered: plan.covered }).map((a) => a.start_line)).toEqual([11]);
+  });
+
+  it("names what a broken piece hides, and does not comment on breakage the base side already had", () => {
+    const broken = conflictError({ file: "k8s/web.yaml", line: 9, hides: ["Service/edge/edge-proxy"] });
+    const plan = planReview(report([], [broken]), files);
+    expect(plan.comments.map((c) => `${c.line}:${c.side}`)).toEqual(["9:RIGHT"]);
+    expect(plan.comments[0]!.body).toContain("It hides `Service edge/edge-proxy` (head unreadable, conflict markers at line 9)");
+    // The same line, broken the same way before the change: old news, an annotation shows it.
+    const old = { ...broken, new: false };
+    const oldPlan = planReview(report([], [old]), files);
+    expect(oldPlan.comments).toEqual([]);
+    expect(toAnnotations(report([], [old]), { covered: oldPlan.covered }).map((a) => a.start_line)).toEqual([9]);
   });
 
   it("spans start_line..line for a multi-line fix inside one hunk", () => {

@@ -1,5 +1,5 @@
 /** A hand-built Report for the annotation and review-comment renderers. */
-import type { Finding, ObjectReport, Report } from "../../src/core/model.js";
+import type { Finding, ObjectReport, Report, ReviewError } from "../../src/core/model.js";
 
 export function finding(overrides: Partial<Finding> & Pick<Finding, "rule" | "line">): Finding {
   return { severity: "warning", new: true, message: `${overrides.rule} message`, recommendation: `${overrides.rule} recommendation`, ...overrides };
@@ -27,4 +27,21 @@ export function objectReport(id: string, file: string, findings: Finding[]): Obj
 
 export function report(objects: ObjectReport[], errors: Report["errors"] = []): Report {
   return { version: 1, conclusion: "failure", objects, errors, stats: { baseFiles: 1, headFiles: 1, objectsCompared: objects.length } };
+}
+
+/**
+ * A head file the change broke with merge-conflict markers at `line`, hiding the objects `hides` (present on
+ * the base side), or, with `new: false`, one already broken that way on the base side.
+ */
+export function conflictError(overrides: Partial<ReviewError> & { hides?: string[] } = {}): ReviewError {
+  return {
+    file: "k8s/edge.yaml",
+    line: 6,
+    reason: "syntax",
+    side: "head",
+    conflictMarkers: true,
+    message: "Merge conflict markers (<<<<<<<) at line 6: the document was not read.",
+    new: true,
+    ...overrides,
+  };
 }

@@ -111,6 +111,12 @@ describe("toJsonReport", () => {
     expect(Object.keys(json.objects[0]?.suppressed[0] ?? {})).toEqual(["rule", "reason"]);
     expect(Object.keys(json.errors[0] ?? {})).toEqual(["file", "line", "reason", "message"]);
   });
+
+  it("tells a file broken on both sides apart: the base side's entry says so", () => {
+    const broken = { file: "k8s/legacy.yaml", line: 7, reason: "syntax" as const, message: "bad" };
+    const json = toJsonReport({ ...emptyReport, errors: [{ ...broken, side: "head" }, { ...broken, side: "base" }] });
+    expect(json.errors).toEqual([broken, { ...broken, side: "base" }]);
+  });
 });
 
 describe("renderJson", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ObjectReport, Report } from "../../src/core/model.js";
 import { review } from "../../src/core/review.js";
 import { escapeMarkdown, MAX_CHECK_SUMMARY_LENGTH, newPublicLoadBalancers, renderMarkdown } from "../../src/report/markdown.js";
+import { conflictError } from "./github-report.js";
 import { emptyReport, hostileReport, realisticReport, selfSuppressedReport } from "./sample-reports.js";
 
 describe("renderMarkdown", () => {
@@ -77,6 +78,29 @@ describe("renderMarkdown", () => {
 
   it("says so clearly when there is nothing to review", () => {
     expect(renderMarkdown(emptyReport)).toBe("## ✅ Exposure review: success\n\nNo Service or Ingress changes.\n");
+  });
+
+  it("names each object an unreadable piece hides, in the lead and in its error row", () => {
+    const report: Report = {
+      ...emptyReport,
+      conclusion: "neutral",
+      errors: [conflictError({ hides: ["Service/edge/edge-proxy"] }), { file: "k8s/legacy.yaml", line: 7, reason: "syntax", message: "bad", side: "head", new: false }],
+    };
+    expect(renderMarkdown(report)).toBe(
+      [
+        "## ⚠️ Exposure review: neutral",
+        "",
+        "2 files not reviewed. 1 object could not be read: Service edge/edge-proxy (head unreadable, conflict markers at line 6). No other Service or Ingress changes.",
+        "",
+        "### Files that could not be reviewed",
+        "",
+        "| File | Line | Reason | Message |",
+        "| --- | --- | --- | --- |",
+        "| k8s/edge.yaml | 6 | syntax | Merge conflict markers (\\<\\<\\<\\<\\<\\<\\<) at line 6: the document was not read.<br>Hides Service edge/edge-proxy: head unreadable, conflict markers at line 6 |",
+        "| k8s/legacy.yaml | 7 | syntax | bad (already so on the base side) |",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("uses the given title", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderText } from "../../src/report/text.js";
+import { conflictError } from "./github-report.js";
 import { emptyReport, realisticReport, selfSuppressedReport } from "./sample-reports.js";
 
 const ANSI = /\u001b\[\d+m/g;
@@ -48,6 +49,30 @@ describe("renderText", () => {
     };
     expect(renderText(report)).toBe(
       "No Service or Ingress changes.\n\nCould not review:\n  ℹ old.yaml:1 (base)  syntax  bad\n\nConclusion: success: no new findings; also 1 file not reviewed\n",
+    );
+  });
+
+  it("names each object an unreadable piece hides, and marks breakage the base side already had", () => {
+    const report = {
+      ...emptyReport,
+      conclusion: "neutral" as const,
+      errors: [
+        conflictError({ hides: ["Service/edge/edge-proxy"] }),
+        { file: "k8s/legacy.yaml", line: 7, reason: "syntax" as const, message: "bad", side: "head" as const, new: false },
+      ],
+    };
+    expect(renderText(report)).toBe(
+      [
+        "No other Service or Ingress changes; the files below hide some.",
+        "",
+        "Could not review:",
+        "  ⚠ k8s/edge.yaml:6  syntax  Merge conflict markers (<<<<<<<) at line 6: the document was not read.",
+        "      ↳ Service edge/edge-proxy: head unreadable, conflict markers at line 6",
+        "  ℹ k8s/legacy.yaml:7  syntax  bad (already so on the base side)",
+        "",
+        "Conclusion: neutral: 2 files not reviewed",
+        "",
+      ].join("\n"),
     );
   });
 

@@ -1,5 +1,5 @@
 import { defineRule, docsUrlFor } from "./rule.js";
-import { objectLabel } from "./helpers.js";
+import { coveredThrough, objectLabel } from "./helpers.js";
 
 export const messages = {
   externalIps: ({ object, addresses }: { object: string; addresses: readonly string[] }) =>
@@ -16,7 +16,7 @@ export default defineRule({
   recommendation,
   docsUrl: docsUrlFor("external-ips"),
   scope: "state",
-  check({ head: { object } }) {
+  check({ head: { object, reach } }) {
     if (object.kind !== "Service") return [];
     const externalIPs = (object.body.spec as { externalIPs?: unknown } | undefined)?.externalIPs;
     if (!Array.isArray(externalIPs) || externalIPs.length === 0) return [];
@@ -26,6 +26,8 @@ export default defineRule({
         line: object.rangeOf(["spec", "externalIPs"]).line,
         message: messages.externalIps({ object: objectLabel(object), addresses: externalIPs.map(String) }),
         recommendation,
+        // Each port on each address: a new address, or a port added behind old ones, is new.
+        covers: coveredThrough(externalIPs.map(String), reach.entryPoints, (address, port) => `${port} on ${address}`),
       },
     ];
   },

@@ -25,6 +25,7 @@ export default defineRule({
       findings.push({
         rule: "gateway-routes-from-all-namespaces",
         line: entryPoint.routesFrom.line,
+        entryPoint: entryPoint.key,
         message: messages.routesFromAll({ object: label, listener: entryPointLabel(entryPoint) }),
         recommendation,
       });

@@ -42,6 +42,29 @@ export function entryPointLabel(entryPoint: EntryPoint): string {
   return `${where}${via}`;
 }
 
+/**
+ * What a rule about the object as a whole covers: each entry point, by its key, so a port added to an
+ * old public load balancer makes the finding new about that port (review.ts decides `new`).
+ */
+export function coveredEntryPoints(entryPoints: readonly EntryPoint[]): { key: string; label: string }[] {
+  const seen = new Set<string>();
+  return entryPoints.flatMap((entryPoint) => {
+    if (seen.has(entryPoint.key)) return [];
+    seen.add(entryPoint.key);
+    return [{ key: entryPoint.key, label: entryPointLabel(entryPoint) }];
+  });
+}
+
+/**
+ * `coveredEntryPoints` through each of `sources` (the external addresses a port is opened on, the open
+ * CIDRs an entry point admits): a new source or a new entry point behind an old one is new.
+ */
+export function coveredThrough(sources: readonly string[], entryPoints: readonly EntryPoint[], label: (source: string, entryPoint: string) => string) {
+  const covered = coveredEntryPoints(entryPoints);
+  if (covered.length === 0) return sources.map((source) => ({ key: source, label: source }));
+  return sources.flatMap((source) => covered.map((entryPoint) => ({ key: `${source} ${entryPoint.key}`, label: label(source, entryPoint.label) })));
+}
+
 /** The level an entry point is reached at: its own when it has one (a route on several Gateways), else its object's. */
 export function entryLevel(entryPoint: EntryPoint, level: ExistingLevel): ExistingLevel {
   return entryPoint.level ?? level;

@@ -1,10 +1,10 @@
 import type { RawFinding } from "../model.js";
 import { defineRule, docsUrlFor } from "./rule.js";
-import { objectLabel, replaceWordOnLine } from "./helpers.js";
+import { coveredEntryPoints, objectLabel, replaceWordOnLine } from "./helpers.js";
 
 export const messages = {
-  // The message names the Service, not its ports: the finding is about the type, so adding a port
-  // to a Service that was already NodePort is not a new finding.
+  // The message names the Service, not its ports: the finding covers every node port (`covers`), and a
+  // port added to a Service that was already NodePort makes it new about that port (review.ts).
   nodePort: ({ object }: { object: string }) =>
     `${object} is type NodePort: each of its ports is open on every node's IP, outside any Ingress or load balancer.`,
   headline: ({ ports }: { ports: readonly string[] }) => `${ports.length > 0 ? ports.join(", ") : "its ports"} open on every node via NodePort`,
@@ -29,6 +29,7 @@ export default defineRule({
       message: messages.nodePort({ object: objectLabel(object) }),
       headline: messages.headline({ ports: reach.entryPoints.filter((entryPoint) => entryPoint.kind === "port").map((entryPoint) => entryPoint.key) }),
       recommendation,
+      covers: coveredEntryPoints(reach.entryPoints),
     };
     // A ClusterIP Service may not keep `nodePort` values (the API server rejects them), so the
     // one-line fix is only offered when no port pins one.

@@ -1,6 +1,6 @@
 import { openEntries } from "../cidr.js";
 import { defineRule, docsUrlFor } from "./rule.js";
-import { objectLabel } from "./helpers.js";
+import { coveredThrough, objectLabel } from "./helpers.js";
 
 export const messages = {
   openRange: ({ object, cidrs, source }: { object: string; cidrs: readonly string[]; source: string }) =>
@@ -27,6 +27,9 @@ export default defineRule({
         line: allowList.line,
         message: messages.openRange({ object: objectLabel(object), cidrs: open, source: allowList.source }),
         recommendation,
+        // Each entry point from each open CIDR: ::/0 added beside 0.0.0.0/0, or a port added behind an
+        // allow-list that was open already, is new.
+        covers: coveredThrough(open, reach.entryPoints, (cidr, entryPoint) => `${entryPoint} from ${cidr}`),
       },
     ];
   },

@@ -2,11 +2,11 @@ import { annotationsOf, asRecord } from "../fields.js";
 import type { ManifestObject, RawFinding } from "../model.js";
 import { AWS_INTERNAL_ANNOTATION, AWS_LB_TYPE_ANNOTATION, AWS_LBC_CLASS, AWS_LBC_TYPES, AWS_SCHEME_ANNOTATION } from "../reach/service.js";
 import { defineRule, docsUrlFor } from "./rule.js";
-import { objectLabel, replaceWordOnLine } from "./helpers.js";
+import { coveredEntryPoints, objectLabel, replaceWordOnLine } from "./helpers.js";
 
 export const messages = {
-  // About the Service, not its ports: a port added to an already public load balancer is reported
-  // by the classification (widened), not as a new load balancer.
+  // About the Service, not its ports: the finding covers every port (`covers`), and review.ts says which
+  // ports are new when the load balancer was public before.
   // `why` comes from the reach reader: usually "type: LoadBalancer without an internal-LB annotation",
   // but an internal load balancer can also be public through a public external IP.
   publicLoadBalancer: ({ object, why }: { object: string; why: readonly string[] }) =>
@@ -78,6 +78,7 @@ export default defineRule({
       message: messages.publicLoadBalancer({ object: objectLabel(object), why: reach.why }),
       headline: messages.headline({ before }),
       recommendation: recommendationFor(object),
+      covers: coveredEntryPoints(reach.entryPoints),
     };
     // `type: ClusterIP` on that line is the whole fix only when nothing else is tied to a load
     // balancer: the API server rejects these fields on a ClusterIP Service.

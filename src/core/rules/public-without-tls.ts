@@ -1,4 +1,7 @@
 import type { EntryPoint, Fix, ManifestObject, RawFinding, Reach } from "../model.js";
+import { annotationsOf } from "../fields.js";
+import { AWS_SSL_CERT_ANNOTATION, AWS_SSL_PORTS_ANNOTATION, DO_CERTIFICATE_ANNOTATION, DO_TLS_PORTS_ANNOTATION } from "../reach/service.js";
+import { internalAnnotationFor } from "./public-loadbalancer.js";
 import { defineRule, docsUrlFor } from "./rule.js";
 import { appendSequenceItem, entryLevel, entryPointLabel, objectLabel } from "./helpers.js";
 import { isHttpEntryPoint, routeTerms } from "./terms.js";
@@ -26,6 +29,36 @@ const catchAllRecommendation =
   "Terminate TLS on the catch-all too: add a spec.tls entry without hosts and with a certificate secret (it serves every name the rules do not list), or give this rule a host and list that host under spec.tls. Redirect plain HTTP to HTTPS.";
 const loadBalancerRecommendation =
   "Serve HTTPS on 443 with your cloud's certificate annotation (e.g. aws-load-balancer-ssl-cert), or make this Service ClusterIP behind an Ingress that terminates TLS.";
+/**
+ * The plain-HTTP port fix in the terms of the load balancer's own cloud, when its annotations name one that
+ * terminates TLS by annotation (AWS, DigitalOcean): set the certificate, or, when it has one, list this port
+ * among its TLS ports. Other clouds (GKE, Azure) terminate no TLS on a Service: the generic advice stands.
+ */
+function loadBalancerRecommendationFor(object: ManifestObject): string {
+  const annotations = annotationsOf(object);
+  const ingress = "or make this Service ClusterIP behind an Ingress that terminates TLS.";
+  const clouds = [
+    {
+      isIt: internalAnnotationFor(object)?.cloud.startsWith("AWS") ?? false,
+      certificate: AWS_SSL_CERT_ANNOTATION,
+      ports: AWS_SSL_PORTS_ANNOTATION,
+      value: "an ACM certificate ARN",
+    },
+    {
+      isIt: [...annotations.keys()].some((key) => key.startsWith("service.beta.kubernetes.io/do-loadbalancer-")),
+      certificate: DO_CERTIFICATE_ANNOTATION,
+      ports: DO_TLS_PORTS_ANNOTATION,
+      value: "a DigitalOcean certificate ID",
+    },
+  ];
+  const cloud = clouds.find((candidate) => candidate.isIt);
+  if (!cloud) return loadBalancerRecommendation;
+  if ((annotations.get(cloud.certificate) ?? "") !== "") {
+    return `The load balancer has a certificate (\`${cloud.certificate}\`), but \`${cloud.ports}\` leaves this port out: serve only HTTPS ports, or list this port there; ${ingress}`;
+  }
+  return `Terminate TLS on the load balancer: set \`${cloud.certificate}\` to ${cloud.value} and list the HTTPS port in \`${cloud.ports}\`; ${ingress}`;
+}
+
 const gatewayRouteRecommendation =
   "Attach the route to the Gateway's HTTPS listener only: name it in parentRefs (`sectionName: https`), where the listener has `protocol: HTTPS` and `tls.certificateRefs` naming a certificate Secret. Answer plain HTTP with a separate route whose only rule is a `RequestRedirect` filter with `scheme: https`.";
 const listenerRecommendation =
@@ -85,7 +118,7 @@ export default defineRule({
       if (entryLevel(entryPoint, reach.level) !== "public" || !servesPlainHttp(entryPoint, reach)) continue;
       const where = { object: label, entryPoint: entryPointLabel(entryPoint) };
       const headline = entryPoint.kind === "route" ? messages.routeHeadline(where) : messages.portHeadline(where);
-      const at = { rule: "public-without-tls" as const, line: entryPoint.line, headline };
+      const at = { rule: "public-without-tls" as const, line: entryPoint.line, headline, entryPoint: entryPoint.key };
       // Istio, Traefik and OpenShift kinds: the fix in the kind's own terms (terms.ts), HTTP only.
       const terms = routeTerms(object);
       if (terms !== undefined) {
@@ -96,7 +129,7 @@ export default defineRule({
       } else if (entryPoint.listener !== undefined) {
         findings.push({ ...at, message: messages.plainHttpListener(where), recommendation: listenerRecommendation });
       } else if (entryPoint.kind === "port") {
-        findings.push({ ...at, message: messages.plainHttpPort(where), recommendation: loadBalancerRecommendation });
+        findings.push({ ...at, message: messages.plainHttpPort(where), recommendation: loadBalancerRecommendationFor(object) });
       } else {
         const catchAll = entryPoint.host === undefined || entryPoint.host === "*";
         const finding: RawFinding = { ...at, message: messages.routeWithoutTls(where), recommendation: catchAll ? catchAllRecommendation : routeRecommendation };

@@ -38,6 +38,15 @@ function viaPhrase(head: ObjectSide, base: ObjectSide | undefined, entryPoint: E
   return isNew ? `a new ${type}` : type;
 }
 
+/**
+ * The entry point, the level it is reached at and the sensitive port behind it: a database that was on
+ * every node's IP and is now on the internet is a new finding (its message says something else), as is
+ * an old path whose backend now is a database.
+ */
+function keyOf(entryPoint: EntryPoint, level: "node" | "public", port: number): string {
+  return `${level} ${entryPoint.key} ${port}`;
+}
+
 const recommendation =
   "Keep databases, caches, queues and admin APIs inside the cluster: use type ClusterIP and reach them from workloads, or through a VPN, bastion or `kubectl port-forward` for administration. Never route an Ingress, a Gateway listener or a route to them.";
 
@@ -67,6 +76,7 @@ export default defineRule({
         findings.push({
           rule: "sensitive-port-exposed",
           line: entryPoint.line,
+          entryPoint: keyOf(entryPoint, level, port),
           message: messages.servicePort({ object: label, product, port, where }),
           headline: messages.headline({ product, port, level, via: viaPhrase(head, base, entryPoint) }),
           recommendation,
@@ -81,6 +91,8 @@ export default defineRule({
         findings.push({
           rule: "sensitive-port-exposed",
           line: entryPoint.line,
+          // The Service too: each backend of a split is its own finding, new when that backend is.
+          entryPoint: `${keyOf(entryPoint, level, backendPort)} ${backend.service ?? ""}`,
           message: messages.ingressBackend({
             object: label,
             entryPoint: entryPointLabel(entryPoint),

@@ -61,6 +61,7 @@ export default defineRule({
       findings.push({
         rule: "wildcard-host",
         line: entryPoint.line,
+        entryPoint: key,
         message,
         recommendation: onGateway !== undefined ? gatewayRouteRecommendation : terms?.hostFix || ingressRecommendation,
       });
