@@ -3,9 +3,9 @@
  * same files with `yaml` alone. Run through `npm run bench` (bench/run.ts), one child process per N
  * so each peak-memory figure belongs to one N.
  */
-import { parseAllDocuments } from "yaml";
 import type { ManifestFile } from "../src/core/model.js";
 import { review } from "../src/core/review.js";
+import { parseFloor, peakRssMb, runsFor, timeIt } from "./measure.js";
 
 export interface CoreRow {
   objects: number;
@@ -149,33 +149,13 @@ ${tls ? `  tls:\n    - hosts: [${host}]\n      secretName: ${name}-tls\n` : ""} 
 ${rule(host)}${extraHost ? rule(`beta.${host}`) : ""}`;
 }
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-export function timeIt(fn: () => unknown, runs: number): number {
-  fn(); // warm-up: the first run pays for JIT compilation, which a long-lived process does not.
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn();
-    times.push(performance.now() - start);
-  }
-  return median(times);
-}
-
 export function benchCore(objectCount: number): CoreRow {
   const { base, head } = generateTree(objectCount);
-  const runs = objectCount >= 10_000 ? 3 : 7;
+  const runs = runsFor(objectCount);
   let listed = 0;
   const reviewMs = timeIt(() => {
     listed = review({ base, head }).objects.length;
   }, runs);
-  // The floor: what any tool must do to read these files, documents parsed and turned into values.
-  const parseFloor = (files: ManifestFile[]) => () => {
-    for (const file of files) for (const doc of parseAllDocuments(file.text!)) doc.toJS();
-  };
   const parseFloorMs = timeIt(parseFloor([...base, ...head]), runs);
   const changedPaths = new Set(head.filter((file, i) => file.text !== base[i]!.text).map((file) => file.path));
   const changedBase = base.filter((file) => changedPaths.has(file.path));
@@ -192,7 +172,7 @@ export function benchCore(objectCount: number): CoreRow {
     changedReviewMs,
     changedParseFloorMs,
     changedRatio: changedReviewMs / changedParseFloorMs,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRssMb(),
     listed,
   };
 }

@@ -5,10 +5,9 @@
  * each changed route's Gateway on both sides and resolves its exposure path (Service, workloads).
  * Run through `npm run bench`, one child process per N.
  */
-import { parseAllDocuments } from "yaml";
 import type { ManifestFile } from "../src/core/model.js";
 import { review } from "../src/core/review.js";
-import { timeIt } from "./core.js";
+import { pad, parseFloor, peakRssMb, runsFor, timeIt } from "./measure.js";
 
 export interface RoutesRow {
   routes: number;
@@ -114,7 +113,7 @@ export function generateRoutesTree(routeCount: number): { base: ManifestFile[]; 
 
 export function benchRoutes(routeCount: number): RoutesRow {
   const { base, head } = generateRoutesTree(routeCount);
-  const runs = routeCount >= 10_000 ? 3 : 7;
+  const runs = runsFor(routeCount);
   let listed = 0;
   let withPath = 0;
   const reviewMs = timeIt(() => {
@@ -122,9 +121,7 @@ export function benchRoutes(routeCount: number): RoutesRow {
     listed = report.objects.length;
     withPath = report.objects.filter((object) => (object.exposes ?? []).some((exposure) => exposure.workloads.length > 0)).length;
   }, runs);
-  const parseFloorMs = timeIt(() => {
-    for (const file of [...base, ...head]) for (const doc of parseAllDocuments(file.text!)) doc.toJS();
-  }, runs);
+  const parseFloorMs = timeIt(parseFloor([...base, ...head]), runs);
   return {
     routes: routeCount,
     files: head.length,
@@ -133,12 +130,11 @@ export function benchRoutes(routeCount: number): RoutesRow {
     reviewMs,
     parseFloorMs,
     ratio: reviewMs / parseFloorMs,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRssMb(),
   };
 }
 
 export function printRoutesRows(rows: readonly RoutesRow[]): void {
-  const pad = (value: string | number, width: number) => String(value).padStart(width);
   console.log("Istio routes (VirtualServices on 10 Gateways, 10% changed; exposure paths resolved)\n");
   console.log(`${pad("routes", 7)} ${pad("files", 6)} ${pad("listed", 7)} ${pad("w/ path", 8)} ${pad("review ms", 10)} ${pad("yaml ms", 9)} ${pad("ratio", 6)} | ${pad("peak RSS MB", 12)}`);
   for (const row of rows) {

@@ -2,24 +2,21 @@
  * `npm run bench`: prints the core table (full review vs the `yaml` parse floor, per N) and the
  * end-to-end GitHub rows. Not part of the tests: timings depend on the machine.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CoreRow } from "./core.js";
 import type { GatewayApiRow } from "./gateway-api.js";
+import { childRow, pad } from "./measure.js";
+import type { RoutesRow } from "./routes.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 
 function coreRows(): CoreRow[] {
   // One process per N: maxRSS is a high-water mark, so sharing a process would blur the figures.
-  return (sizes.length > 0 ? sizes : [100, 1_000, 10_000]).map((n) => {
-    const out = execFileSync(process.execPath, ["--import", "tsx", `${here}core.ts`, String(n)], { encoding: "utf8" });
-    return JSON.parse(out.trim().split("\n").at(-1)!) as CoreRow;
-  });
+  return (sizes.length > 0 ? sizes : [100, 1_000, 10_000]).map((n) => childRow<CoreRow>(`${here}core.ts`, n));
 }
 
-const pad = (value: string | number, width: number) => String(value).padStart(width);
 console.log("Core review (median of runs; base and head differ in 10% of the objects)\n");
 console.log(
   `${pad("objects", 8)} ${pad("files", 6)} ${pad("listed", 7)} ${pad("review ms", 10)} ${pad("yaml ms", 9)} ${pad("ratio", 6)}` +
@@ -37,38 +34,16 @@ console.log(
 );
 console.log("\nTargets: 1,000 objects under 1 s; review within 2x of the yaml floor at every N.");
 
-/** One child process per N, as for the core rows. */
-function gatewayApiRows(): GatewayApiRow[] {
-  return [1_000, 10_000].map((n) => {
-    const out = execFileSync(process.execPath, ["--import", "tsx", `${here}gateway-api.ts`, String(n)], { encoding: "utf8" });
-    return JSON.parse(out.trim().split("\n").at(-1)!) as GatewayApiRow;
-  });
-}
-
 if (sizes.length === 0) {
-  console.log("\nGateway API: N HTTPRoutes on 10 Gateways (their own files), 10% of the routes changed\n");
-  console.log(
-    `${pad("routes", 7)} ${pad("files", 6)} ${pad("listed", 7)} ${pad("review ms", 10)} ${pad("yaml ms", 9)} ${pad("ratio", 6)}` +
-      ` | ${pad("context review ms", 18)} ${pad("yaml ms", 9)} ${pad("ratio", 6)} | ${pad("peak RSS MB", 12)}`,
-  );
-  for (const row of gatewayApiRows()) {
-    console.log(
-      `${pad(row.routes, 7)} ${pad(row.files, 6)} ${pad(row.listed, 7)} ${pad(row.reviewMs.toFixed(1), 10)} ${pad(row.parseFloorMs.toFixed(1), 9)} ${pad(row.ratio.toFixed(2), 6)}` +
-        ` | ${pad(row.contextReviewMs.toFixed(1), 18)} ${pad(row.contextParseFloorMs.toFixed(1), 9)} ${pad(row.contextRatio.toFixed(2), 6)} | ${pad(row.peakRssMb.toFixed(0), 12)}`,
-    );
-  }
-  console.log("\nLeft: whole trees (the command line). Right: the changed routes under review, the rest as context (the App).");
+  const { printGatewayApiRows } = await import("./gateway-api.js");
+  console.log("");
+  printGatewayApiRows([1_000, 10_000].map((n) => childRow<GatewayApiRow>(`${here}gateway-api.ts`, n)));
 }
 
-// Routes: one process per N, as for the core rows.
 {
   const { printRoutesRows } = await import("./routes.js");
-  const rows = [1_000, 10_000].map((n) => {
-    const out = execFileSync(process.execPath, ["--import", "tsx", `${here}routes.ts`, String(n)], { encoding: "utf8" });
-    return JSON.parse(out.trim().split("\n").at(-1)!) as import("./routes.js").RoutesRow;
-  });
   console.log("");
-  printRoutesRows(rows);
+  printRoutesRows([1_000, 10_000].map((n) => childRow<RoutesRow>(`${here}routes.ts`, n)));
 }
 
 if (existsSync(`${here}github.ts`)) {

@@ -10,12 +10,12 @@
 import { asList, asRecord } from "./fields.js";
 import { readLabels, selectorMatches } from "./labels.js";
 import type { Exposure, ManifestObject, Reach } from "./model.js";
-import type { ObjectIndex } from "./graph.js";
+import { attachedRoutes, GATEWAY_ROUTE_KINDS, type ObjectIndex } from "./graph.js";
 import { apiGroup, GATEWAY_API_GROUP, objectId } from "./objects.js";
 import { ISTIO_GROUP, type IstioOptions } from "./reach/istio-gateway.js";
 import { routeBackends } from "./reach/openshift-route.js";
 import { TRAEFIK_GROUPS } from "./reach/traefik.js";
-import { gatewayBindings } from "./reach/virtual-service.js";
+import { gatewayBindings, type GatewayBinding } from "./reach/virtual-service.js";
 
 /** The objects of one side: reviewed files and context files. */
 type SideObjects = ObjectIndex;
@@ -23,8 +23,6 @@ type SideObjects = ObjectIndex;
 export interface ExposesOptions {
   istio: IstioOptions;
 }
-
-const GATEWAY_API_ROUTE_KINDS: readonly string[] = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
 
 /**
  * Kinds that run pods, and where their pod template's labels sit. A ReplicaSet owned by a Deployment
@@ -231,24 +229,24 @@ function serviceRefs(object: ManifestObject): BackendRef[] {
 // ---------------------------------------------------------------------------------------------
 // Gateways: what the routes attached to them reach
 
-/** The first server port of an Istio Gateway that carries the route, preferring one with TLS (what clients use). */
-function istioServerPort(binding: ReturnType<typeof gatewayBindings>[number]): number | undefined {
-  const withTls = binding.servers.find((server) => server.tlsMode !== undefined);
-  return (withTls ?? binding.servers[0])?.port;
+type Via = NonNullable<Exposure["via"]>[number];
+
+/** Distinct ports, those with TLS first: the port clients use comes first on the path line. */
+function portsTlsFirst(ports: readonly { port: number | undefined; tls: boolean }[]): number[] {
+  const known = ports.filter((item): item is { port: number; tls: boolean } => item.port !== undefined);
+  return [...new Set([...known.filter((item) => item.tls), ...known.filter((item) => !item.tls)].map((item) => item.port))];
+}
+
+/** The servers of an Istio Gateway that carry the VirtualService, as the way in. */
+function istioVia(binding: GatewayBinding): Via {
+  return { label: `Gateway ${binding.ref}`, ports: portsTlsFirst(binding.servers.map((server) => ({ port: server.port, tls: server.tlsMode !== undefined }))) };
 }
 
 function virtualServiceExposes(object: ManifestObject, side: SideObjects, options: ExposesOptions): Exposure[] {
   const bindings = gatewayBindings(object, side, options.istio).filter((binding) => !binding.gateway || binding.servers.length > 0);
   const rank = (binding: (typeof bindings)[number]) => (binding.level === "public" ? 2 : binding.level === "private" ? 1 : 0);
   const through = [...bindings].sort((a, b) => rank(b) - rank(a))[0];
-  return virtualServiceRefs(object, side).map((ref) => {
-    const exposure = resolve(ref, side);
-    if (through) {
-      const port = through.gateway ? istioServerPort(through) : undefined;
-      exposure.gateway = port === undefined ? { label: `Gateway ${through.ref}` } : { label: `Gateway ${through.ref}`, port };
-    }
-    return exposure;
-  });
+  return virtualServiceRefs(object, side).map((ref) => (through ? { ...resolve(ref, side), via: [istioVia(through)] } : resolve(ref, side)));
 }
 
 /** VirtualServices of this side bound to the Istio Gateway, each with what it reaches. */
@@ -263,53 +261,41 @@ function istioGatewayExposes(gateway: ManifestObject, side: SideObjects, options
     );
     if (!binding) continue;
     const route = objectId(virtualService.kind, virtualService.namespace, virtualService.name);
-    for (const ref of virtualServiceRefs(virtualService, side)) exposures.push({ ...resolve(ref, side), route });
+    const via = [istioVia(binding)];
+    for (const ref of virtualServiceRefs(virtualService, side)) exposures.push({ ...resolve(ref, side), route, via });
   }
   return exposures;
 }
 
 /**
- * The Gateway a Gateway API route is reached through, for the path line: its first `parentRefs` entry
- * that names a Gateway, and the port of the listener it picks (`sectionName`, `port`), else of the
- * first listener with TLS, else the first listener.
+ * The Gateways a Gateway API route is reached through, read from its reach: the attachment that gave
+ * the route its level (sectionName / port, allowedRoutes, hostname intersection), not its parentRefs
+ * as written. Each Gateway at the route's level (an entry point at another level carries its own),
+ * with the ports of the listeners the route is on; a parentRef that attaches nowhere has no entry point,
+ * so it is not on the path.
  */
-function gatewayApiHop(route: ManifestObject, side: SideObjects): Exposure["gateway"] {
-  const parent = asList(asRecord(route.body["spec"])["parentRefs"])
-    .map(asRecord)
-    .find((ref) => (stringOf(ref["kind"]) ?? "Gateway") === "Gateway" && stringOf(ref["name"]) !== undefined);
-  if (!parent) return undefined;
-  const namespace = stringOf(parent["namespace"]) ?? route.namespace;
-  const name = stringOf(parent["name"]) ?? "";
-  const label = `Gateway ${namespace}/${name}`;
-  const gateway = side.find("Gateway", namespace, name, GATEWAY_API_GROUP);
-  const listeners = asList(asRecord(gateway?.body["spec"])["listeners"]).map(asRecord);
-  const section = stringOf(parent["sectionName"]);
-  const listener =
-    (section !== undefined ? listeners.find((candidate) => candidate["name"] === section) : undefined) ??
-    (typeof parent["port"] === "number" ? listeners.find((candidate) => candidate["port"] === parent["port"]) : undefined) ??
-    listeners.find((candidate) => ["HTTPS", "TLS"].includes(String(candidate["protocol"]).toUpperCase())) ??
-    listeners[0];
-  const port = typeof parent["port"] === "number" ? parent["port"] : listener?.["port"];
-  return typeof port === "number" ? { label, port } : { label };
+function gatewayApiVia(reach: Reach): Via[] {
+  const byGateway = new Map<string, { port: number | undefined; tls: boolean }[]>();
+  for (const entryPoint of reach.entryPoints) {
+    if (entryPoint.gateway === undefined || entryPoint.level !== undefined) continue;
+    const ports = byGateway.get(entryPoint.gateway) ?? [];
+    ports.push({ port: entryPoint.port, tls: entryPoint.tls && entryPoint.tlsUnknown !== true });
+    byGateway.set(entryPoint.gateway, ports);
+  }
+  return [...byGateway].map(([gateway, ports]) => ({ label: `Gateway ${gateway}`, ports: portsTlsFirst(ports) }));
 }
 
-/** Routes of this side whose `parentRefs` name the Gateway (namespace defaulting to the route's own). */
+/**
+ * The routes of this side attached to the Gateway, each with what it reaches and the ports of the
+ * listeners it attached to. A route that names the Gateway but that no listener admits reaches
+ * nothing through it and is not listed.
+ */
 function gatewayApiGatewayExposes(gateway: ManifestObject, side: SideObjects): Exposure[] {
   const exposures: Exposure[] = [];
-  for (const kind of GATEWAY_API_ROUTE_KINDS) {
-    for (const route of side.ofKind(kind, GATEWAY_API_GROUP)) {
-      const attached = asList(asRecord(route.body["spec"])["parentRefs"]).some((raw) => {
-        const parent = asRecord(raw);
-        return (
-          stringOf(parent["name"]) === gateway.name &&
-          (stringOf(parent["namespace"]) ?? route.namespace) === gateway.namespace &&
-          (stringOf(parent["kind"]) ?? "Gateway") === "Gateway"
-        );
-      });
-      if (!attached) continue;
-      const id = objectId(route.kind, route.namespace, route.name);
-      for (const ref of gatewayApiRouteRefs(route)) exposures.push({ ...resolve(ref, side), route: id });
-    }
+  for (const { route, listeners } of attachedRoutes(side, gateway)) {
+    const id = objectId(route.kind, route.namespace, route.name);
+    const via = [{ label: `Gateway ${gateway.namespace}/${gateway.name}`, ports: portsTlsFirst(listeners) }];
+    for (const ref of gatewayApiRouteRefs(route)) exposures.push({ ...resolve(ref, side), route: id, via });
   }
   return exposures;
 }
@@ -329,9 +315,9 @@ export function exposesOf(object: ManifestObject, reach: Reach, side: SideObject
     exposures = traefikRefs(object).map((ref) => resolve(ref, side));
   } else if (object.kind === "Route" && group === "route.openshift.io") exposures = openshiftRouteRefs(object).map((ref) => resolve(ref, side));
   else if (object.kind === "Gateway" && group === GATEWAY_API_GROUP) exposures = gatewayApiGatewayExposes(object, side);
-  else if (GATEWAY_API_ROUTE_KINDS.includes(object.kind) && group === GATEWAY_API_GROUP) {
-    const hop = gatewayApiHop(object, side);
-    exposures = gatewayApiRouteRefs(object).map((ref) => (hop ? { ...resolve(ref, side), gateway: hop } : resolve(ref, side)));
+  else if (GATEWAY_ROUTE_KINDS.includes(object.kind) && group === GATEWAY_API_GROUP) {
+    const via = gatewayApiVia(reach);
+    exposures = gatewayApiRouteRefs(object).map((ref) => (via.length > 0 ? { ...resolve(ref, side), via } : resolve(ref, side)));
   } else return undefined;
   return unique(exposures);
 }

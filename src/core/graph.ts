@@ -236,7 +236,12 @@ export interface ParentRef {
   name: string;
   sectionName: string | undefined;
   port: number | undefined;
-  line: number;
+  /**
+   * Its place in `spec.parentRefs`. Positions are asked of the object by the reader that reports
+   * them, not here: the routes of a whole side are read for attachment, and a context file's object
+   * finds a position only by parsing its text again.
+   */
+  index: number;
 }
 
 /** The parentRefs of a route that name a Gateway API Gateway (others, such as a mesh Service, attach to no Gateway). */
@@ -255,25 +260,31 @@ export function gatewayParentRefs(route: ManifestObject): ParentRef[] {
         name,
         sectionName: nonEmptyString(ref["sectionName"]),
         port: portNumber(ref["port"]),
-        line: route.rangeOf(["spec", "parentRefs", index]).line,
+        index,
       },
     ];
   });
 }
 
-/** The hostnames a route names (`spec.hostnames`), normalised, with the line of each. */
-export function routeHostnames(route: ManifestObject): { host: string; line: number }[] {
+/** A hostname of a route as it attaches: normalised, and its place in `spec.hostnames` (for its line). */
+export interface RouteHostname {
+  host: string;
+  index: number;
+}
+
+/** The hostnames a route names (`spec.hostnames`), normalised. */
+export function routeHostnames(route: ManifestObject): RouteHostname[] {
   return asList(asRecord(route.body["spec"])["hostnames"]).flatMap((raw, index) => {
     const host = nonEmptyString(raw);
-    return host === undefined ? [] : [{ host: normalizeHost(host), line: route.rangeOf(["spec", "hostnames", index]).line }];
+    return host === undefined ? [] : [{ host: normalizeHost(host), index }];
   });
 }
 
 /** One listener a route attaches to, with the hostnames it gets there (none: every host the listener takes). */
 export interface ListenerAttachment {
   listener: GatewayListener;
-  /** The route's hostnames intersected with the listener's; empty when the route names none. */
-  hostnames: { host: string; line: number }[];
+  /** The route's hostnames intersected with the listener's (each at the place of the route's own); empty when the route names none. */
+  hostnames: RouteHostname[];
 }
 
 /**
@@ -293,9 +304,9 @@ export function attachedListeners(route: ManifestObject, ref: ParentRef, gateway
       attachments.push({ listener, hostnames: [] });
       continue;
     }
-    const shared = hostnames.flatMap(({ host, line }) => {
+    const shared = hostnames.flatMap(({ host, index }) => {
       const met = intersectHostname(host, listener.hostname);
-      return met === undefined ? [] : [{ host: met, line }];
+      return met === undefined ? [] : [{ host: met, index }];
     });
     if (shared.length > 0) attachments.push({ listener, hostnames: shared });
   }
@@ -340,14 +351,34 @@ export function routesNaming(index: ObjectIndex, gateway: string): readonly Mani
   return byGateway.get(gateway) ?? [];
 }
 
+/** A route of the side attached to a Gateway, and the listeners it is on there (through any of its parentRefs). */
+export interface AttachedRoute {
+  route: ManifestObject;
+  listeners: GatewayListener[];
+}
+
+/**
+ * The routes of this side attached to `gateway`, in the order read: computed once per side and
+ * Gateway, since the Gateway's reader asks per listener and its exposure entry asks again.
+ */
+export function attachedRoutes(index: ObjectIndex, gateway: ManifestObject): readonly AttachedRoute[] {
+  const byGateway = index.memo("gateway-api:attached-routes", () => new Map<ManifestObject, AttachedRoute[]>());
+  const known = byGateway.get(gateway);
+  if (known) return known;
+  const key = `${gateway.namespace}/${gateway.name}`;
+  const attached = routesNaming(index, key).flatMap((route) => {
+    const listeners = gatewayParentRefs(route)
+      .filter((ref) => ref.gateway === key)
+      .flatMap((ref) => attachedListeners(route, ref, gateway, index).map((attachment) => attachment.listener));
+    return listeners.length > 0 ? [{ route, listeners: [...new Set(listeners)] }] : [];
+  });
+  byGateway.set(gateway, attached);
+  return attached;
+}
+
 /** The routes of this side attached to `listener` of `gateway`. */
 export function routesOn(index: ObjectIndex, gateway: ManifestObject, listener: GatewayListener): ManifestObject[] {
-  const key = `${gateway.namespace}/${gateway.name}`;
-  return routesNaming(index, key).filter((route) =>
-    gatewayParentRefs(route).some(
-      (ref) => ref.gateway === key && attachedListeners(route, ref, gateway, index).some((attached) => attached.listener === listener),
-    ),
-  );
+  return attachedRoutes(index, gateway).flatMap(({ route, listeners }) => (listeners.includes(listener) ? [route] : []));
 }
 
 /**

@@ -100,6 +100,17 @@ export const parseMessages = {
       : `${kind} has no metadata.name: kubectl would refuse it, and its exposure cannot be reviewed.`,
 };
 
+export interface ParseOptions {
+  /**
+   * `lazy`: each document's node tree is dropped once its objects are read, and built again (by
+   * parsing the document once more) the first time one of its objects is asked for a position. For
+   * files read only to resolve references (context files), whose objects are seldom asked where a
+   * field is: holding every node tree of a large tree costs more than parsing it (about ten times
+   * the text in memory, which the garbage collector copies again and again).
+   */
+  positions?: "eager" | "lazy";
+}
+
 /**
  * Reads one manifest file into every Kubernetes object it holds (a mapping with a string
  * `apiVersion`, a string `kind` and a `metadata.name`; `*List` items count one by one) and an error
@@ -108,7 +119,7 @@ export const parseMessages = {
  * Positions from `rangeOf` are 1-based; `endColumn` is exclusive (the column after the last
  * character), as in SARIF regions.
  */
-export function parseManifestFile(file: ManifestFile, side: Side): ParsedFile {
+export function parseManifestFile(file: ManifestFile, side: Side, options: ParseOptions = {}): ParsedFile {
   const parsed: ParsedFile = { path: file.path, objects: [], errors: [] };
   const fail = (reason: ErrorReason, message: string, line?: number): ParsedFile => {
     parsed.errors.push(reviewError(file.path, side, reason, message, line));
@@ -126,7 +137,17 @@ export function parseManifestFile(file: ManifestFile, side: Side): ParsedFile {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const lineStarts = lineStartOffsets(text);
-  const context: FileContext = { path: file.path, side, text, lineStarts, lineCount: lineCount(text, lineStarts), parsed, sourceLines: undefined, rendered: file.rendered };
+  const context: FileContext = {
+    path: file.path,
+    side,
+    text,
+    lineStarts,
+    lineCount: lineCount(text, lineStarts),
+    parsed,
+    sourceLines: undefined,
+    rendered: file.rendered,
+    lazyPositions: options.positions === "lazy",
+  };
 
   const chunks = jsonStreamChunks(text) ?? documentChunks(text, lineStarts);
   for (let i = 0; i < chunks.length; i++) {
@@ -153,6 +174,8 @@ interface FileContext {
   sourceLines: string[] | undefined;
   /** The render target's output: namespace and target of its objects. */
   rendered: RenderedSource | undefined;
+  /** Positions are found again from the text when asked (ParseOptions.positions). */
+  lazyPositions: boolean;
 }
 
 /** One YAML document, as the positions and alias lookups of its objects need it. */
@@ -165,6 +188,8 @@ interface DocumentContext {
   chunkText: string;
   /** Offset (in the piece) of the first `{{ … }}` marker outside quoted and block scalars, or -1. */
   plainMarker: number;
+  /** Which document of the piece this is, to find it again when positions are lazy. */
+  docIndex: number;
 }
 
 /**
@@ -175,7 +200,7 @@ function readChunk(file: FileContext, chunkStart: number, chunkText: string): vo
   const composer = new Composer(COMPOSE_OPTIONS);
   let docs: Document<YamlNode, boolean>[];
   try {
-    docs = Array.from(composer.compose(depthGuardedTokens(chunkText)));
+    docs = composeDocuments(composer, chunkText);
   } catch (error) {
     const offset = error instanceof NestingTooDeep ? error.offset : 0;
     const { line } = position(file, chunkStart + offset);
@@ -192,7 +217,11 @@ function readChunk(file: FileContext, chunkStart: number, chunkText: string): vo
   const mayHaveAliases = chunkText.includes("&") && chunkText.includes("*");
   // An engine's output is the manifest itself: `{{` left in it is data (an annotation, a dashboard).
   const plainMarker = file.rendered ? -1 : findTemplateMarker(chunkText, false);
-  for (const doc of docs) readDocument({ file, doc, chunkStart, chunkText, plainMarker }, mayHaveAliases);
+  docs.forEach((doc, docIndex) => readDocument({ file, doc, chunkStart, chunkText, plainMarker, docIndex }, mayHaveAliases));
+}
+
+function composeDocuments(composer: Composer, chunkText: string): Document<YamlNode, boolean>[] {
+  return Array.from(composer.compose(depthGuardedTokens(chunkText)));
 }
 
 class NestingTooDeep extends Error {
@@ -270,7 +299,7 @@ function mayCarryExposure(value: unknown, listDepth: number): boolean {
 /** How deep `*List` items may nest in `*List` items (kubectl flattens nested lists too). */
 const MAX_LIST_DEPTH = 8;
 
-function collectObjects(context: DocumentContext, value: unknown, node: YamlNode | undefined, listDepth: number): void {
+function collectObjects(context: DocumentContext, value: unknown, node: YamlNode | undefined, listDepth: number, itemPath: readonly number[] = []): void {
   if (!isPlainObject(value)) return;
   const { apiVersion, kind } = value;
   if (typeof apiVersion !== "string" || typeof kind !== "string") return;
@@ -282,7 +311,7 @@ function collectObjects(context: DocumentContext, value: unknown, node: YamlNode
     const itemsNode = node ? resolveAlias(context, childNode(context, node, "items")) : undefined;
     value.items.forEach((item, index) => {
       const itemNode = isSeq(itemsNode) ? resolveAlias(context, itemsNode.items[index] as YamlNode | undefined) : undefined;
-      collectObjects(context, item, itemNode ?? node, listDepth + 1);
+      collectObjects(context, item, itemNode ?? node, listDepth + 1, [...itemPath, index]);
     });
     return;
   }
@@ -329,7 +358,7 @@ function collectObjects(context: DocumentContext, value: unknown, node: YamlNode
     file: file.path,
     line,
     body: value,
-    rangeOf: (path) => rangeOf(context, node, line, path),
+    rangeOf: file.lazyPositions ? lazyRangeOf(context, itemPath, node !== undefined, line) : (path) => rangeOf(context, node, line, path),
     sourceLines: file.sourceLines,
   };
   file.parsed.objects.push(object);
@@ -363,6 +392,50 @@ function rangeOf(context: DocumentContext, root: YamlNode | undefined, line: num
     }
   }
   return best;
+}
+
+/**
+ * `rangeOf` for an object whose document's node tree is not kept: the closure holds the piece's
+ * text and where the object is in it (which document, which `*List` items), never the tree, and
+ * parses the piece again the first time a position is asked. The objects of one piece share that
+ * parse; an object never asked costs nothing more.
+ */
+function lazyRangeOf(context: DocumentContext, itemPath: readonly number[], hasNode: boolean, line: number): (path: FieldPath) => SourceRange {
+  const { file, chunkStart, chunkText, plainMarker, docIndex } = context;
+  const piece = pieceOf(file, chunkStart);
+  let found: { context: DocumentContext; node: YamlNode | undefined } | undefined;
+  // Never `context` inside the closure: it holds the node tree this option is there to let go.
+  if (!hasNode) return () => ({ line, column: 1, endLine: line, endColumn: 1 });
+  return (path) => {
+    if (!found) {
+      piece.docs ??= composeDocuments(new Composer(COMPOSE_OPTIONS), chunkText);
+      const doc = piece.docs[docIndex] as Document<YamlNode, boolean>;
+      const again: DocumentContext = { file, doc, chunkStart, chunkText, plainMarker, docIndex };
+      if (!piece.merged.has(docIndex) && chunkText.includes("<<")) {
+        applyKubectlMergeOrder(again);
+        piece.merged.add(docIndex);
+      }
+      // The same steps collectObjects took from the root to the object.
+      let node = doc.contents ?? undefined;
+      for (const index of itemPath) {
+        const items = node ? resolveAlias(again, childNode(again, node, "items")) : undefined;
+        node = isSeq(items) ? (resolveAlias(again, items.items[index] as YamlNode | undefined) ?? node) : node;
+      }
+      found = { context: again, node: node ?? undefined };
+    }
+    return rangeOf(found.context, found.node, line, path);
+  };
+}
+
+/** The pieces of a file parsed again for positions, by offset: shared by the objects of one piece. */
+const reparsedPieces = new WeakMap<FileContext, Map<number, { docs?: Document<YamlNode, boolean>[]; merged: Set<number> }>>();
+
+function pieceOf(file: FileContext, chunkStart: number): { docs?: Document<YamlNode, boolean>[]; merged: Set<number> } {
+  let pieces = reparsedPieces.get(file);
+  if (!pieces) reparsedPieces.set(file, (pieces = new Map()));
+  let piece = pieces.get(chunkStart);
+  if (!piece) pieces.set(chunkStart, (piece = { merged: new Set() }));
+  return piece;
 }
 
 /**
@@ -656,6 +729,9 @@ function markerIn(value: string): number {
  * Block scalars are left out: annotations and data embed other tools' templates there.
  */
 function templateStringIn(node: YamlNode, chunkText: string): number {
+  // A value holds `{{` only where the text does, or where an escape (`\x7b`) or a line continuation
+  // wrote it: without either, no scalar needs a look.
+  if (!chunkText.includes("{{") && !chunkText.includes("\\")) return -1;
   let found = -1;
   visit(node, {
     Scalar(_key, scalar) {

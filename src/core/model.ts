@@ -238,8 +238,14 @@ export interface EntryPoint {
   /** Route entry points: host (`*` for the catch-all) and path (`/` when none is given). */
   host?: string;
   path?: string;
-  /** Route entry points: the backend Service and port (number or name) this route sends traffic to. */
-  backend?: { service?: string; port?: number | string };
+  /** Route entry points: the backend Service and port (number or name) this route sends traffic to (the first, when several). */
+  backend?: Backend;
+  /**
+   * Every backend, when the entry point forwards to more than one (several `backendRefs`, weighted
+   * destinations, a Traefik services list, OpenShift alternate backends): `backend` is the first.
+   * Absent with one backend. Read both through `backendsOf`.
+   */
+  backends?: Backend[];
   tls: boolean;
   /**
    * Serves only a redirect to HTTPS (an Istio server with `tls.httpsRedirect`): nothing is served in
@@ -272,6 +278,31 @@ export interface EntryPoint {
   redirectOnly?: boolean;
   /** A Gateway listener: which namespaces may attach routes (`allowedRoutes.namespaces.from`), and where. */
   routesFrom?: { from: "Same" | "All" | "Selector"; line: number };
+}
+
+/** A backend Service of a route entry point: its name and port (number or name), as written. */
+export interface Backend {
+  service?: string;
+  port?: number | string;
+}
+
+/** Every backend of an entry point: `backends` when it has several, else its `backend`. */
+export function backendsOf(entryPoint: Pick<EntryPoint, "backend" | "backends">): Backend[] {
+  return entryPoint.backends ?? (entryPoint.backend ? [entryPoint.backend] : []);
+}
+
+/** The backend fields of an entry point forwarding to `backends` (in order, repeats dropped): the first, and all of them when several. */
+export function backendFields(backends: readonly Backend[]): Pick<EntryPoint, "backend" | "backends"> {
+  const seen = new Set<string>();
+  const distinct = backends.filter((backend) => {
+    const key = `${backend.service ?? ""}|${backend.port ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const [first] = distinct;
+  if (first === undefined) return {};
+  return distinct.length > 1 ? { backend: first, backends: distinct } : { backend: first };
 }
 
 export interface AllowList {
@@ -405,8 +436,13 @@ export interface Exposure {
   workloads: string[];
   /** For a Gateway: the route attached to it that carries this traffic (`HTTPRoute/shop/store`). */
   route?: string;
-  /** For a route: the gateway it is reached through (`Gateway istio-system/public`) and its port, for the path line. */
-  gateway?: { label: string; port?: number };
+  /**
+   * For the path line, the way in: for a route, each gateway it is reached through at its level
+   * (`Gateway infra/public`); for a gateway's entry, the gateway itself. Each with the ports of the
+   * listeners or servers that really carry the route, TLS ports first (what clients use); none when
+   * they are unknown (a gateway not in the tree).
+   */
+  via?: { label: string; ports: number[] }[];
   /** False when the Service is named but not on this side of the change (so its workloads are unknown). */
   found: boolean;
 }

@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG, type Config } from "../config/schema.js";
 import { classify } from "./classify.js";
 import { exposureChanges } from "./delta.js";
 import { exposesOf } from "./exposes.js";
-import { parseManifestFile } from "./manifest.js";
+import { parseManifestFile, type ParseOptions } from "./manifest.js";
 import type {
   Conclusion,
   Finding,
@@ -69,28 +69,33 @@ export function review(input: ReviewInput): Report {
     ...(rendered?.[side] ?? []),
   ];
   const headParsed = new Map<string, { text: string | undefined; parsed: ParsedFile }>();
-  const parseHead = (file: ManifestFile) => {
-    const parsed = parseManifestFile(file, "head");
+  const parseHead = (file: ManifestFile, options?: ParseOptions) => {
+    const parsed = parseManifestFile(file, "head", options);
     headParsed.set(file.path, { text: file.text, parsed });
     return parsed;
   };
   // Most files of a tree are the same on both sides: parse those once and share the objects (the
   // bodies are then the same values, so comparing them costs nothing).
-  const parseBase = (file: ManifestFile) => {
+  const parseBase = (file: ManifestFile, options?: ParseOptions) => {
     const same = headParsed.get(file.path);
     if (same && file.text !== undefined && same.text === file.text) {
       return { ...same.parsed, errors: same.parsed.errors.map((error) => ({ ...error, side: "base" as const })) };
     }
-    return parseManifestFile(file, "base");
+    return parseManifestFile(file, "base", options);
   };
-  const head = readSide(sideFiles(input.head, "head"), "head", parseHead);
+  const baseFiles = sideFiles(input.base, "base");
+  // A head file whose text the base has too is only looked up, never reviewed (below): as a context
+  // file, it keeps no node tree.
+  const baseTexts = new Map(baseFiles.map((file) => [file.path, file.text]));
+  const sameOnBase = (file: ManifestFile) => file.text !== undefined && baseTexts.get(file.path) === file.text;
+  const head = readSide(sideFiles(input.head, "head"), "head", (file) => parseHead(file, sameOnBase(file) ? CONTEXT_PARSE : undefined));
   const headContext = readContext(input.context?.head, isManifest, parseHead);
   // A file with the same text on both sides changes nothing: its objects pair with themselves and
   // its errors were there before. It is parsed once, then left out of pairing, duplicates and errors
   // (its objects still feed the index), so a review of whole trees (--base/--head) says what a
   // review of the changed files (--git, the App) says.
   const unchanged = new Set<string>();
-  const base = readSide(sideFiles(input.base, "base"), "base", (file) => {
+  const base = readSide(baseFiles, "base", (file) => {
     const parsed = parseBase(file);
     if (headParsed.get(file.path)?.parsed.objects === parsed.objects) unchanged.add(file.path);
     return parsed;
@@ -300,11 +305,15 @@ function duplicateErrors(objects: ManifestObject[], side: Side): ReviewError[] {
 function readContext(
   files: readonly ManifestFile[] | undefined,
   isManifest: (path: string) => boolean,
-  parse: (file: ManifestFile) => ParsedFile,
+  parse: (file: ManifestFile, options: ParseOptions) => ParsedFile,
 ): ManifestObject[] {
   if (!files) return [];
-  return files.filter((file) => isManifest(file.path)).flatMap((file) => parse(file).objects);
+  // Their objects are looked up, seldom asked where a field is: positions are found when asked.
+  return files.filter((file) => isManifest(file.path)).flatMap((file) => parse(file, CONTEXT_PARSE).objects);
 }
+
+/** Files only looked up (context files, files the same on both sides): positions found when asked. */
+const CONTEXT_PARSE: ParseOptions = { positions: "lazy" };
 
 interface SideIndexes {
   base: ObjectIndex;

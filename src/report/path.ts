@@ -32,6 +32,11 @@ function gatewayPort(object: Pick<ObjectReport, "reach">): number | undefined {
     ?.port;
 }
 
+/** `Gateway infra/public :443, :80`: a gateway and the ports that carry the traffic; several gateways joined by "or". */
+function viaHop(via: NonNullable<Exposure["via"]>): string {
+  return via.map(({ label, ports }) => (ports.length === 0 ? label : `${label} ${ports.map((port) => `:${port}`).join(", ")}`)).join(" or ");
+}
+
 function serviceHop(exposure: Exposure): string {
   const port = exposure.port === undefined ? "" : `:${exposure.port}`;
   return `Service ${exposure.service}${port}${exposure.found ? "" : " (not in the tree)"}`;
@@ -62,10 +67,11 @@ export function exposurePathLine(object: Pick<ObjectReport, "kind" | "namespace"
   if (object.kind === "Service") {
     // The Service is the way in itself.
   } else if (shown.route !== undefined) {
+    // A gateway's entry: the gateway at the ports the route is on, else at the port clients use.
     const port = gatewayPort(object);
-    hops.push(port === undefined ? self : `${self} :${port}`, idLabel(shown.route));
+    hops.push(shown.via ? viaHop(shown.via) : port === undefined ? self : `${self} :${port}`, idLabel(shown.route));
   } else {
-    if (shown.gateway) hops.push(shown.gateway.port === undefined ? shown.gateway.label : `${shown.gateway.label} :${shown.gateway.port}`);
+    if (shown.via) hops.push(viaHop(shown.via));
     hops.push(self);
   }
   hops.push(serviceHop(shown));

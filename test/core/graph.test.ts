@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import {
   attachedListeners,
+  attachedRoutes,
   buildObjectIndex,
   EMPTY_INDEX,
   gatewayListeners,
@@ -18,14 +19,12 @@ import {
   type GatewayListener,
   type ParentRef,
 } from "../../src/core/graph.js";
-import { parseManifestFile } from "../../src/core/manifest.js";
 import type { ManifestObject } from "../../src/core/model.js";
 import { isExposureObject, objectId } from "../../src/core/objects.js";
 import { review } from "../../src/core/review.js";
+import { objectsFromYaml } from "../helpers/object.js";
 
-function objectsOf(path: string, text: string): ManifestObject[] {
-  return parseManifestFile({ path, text }, "head").objects;
-}
+const objectsOf = (path: string, text: string): ManifestObject[] => objectsFromYaml(text, path);
 
 const gateways = objectsOf(
   "infra/gateways.yaml",
@@ -214,5 +213,11 @@ spec:
     expect(routesOn(index, gateway, http).map((route) => route.name)).toEqual(["web"]);
     expect(routesOn(index, gateway, tcp).map((route) => route.name)).toEqual(["db"]);
     expect(routesNaming(index, "infra/public")).toBe(routesNaming(index, "infra/public"));
+    // Attachment per Gateway is computed once per side, whichever listener or entry asks.
+    expect(attachedRoutes(index, gateway)).toBe(attachedRoutes(index, gateway));
+    expect(attachedRoutes(index, gateway).map(({ route, listeners }) => [route.name, listeners.map((listener) => listener.name)])).toEqual([
+      ["web", ["http", "https"]],
+      ["db", ["tcp"]],
+    ]);
   });
 });

@@ -382,6 +382,52 @@ describe("ManifestObject.rangeOf", () => {
   });
 });
 
+describe("parseManifestFile with lazy positions (context files)", () => {
+  const listWithMerges = lines(
+    "apiVersion: v1", //               1
+    "kind: List", //                   2
+    "items:", //                       3
+    "  - apiVersion: v1", //           4
+    "    kind: List", //               5
+    "    items:", //                   6
+    "      - apiVersion: v1", //       7
+    "        kind: Service", //        8
+    "        metadata: {name: a}", //  9
+    "        spec: &spec", //          10
+    "          type: ClusterIP", //    11
+    "          ports: [{port: 80}]", // 12
+    "  - apiVersion: v1", //           13
+    "    kind: Service", //            14
+    "    metadata: {name: b}", //      15
+    "    spec:", //                    16
+    "      type: NodePort", //         17
+    "      <<: *spec", //              18
+    "---", //                          19
+    "apiVersion: v1", //               20
+    "kind: Service", //                21
+    "metadata: {name: c}", //          22
+  );
+  const paths: (string | number)[][] = [[], ["metadata", "name"], ["spec", "type"], ["spec", "ports", 0, "port"], ["spec", "missing"], ["status"]];
+
+  it("gives every object the ranges and bodies the eager parse gives: documents, nested List items, merge keys, aliases", () => {
+    for (const text of [webService, listWithMerges]) {
+      const eager = parseManifestFile({ path: "a.yaml", text }, "head");
+      const lazy = parseManifestFile({ path: "a.yaml", text }, "head", { positions: "lazy" });
+      expect(lazy.objects.map(({ id, line, body }) => ({ id, line, body }))).toEqual(eager.objects.map(({ id, line, body }) => ({ id, line, body })));
+      // Asked in another order than the objects come, so no object relies on a neighbour's parse.
+      const asked = [...lazy.objects].reverse().map((object) => paths.map((path) => at(object, path)));
+      expect(asked.reverse()).toEqual(eager.objects.map((object) => paths.map((path) => at(object, path))));
+    }
+  });
+
+  it("applies kubectl's merge order to the tree it builds again, as to the first one", () => {
+    const [, b] = parseManifestFile({ path: "a.yaml", text: listWithMerges }, "head", { positions: "lazy" }).objects;
+    // `type: NodePort` is written before `<<`, so the merged ClusterIP applies and is pointed at.
+    expect(b?.body.spec).toEqual({ type: "ClusterIP", ports: [{ port: 80 }] });
+    expect(at(b, ["spec", "type"])).toEqual([11, 17, 11, 26]);
+  });
+});
+
 describe("parseManifestFile: files that are not read", () => {
   it("reports a Helm template once, at its first marker, with no objects", () => {
     const parsed = parse(

@@ -4,18 +4,16 @@
  * (identity, level, classification, findings with line and message) and their `exposes`. The last
  * test fails when a folder under fixtures/routes/ has no case here.
  */
-import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { configSchema, type ConfigInput } from "../../src/config/schema.js";
+import type { ConfigInput } from "../../src/config/schema.js";
 import type { Classification, Exposure, Level, RuleId } from "../../src/core/model.js";
-import { review } from "../../src/core/review.js";
 import { messages as publicWithoutTls } from "../../src/core/rules/public-without-tls.js";
 import { messages as sensitivePort } from "../../src/core/rules/sensitive-port-exposed.js";
 import { ROUTE_TERMS } from "../../src/core/rules/terms.js";
 import { messages as tlsRemoved } from "../../src/core/rules/tls-removed.js";
 import { messages as wildcardHost } from "../../src/core/rules/wildcard-host.js";
 import { renderText } from "../../src/report/text.js";
-import { FIXTURES_DIR, readFixture } from "../helpers/fixtures.js";
+import { findingsOfRule, manifestFixtureNames, reviewFixture } from "../helpers/fixtures.js";
 
 interface ExpectedObject {
   id: string;
@@ -31,9 +29,7 @@ const casesRun = new Set<string>();
 
 async function expectRoutes(caseName: string, expected: ExpectedObject[], options: { config?: ConfigInput; silent?: RuleId[] } = {}) {
   casesRun.add(caseName);
-  const trees = await readFixture(`routes/${caseName}`);
-  const report = review({ base: trees.base, head: trees.head, config: configSchema.parse(options.config ?? {}) });
-  expect(report.errors).toEqual([]);
+  const { report } = await reviewFixture(`routes/${caseName}`, options.config);
   expect(
     report.objects.map((object) => ({
       id: object.id,
@@ -53,9 +49,7 @@ async function expectRoutes(caseName: string, expected: ExpectedObject[], option
     if (object.path !== undefined) expect(text).toContain(`  path ${object.path}\n`);
   }
   if (expected.every((object) => object.path === undefined)) expect(text).not.toContain("  path ");
-  for (const rule of options.silent ?? []) {
-    expect(report.objects.flatMap((object) => object.findings).filter((finding) => finding.rule === rule)).toEqual([]);
-  }
+  for (const rule of options.silent ?? []) expect(findingsOfRule(report, rule)).toEqual([]);
   return report;
 }
 
@@ -79,7 +73,7 @@ describe("Istio Gateway", () => {
             message: publicWithoutTls.entryPointWithoutTls({ object: "Gateway istio-system/public", entryPoint: "HTTP/80 shop.example.com", why: istioGateway.noTls }),
           },
         ],
-        exposes: [{ ...STORE, route: "VirtualService/shop/store" }],
+        exposes: [{ ...STORE, route: "VirtualService/shop/store", via: [{ label: "Gateway istio-system/public", ports: [80] }] }],
         path: "internet → Gateway istio-system/public :80 → VirtualService shop/store → Service shop/store:80 → Deployment shop/store",
       },
     ]);
@@ -156,7 +150,7 @@ describe("Istio VirtualService", () => {
             message: publicWithoutTls.entryPointWithoutTls({ object: "VirtualService shop/store", entryPoint: "shop.example.com/cart", why: virtualService.noTls }),
           },
         ],
-        exposes: [{ ...STORE, gateway: { label: "Gateway istio-system/public", port: 80 } }],
+        exposes: [{ ...STORE, via: [{ label: "Gateway istio-system/public", ports: [80] }] }],
         path: "internet → Gateway istio-system/public :80 → VirtualService shop/store → Service shop/store:80 → Deployment shop/store",
       },
     ]);
@@ -183,7 +177,7 @@ describe("Istio VirtualService", () => {
           classification: "widened",
           level: ["public", "public"],
           findings: [{ rule: "wildcard-host", line: 9, message: wildcardHost.wildcardHost({ object: "VirtualService shop/store", host: "*.example.com" }) }],
-          exposes: [{ service: "shop/store", workloads: [], found: false, gateway: { label: "Gateway istio-system/public", port: 443 } }],
+          exposes: [{ service: "shop/store", workloads: [], found: false, via: [{ label: "Gateway istio-system/public", ports: [443] }] }],
           path: "internet → Gateway istio-system/public :443 → VirtualService shop/store → Service shop/store (not in the tree)",
         },
       ],
@@ -200,7 +194,7 @@ describe("Istio VirtualService", () => {
           classification: "public",
           level: ["none", "public"],
           findings: [],
-          exposes: [{ service: "shop/store", port: 80, workloads: [], found: false, gateway: { label: "Gateway istio-system/elsewhere" } }],
+          exposes: [{ service: "shop/store", port: 80, workloads: [], found: false, via: [{ label: "Gateway istio-system/elsewhere", ports: [] }] }],
           path: "internet → Gateway istio-system/elsewhere → VirtualService shop/store → Service shop/store:80 (not in the tree)",
         },
       ],
@@ -424,9 +418,88 @@ describe("OpenShift Route", () => {
   });
 });
 
+describe("every backend of a route", () => {
+  /** One route of the split fixtures: its entry point, its two backends and the way in. */
+  interface SplitRoute {
+    id: string;
+    line: number;
+    entryPoint: string;
+    backends: [name: string, port: number][];
+    via?: Exposure["via"];
+  }
+  const edge = (port: number) => [{ label: "Gateway infra/edge", ports: [port] }];
+  const istio = [{ label: "Gateway istio-system/public", ports: [443] }];
+  /** The routes of both fixtures, in file order, with the other backend of each. */
+  const splitRoutes = (others: [name: string, port: number][]): SplitRoute[] => {
+    const rows: Omit<SplitRoute, "backends">[] = [
+      { id: "HTTPRoute/shop/store", line: 12, entryPoint: "store.example.com/ (Gateway infra/edge, listener https)", via: edge(443) },
+      { id: "GRPCRoute/shop/orders", line: 33, entryPoint: "orders.example.com/shop.Orders/ (Gateway infra/edge, listener https)", via: edge(443) },
+      { id: "TLSRoute/shop/search", line: 55, entryPoint: "search.example.com (Gateway infra/edge, listener tls)", via: edge(8443) },
+      { id: "TCPRoute/shop/db", line: 71, entryPoint: "TCP/15432 (Gateway infra/edge, listener tcp)", via: edge(15432) },
+      { id: "UDPRoute/shop/cache", line: 88, entryPoint: "UDP/10053 (Gateway infra/edge, listener udp)", via: edge(10053) },
+      { id: "VirtualService/shop/store", line: 106, entryPoint: "shop.example.com/", via: istio },
+      { id: "IngressRoute/shop/store", line: 132, entryPoint: "traefik.example.com/" },
+      { id: "Route/shop/store", line: 145, entryPoint: "store.apps.example.com/" },
+    ];
+    const firsts: [string, number][] = [["store", 80], ["orders", 9090], ["search", 443], ["pgbouncer", 6432], ["dns", 53], ["store", 80], ["store", 80]];
+    return rows.map((row, index) => ({ ...row, backends: [firsts[index] ?? others[7]!, others[index]!] }));
+  };
+  /** The expected object: public, its findings on `sensitive` backends, both backends in `exposes`, the path counting the second. */
+  const splitObject = ({ id, line, entryPoint, backends, via }: SplitRoute, sensitive: Record<number, string>): ExpectedObject => {
+    const [kind, namespace, name] = id.split("/");
+    const [[firstName, firstPort] = ["", 0]] = backends;
+    const gateway = via?.[0] ? `${via[0].label} :${via[0].ports[0]} → ` : "";
+    return {
+      path: `internet → ${gateway}${kind} ${namespace}/${name} → Service shop/${firstName}:${firstPort} (not in the tree) (+1 more)`,
+      id,
+      classification: "public",
+      level: ["none", "public"],
+      findings: backends
+        .filter(([, port]) => sensitive[port] !== undefined)
+        .map(([backend, port]) => ({
+          rule: "sensitive-port-exposed" as const,
+          line,
+          message: sensitivePort.ingressBackend({ object: `${kind} ${namespace}/${name}`, entryPoint, product: sensitive[port]!, port, backend, where: "from the internet" }),
+        })),
+      exposes: backends.map(([backend, port]) => ({ service: `shop/${backend}`, port, workloads: [], found: false, ...(via ? { via } : {}) })),
+    };
+  };
+
+  it("backend-split-sensitive-port-fires: a database behind the other backend of every kind (weighted refs, a services list, alternateBackends)", async () => {
+    const products = { 5432: "PostgreSQL", 6379: "Redis", 9200: "Elasticsearch (HTTP API)", 11211: "Memcached" };
+    // The OpenShift Route's backends share spec.port: `to` and the alternate backend are both the database.
+    const routes = splitRoutes([
+      ["store-db", 5432],
+      ["orders-cache", 6379],
+      ["elasticsearch", 9200],
+      ["postgres", 5432],
+      ["memcached", 11211],
+      ["store-db", 5432],
+      ["store-cache", 6379],
+      ["store-db-replica", 5432],
+    ]);
+    routes[7]!.backends[0] = ["store-db", 5432];
+    await expectRoutes("backend-split-sensitive-port-fires", routes.map((route) => splitObject(route, products)));
+  });
+
+  it("backend-split-sensitive-port-silent: the same splits to application ports raise nothing, and expose both backends", async () => {
+    const routes = splitRoutes([
+      ["store-canary", 8080],
+      ["orders-canary", 9091],
+      ["search-canary", 8443],
+      ["pgbouncer-canary", 8080],
+      ["dns-canary", 5353],
+      ["store-canary", 8080],
+      ["store-canary", 9091],
+      ["store-v2", 8080],
+    ]);
+    routes[7]!.backends[0] = ["store-canary", 8080];
+    await expectRoutes("backend-split-sensitive-port-silent", routes.map((route) => splitObject(route, {})), { silent: ["sensitive-port-exposed"] });
+  });
+});
+
 describe("route fixtures", () => {
   it("every folder under fixtures/routes/ has a case", () => {
-    const folders = readdirSync(`${FIXTURES_DIR}routes`, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-    expect(folders.filter((name) => !casesRun.has(name))).toEqual([]);
+    expect(manifestFixtureNames("routes").filter((name) => !casesRun.has(name))).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { configSchema, type ConfigInput } from "../../src/config/schema.js";
+import type { ConfigInput } from "../../src/config/schema.js";
 import {
   CLASSIFICATIONS,
   RULE_IDS,
@@ -17,7 +17,7 @@ import {
   type Severity,
   type SuppressedFinding,
 } from "../../src/core/model.js";
-import { newlyCovered, review } from "../../src/core/review.js";
+import { newlyCovered } from "../../src/core/review.js";
 import { messages as externalIps } from "../../src/core/rules/external-ips.js";
 import { messages as externalname } from "../../src/core/rules/externalname.js";
 import { messages as gatewayRoutesFromAll } from "../../src/core/rules/gateway-routes-from-all-namespaces.js";
@@ -29,7 +29,7 @@ import { messages as publicWithoutTls } from "../../src/core/rules/public-withou
 import { messages as sensitivePort } from "../../src/core/rules/sensitive-port-exposed.js";
 import { messages as tlsRemoved } from "../../src/core/rules/tls-removed.js";
 import { messages as wildcardHost } from "../../src/core/rules/wildcard-host.js";
-import { applyFix, manifestFixtureNames, readFixture } from "../helpers/fixtures.js";
+import { applyFix, findingsOfRule, manifestFixtureNames, readFixture, reviewFixture } from "../helpers/fixtures.js";
 
 interface ExpectedFinding {
   rule: RuleId;
@@ -64,11 +64,7 @@ const casesRun = new Set<string>();
 
 async function expectReview(caseName: string, expected: ExpectedObject[], options: CaseOptions = {}): Promise<Report> {
   casesRun.add(caseName);
-  const trees = await readFixture(caseName);
-  const config = configSchema.parse(options.config ?? {});
-  const report = review({ base: trees.base, head: trees.head, config });
-
-  expect(report.errors).toEqual([]);
+  const { trees, config, report } = await reviewFixture(caseName, options.config);
   expect(
     report.objects.map((object) => ({
       id: object.id,
@@ -106,8 +102,7 @@ async function expectReview(caseName: string, expected: ExpectedObject[], option
   for (const rule of options.silent ?? []) {
     // A rule switched off did not run: that is not a case of it staying silent.
     expect(config.rules[rule]).not.toBe("off");
-    const firing = report.objects.flatMap((object) => [...object.findings, ...object.suppressed]).filter((f) => f.rule === rule);
-    expect(firing).toEqual([]);
+    expect(findingsOfRule(report, rule)).toEqual([]);
     silentSeen.add(rule);
   }
   return report;

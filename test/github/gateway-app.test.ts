@@ -87,15 +87,48 @@ spec:
           port: 80
 `;
 
+/** The Service and the Deployment behind a migrated route, in a file the pull request does not touch. */
+const APP = (name: string) => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  selector:
+    app: ${name}
+  ports:
+    - port: 80
+      targetPort: 8080
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+      containers:
+        - name: ${name}
+          image: shop/${name}:1.0
+`;
+
 /**
- * A repository whose pull request migrates `count` Ingresses to HTTPRoutes; the Gateway, the Namespace
- * and `unrelated` other manifests are not touched.
+ * A repository whose pull request migrates `count` Ingresses to HTTPRoutes; the Gateway, the Namespace,
+ * the Services and Deployments behind the routes and `unrelated` other manifests are not touched.
  */
 function migrationRepository(count: number, { sectionName, unrelated = 20 }: { sectionName?: string; unrelated?: number } = {}): FakeRepository {
   const mergeBase: Tree = new Map([
     ["infra/gateway.yaml", GATEWAY],
     ["infra/namespaces.yaml", NAMESPACE("shop")],
   ]);
+  for (let index = 0; index < count; index++) mergeBase.set(`apps/store${index}.yaml`, APP(`store${index}`));
   for (let index = 0; index < unrelated; index++) {
     mergeBase.set(`apps/svc-${index}.yaml`, `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${index}\nspec:\n  ports:\n    - port: 80\n`);
   }
@@ -129,6 +162,26 @@ describe("an Ingress migrated to an HTTPRoute on a Gateway in another file", () 
     expect(run.annotations).toEqual([]);
     // The unchanged Gateway was read from the head commit's tree, once.
     expect(calls(h.fake).filter((call) => call.includes("/git/trees/"))).toHaveLength(1);
+  });
+
+  it("fails on the route line when it attaches only to the plain-HTTP listener, with the path to the workload through port 80", async () => {
+    const h = await open(migrationRepository(1, { sectionName: "http" }));
+    expect(h.fake.invalidBodies).toEqual([]);
+    const run = h.fake.checkRuns[0]!;
+    expect(run.conclusion).toBe("failure");
+    expect(h.fake.reviewComments.map((comment) => `${comment.path}:${comment.line}`)).toEqual(["shop/store0.yaml:12"]);
+    // The route is on the `http` listener only: the path names port 80, never the Gateway's 443.
+    const path = "internet → Gateway infra/public :80 → HTTPRoute shop/store0 → Service shop/store0:80 → Deployment shop/store0";
+    expect(h.fake.reviewComments[0]?.body).toContain("store0.example.com/ (Gateway infra/public, listener http)");
+    expect(h.fake.reviewComments[0]?.body).toContain(`**Path:** ${path}`);
+    expect(run.output.summary).toContain(`Path: ${path}`);
+  });
+
+  it("shows both listener ports on the path of a route without sectionName, the TLS one first", async () => {
+    const h = await open(migrationRepository(1));
+    const path = "internet → Gateway infra/public :443, :80 → HTTPRoute shop/store0 → Service shop/store0:80 → Deployment shop/store0";
+    expect(h.fake.reviewComments[0]?.body).toContain(`**Path:** ${path}`);
+    expect(h.fake.checkRuns[0]!.output.summary).toContain(`Path: ${path}`);
   });
 
   it("passes when the route names the HTTPS listener", async () => {

@@ -5,6 +5,11 @@
 import { parseManifestFile } from "../../src/core/manifest.js";
 import type { ManifestObject } from "../../src/core/model.js";
 
+/** Every object of `text` (several documents), as one side of a review reads them from `file`. */
+export function objectsFromYaml(text: string, file = "test.yaml"): ManifestObject[] {
+  return parseManifestFile({ path: file, text }, "head").objects;
+}
+
 export function objectFromYaml(text: string, file = "test.yaml"): ManifestObject {
   const parsed = parseManifestFile({ path: file, text }, "head");
   const [object, ...rest] = parsed.objects;

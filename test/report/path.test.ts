@@ -37,7 +37,7 @@ describe("exposurePathLine", () => {
             service: "shop/store",
             port: 80,
             workloads: ["Deployment/shop/store"],
-            gateway: { label: "Gateway infra/public", port: 443 },
+            via: [{ label: "Gateway infra/public", ports: [443] }],
             found: true,
           },
         ],
@@ -117,7 +117,7 @@ describe("the path line in each face", () => {
     findings: [
       { rule: "public-without-tls", severity: "failure", new: true, line: 9, message: "HTTPRoute shop/store serves store.example.com/ without TLS.", recommendation: "Attach it to an HTTPS listener." },
     ],
-    exposes: [{ service: "shop/store", port: 80, workloads: ["Deployment/shop/store"], gateway: { label: "Gateway infra/public", port: 443 }, found: true }],
+    exposes: [{ service: "shop/store", port: 80, workloads: ["Deployment/shop/store"], via: [{ label: "Gateway infra/public", ports: [443] }], found: true }],
   });
   const report: Report = { version: 1, conclusion: "failure", objects: [route], errors: [], stats: { baseFiles: 1, headFiles: 1, objectsCompared: 1 } };
   const line = "internet → Gateway infra/public :443 → HTTPRoute shop/store → Service shop/store:80 → Deployment shop/store";

@@ -13,17 +13,18 @@ import {
   routeHostnames,
   type GatewayListener,
   type ParentRef,
+  type RouteHostname,
 } from "../graph.js";
-import type { EntryPoint, ExistingLevel, ManifestObject, Reach } from "../model.js";
-import { levelRank } from "../model.js";
+import { backendFields, levelRank, type Backend, type EntryPoint, type ExistingLevel, type ManifestObject, type Reach } from "../model.js";
 import { gatewayLevel } from "./gateway.js";
 import type { ReachContext } from "./index.js";
 
-/** One thing a route's rule serves: a path (HTTP, gRPC) or nothing more (TLS, TCP, UDP), and its backend. */
+/** One thing a route's rule serves: a path (HTTP, gRPC) or nothing more (TLS, TCP, UDP), and its backends. */
 export interface Served {
   /** Absent for kinds that do not route by path. */
   path?: string;
-  backend?: NonNullable<EntryPoint["backend"]>;
+  /** Every Service backend, in order (a traffic split names several). */
+  backends: Backend[];
 }
 
 export interface RouteShape {
@@ -36,20 +37,21 @@ export interface RouteShape {
 }
 
 
-/** The first Service backend of a rule (`backendRefs`, kind Service in the core group by default). */
-export function firstServiceBackend(rule: unknown): Served["backend"] {
-  for (const raw of asList(asRecord(rule)["backendRefs"])) {
+/**
+ * Every Service backend of a rule (`backendRefs` of kind Service in the core group, the default): a
+ * weighted split sends traffic to each, so each is judged (a database port behind the second is as
+ * exposed as behind the first).
+ */
+export function serviceBackends(rule: unknown): Backend[] {
+  return asList(asRecord(rule)["backendRefs"]).flatMap((raw) => {
     const ref = asRecord(raw);
     const kind = nonEmptyString(ref["kind"]) ?? "Service";
     const group = typeof ref["group"] === "string" ? ref["group"] : "";
     const name = nonEmptyString(ref["name"]);
-    if (kind !== "Service" || group !== "" || name === undefined) continue;
-    const backend: NonNullable<Served["backend"]> = { service: name };
+    if (kind !== "Service" || group !== "" || name === undefined) return [];
     const port = ref["port"];
-    if (typeof port === "number" && Number.isInteger(port)) backend.port = port;
-    return backend;
-  }
-  return undefined;
+    return [typeof port === "number" && Number.isInteger(port) ? { service: name, port } : { service: name }];
+  });
 }
 
 /** The route's rules, each served as `read` says; a route with no rules serves nothing. */
@@ -62,7 +64,7 @@ interface Attachment {
   level: ExistingLevel;
   /** Undefined: the Gateway is not in the tree, its listeners are unknown. */
   listener: GatewayListener | undefined;
-  hostnames: { host: string; line: number }[];
+  hostnames: RouteHostname[];
 }
 
 function attachments(route: ManifestObject, context: ReachContext): { found: Attachment[]; why: string[]; assumptions: string[] } {
@@ -109,6 +111,7 @@ function entryPoints(route: ManifestObject, shape: RouteShape, found: readonly A
   const served = shape.served(route);
   const redirectOnly = shape.redirectOnly?.(route) ?? false;
   const entryPoints: EntryPoint[] = [];
+  const refLine = (ref: ParentRef) => route.rangeOf(["spec", "parentRefs", ref.index]).line;
   for (const { ref, level, listener, hostnames } of found) {
     const common = (line: number): EntryPoint => {
       const entryPoint: EntryPoint = { key: "", kind: "route", tls: listener?.tls ?? false, line, gateway: ref.gateway };
@@ -126,26 +129,26 @@ function entryPoints(route: ManifestObject, shape: RouteShape, found: readonly A
     };
     if (!shape.byHostname) {
       // One entry point per listener: the port is the surface, whatever the rules forward to.
-      const entryPoint = common(ref.line);
+      const entryPoint = common(refLine(ref));
       entryPoint.kind = "port";
       entryPoint.protocol = listener?.protocol ?? (route.kind === "UDPRoute" ? "UDP" : "TCP");
       entryPoint.key = `${ref.gateway} ${entryPoint.protocol}/${entryPoint.port ?? "?"}`;
-      const backend = served.find((item) => item.backend)?.backend;
-      if (backend) entryPoint.backend = backend;
-      entryPoints.push(entryPoint);
+      entryPoints.push(Object.assign(entryPoint, backendFields(served.flatMap((item) => item.backends))));
       continue;
     }
-    const hosts = hostnames.length > 0 ? hostnames : [{ host: listener?.hostname ?? "*", line: ref.line }];
+    const hosts =
+      hostnames.length > 0
+        ? hostnames.map(({ host, index }) => ({ host, line: route.rangeOf(["spec", "hostnames", index]).line }))
+        : [{ host: listener?.hostname ?? "*", line: refLine(ref) }];
     for (const { host, line } of hosts) {
-      for (const item of served.length > 0 ? served : [{}]) {
+      for (const item of served.length > 0 ? served : [{ backends: [] }]) {
         const entryPoint = common(line);
         entryPoint.host = host;
         if (item.path !== undefined) entryPoint.path = item.path;
         // Listeners are not part of a route's key: a route moved from the HTTPS listener to the HTTP one
         // keeps its entry points and loses their TLS.
         entryPoint.key = `${ref.gateway} ${host}${item.path ?? ""}`;
-        if (item.backend) entryPoint.backend = item.backend;
-        entryPoints.push(entryPoint);
+        entryPoints.push(Object.assign(entryPoint, backendFields(item.backends)));
       }
     }
   }
@@ -165,7 +168,7 @@ export function gatewayRouteReach(route: ManifestObject, context: ReachContext, 
   }
   const top = found.reduce<ExistingLevel>((high, { level }) => (levelRank(level) > levelRank(high) ? level : high), "cluster");
   const decisive = found.find((attachment) => attachment.level === top) as Attachment;
-  const reach: Reach = { level: top, levelLine: decisive.ref.line, why, entryPoints: entryPoints(route, shape, found, top) };
+  const reach: Reach = { level: top, levelLine: route.rangeOf(["spec", "parentRefs", decisive.ref.index]).line, why, entryPoints: entryPoints(route, shape, found, top) };
   if (assumptions.length > 0) reach.assumptions = assumptions;
   return reach;
 }

@@ -4,7 +4,7 @@
  */
 import { asList, asRecord } from "../fields.js";
 import type { ManifestObject, Reach } from "../model.js";
-import { firstServiceBackend, gatewayRouteReach, servedByRules, type Served } from "./gateway-route.js";
+import { gatewayRouteReach, servedByRules, serviceBackends, type Served } from "./gateway-route.js";
 import type { ReachContext } from "./index.js";
 
 function methodPath(match: unknown): string {
@@ -16,9 +16,9 @@ function methodPath(match: unknown): string {
 }
 
 function servedByRule(rule: Record<string, unknown>): Served[] {
-  const backend = firstServiceBackend(rule);
+  const backends = serviceBackends(rule);
   const paths = asList(rule["matches"]).map(methodPath);
-  return [...new Set(paths.length > 0 ? paths : ["/"])].map((path) => (backend ? { path, backend } : { path }));
+  return [...new Set(paths.length > 0 ? paths : ["/"])].map((path) => ({ path, backends }));
 }
 
 export function grpcRouteReach(route: ManifestObject, context: ReachContext): Reach {

@@ -5,8 +5,8 @@
  * TLS to the backend, so it is TLS too.
  */
 import { asList, asRecord } from "../fields.js";
-import type { EntryPoint, ManifestObject, Reach } from "../model.js";
-import { firstService, hasTls, parseMatchRule, traefikLevel, type TraefikOptions } from "./traefik.js";
+import { backendFields, type EntryPoint, type ManifestObject, type Reach } from "../model.js";
+import { routeServices, hasTls, parseMatchRule, traefikLevel, type TraefikOptions } from "./traefik.js";
 
 export function ingressRouteTcpReach(object: ManifestObject, options: TraefikOptions): Reach {
   const level = traefikLevel(object, options);
@@ -17,9 +17,9 @@ export function ingressRouteTcpReach(object: ManifestObject, options: TraefikOpt
     const route = asRecord(raw);
     const match = typeof route["match"] === "string" ? route["match"] : "";
     const line = object.rangeOf(["spec", "routes", index, "match"]).line;
-    const backend = firstService(route);
+    const backends = backendFields(routeServices(route));
     for (const host of parseMatchRule(match).hosts) {
-      entryPoints.push({ key: `tcp:${host}`, kind: "route", protocol, host, path: "/", tls, line, backend });
+      entryPoints.push({ key: `tcp:${host}`, kind: "route", protocol, host, path: "/", tls, line, ...backends });
     }
   });
   return { level: level.level, levelLine: level.levelLine, why: level.why, entryPoints };

@@ -4,8 +4,8 @@
  * `spec.tls` is set.
  */
 import { asList, asRecord } from "../fields.js";
-import type { EntryPoint, ManifestObject, Reach } from "../model.js";
-import { firstService, hasTls, parseMatchRule, traefikLevel, type TraefikOptions } from "./traefik.js";
+import { backendFields, type EntryPoint, type ManifestObject, type Reach } from "../model.js";
+import { routeServices, hasTls, parseMatchRule, traefikLevel, type TraefikOptions } from "./traefik.js";
 
 export function ingressRouteReach(object: ManifestObject, options: TraefikOptions): Reach {
   const level = traefikLevel(object, options);
@@ -16,9 +16,9 @@ export function ingressRouteReach(object: ManifestObject, options: TraefikOption
     const match = typeof route["match"] === "string" ? route["match"] : "";
     const line = object.rangeOf(["spec", "routes", index, "match"]).line;
     const { hosts, paths } = parseMatchRule(match);
-    const backend = firstService(route);
+    const backends = backendFields(routeServices(route));
     for (const host of hosts) {
-      for (const path of paths) entryPoints.push({ key: `${host}${path}`, kind: "route", host, path, tls, line, backend });
+      for (const path of paths) entryPoints.push({ key: `${host}${path}`, kind: "route", host, path, tls, line, ...backends });
     }
   });
   return { level: level.level, levelLine: level.levelLine, why: level.why, entryPoints };

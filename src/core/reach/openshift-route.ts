@@ -7,7 +7,7 @@
  */
 import { isRestrictive } from "../cidr.js";
 import { annotationsOf, asList, asRecord } from "../fields.js";
-import type { AllowList, EntryPoint, ManifestObject, Reach } from "../model.js";
+import { backendFields, type AllowList, type EntryPoint, type ManifestObject, type Reach } from "../model.js";
 import { CATCH_ALL_HOST, normalizeHost } from "./tls.js";
 
 export const OPENSHIFT_ROUTE_GROUP = "route.openshift.io";
@@ -74,13 +74,11 @@ export function openshiftRouteReach(object: ManifestObject): Reach {
   const host = servedHost(object, spec);
   const path = stringOf(spec["path"]) ?? "/";
   const hostLine = object.rangeOf(["spec", spec["host"] !== undefined ? "host" : "to"]).line;
-  const [first] = routeBackends(object);
-  const backend: NonNullable<EntryPoint["backend"]> = {};
-  if (first) {
-    backend.service = first.service;
-    if (first.targetPort !== undefined) backend.port = first.targetPort;
-  }
-  const entryPoints: EntryPoint[] = [{ key: `${host}${path}`, kind: "route", host, path, tls: termination !== undefined, line: hostLine, backend }];
+  // `spec.to` and every alternate backend share the traffic, so each is judged.
+  const backends = backendFields(
+    routeBackends(object).map(({ service, targetPort }) => (targetPort === undefined ? { service } : { service, port: targetPort })),
+  );
+  const entryPoints: EntryPoint[] = [{ key: `${host}${path}`, kind: "route", host, path, tls: termination !== undefined, line: hostLine, ...backends }];
   // Same key as the TLS entry point: a host whose plain-HTTP requests are served, not redirected,
   // no longer has TLS as a whole (going from Redirect to Allow is a TLS loss). First, so findings
   // about the key point at the policy line that opened it.
@@ -93,7 +91,7 @@ export function openshiftRouteReach(object: ManifestObject): Reach {
       path,
       tls: false,
       line: object.rangeOf(["spec", "tls", "insecureEdgeTerminationPolicy"]).line,
-      backend,
+      ...backends,
     });
   }
 

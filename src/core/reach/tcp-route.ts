@@ -1,18 +1,14 @@
 /**
  * Gateway API `TCPRoute` → Reach: no host names, so each listener it attaches to is one entry point,
- * `TCP/<listener port>`, forwarding to the first Service backend of its rules.
+ * `TCP/<listener port>`, forwarding to every Service backend of its rules.
  */
 import type { ManifestObject, Reach } from "../model.js";
-import { firstServiceBackend, gatewayRouteReach, servedByRules } from "./gateway-route.js";
+import { gatewayRouteReach, servedByRules, serviceBackends } from "./gateway-route.js";
 import type { ReachContext } from "./index.js";
 
 export function tcpRouteReach(route: ManifestObject, context: ReachContext): Reach {
   return gatewayRouteReach(route, context, {
     byHostname: false,
-    served: (object) =>
-      servedByRules(object, (rule) => {
-        const backend = firstServiceBackend(rule);
-        return backend ? [{ backend }] : [];
-      }),
+    served: (object) => servedByRules(object, (rule) => [{ backends: serviceBackends(rule) }]),
   });
 }

@@ -3,19 +3,13 @@
  * have no paths), with the TLS of its listener.
  */
 import type { ManifestObject, Reach } from "../model.js";
-import { firstServiceBackend, gatewayRouteReach, servedByRules } from "./gateway-route.js";
+import { gatewayRouteReach, servedByRules, serviceBackends } from "./gateway-route.js";
 import type { ReachContext } from "./index.js";
 
 export function tlsRouteReach(route: ManifestObject, context: ReachContext): Reach {
   return gatewayRouteReach(route, context, {
     byHostname: true,
-    served: (object) => {
-      const backend = servedByRules(object, (rule) => {
-        const first = firstServiceBackend(rule);
-        return first ? [{ backend: first }] : [];
-      })[0];
-      // Rules of a TLSRoute differ only by backend: one entry point per host.
-      return [backend ?? {}];
-    },
+    // Rules of a TLSRoute differ only by backend: one entry point per host, forwarding to all of them.
+    served: (object) => [{ backends: servedByRules(object, (rule) => [{ backends: serviceBackends(rule) }]).flatMap((item) => item.backends) }],
   });
 }

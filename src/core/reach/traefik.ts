@@ -7,7 +7,7 @@
  * https://doc.traefik.io/traefik/routing/providers/kubernetes-crd/
  */
 import { asList, asRecord } from "../fields.js";
-import type { ExistingLevel, ManifestObject } from "../model.js";
+import type { Backend, ExistingLevel, ManifestObject } from "../model.js";
 import { CATCH_ALL_HOST, normalizeHost } from "./tls.js";
 
 /** Both API groups Traefik has used: `traefik.io` (v2.10+) and the older `traefik.containo.us`. */
@@ -82,15 +82,20 @@ export function parseMatchRule(rule: string): { hosts: string[]; paths: string[]
   return { hosts: [...new Set(hosts)], paths: paths.length > 0 ? [...new Set(paths)] : ["/"] };
 }
 
-/** The first `services[]` item of a route, as an entry point's backend. */
-export function firstService(route: Record<string, unknown>): { service?: string; port?: number | string } {
-  const service = asRecord(asList(route["services"])[0]);
-  const backend: { service?: string; port?: number | string } = {};
-  if (typeof service["name"] === "string" && service["name"] !== "") backend.service = service["name"];
-  const port = service["port"];
-  if (typeof port === "number") backend.port = port;
-  else if (typeof port === "string" && port.trim() !== "") backend.port = /^\d+$/.test(port.trim()) ? Number(port.trim()) : port.trim();
-  return backend;
+/**
+ * Every `services[]` item of a route, as entry point backends: Traefik balances between them, so each
+ * is judged. A `TraefikService` item is listed by name (it has no port of its own).
+ */
+export function routeServices(route: Record<string, unknown>): Backend[] {
+  return asList(route["services"]).map((raw) => {
+    const service = asRecord(raw);
+    const backend: Backend = {};
+    if (typeof service["name"] === "string" && service["name"] !== "") backend.service = service["name"];
+    const port = service["port"];
+    if (typeof port === "number") backend.port = port;
+    else if (typeof port === "string" && port.trim() !== "") backend.port = /^\d+$/.test(port.trim()) ? Number(port.trim()) : port.trim();
+    return backend;
+  });
 }
 
 /** True when `spec.tls` is set at all: Traefik then serves the route with TLS (a secret, a resolver, or the default certificate). */

@@ -10,7 +10,7 @@
  */
 import { asList, asRecord } from "../fields.js";
 import type { ObjectIndex } from "../graph.js";
-import { levelRank, type EntryPoint, type ExistingLevel, type ManifestObject, type Reach } from "../model.js";
+import { backendFields, levelRank, type Backend, type EntryPoint, type ExistingLevel, type ManifestObject, type Reach } from "../model.js";
 import {
   ISTIO_GROUP,
   istioGatewayReach,
@@ -31,7 +31,8 @@ export type ObjectLookup = Pick<ObjectIndex, "find">;
 export interface GatewayBinding {
   /** `namespace/name` as resolved (short names take the VirtualService's namespace). */
   ref: string;
-  line: number;
+  /** Its place in `spec.gateways` (the reader asks its line; no position is needed to bind). */
+  index: number;
   /** The Istio Gateway of this side, when the tree holds it. */
   gateway?: ManifestObject;
   /** The servers of that Gateway that carry at least one host of the VirtualService. */
@@ -62,13 +63,25 @@ function namespaceAdmits(serverNamespace: string | undefined, gatewayNamespace: 
   return serverNamespace === namespace;
 }
 
-/** The VirtualService's `spec.hosts`, normalized; an empty list reads as the catch-all. */
-export function virtualServiceHosts(object: ManifestObject): { host: string; line: number }[] {
+/**
+ * The VirtualService's `spec.hosts`, normalized, with the index of each (undefined for the catch-all
+ * an empty list reads as). No positions: the Gateways of a side read every VirtualService bound to
+ * them, and a context file's object finds a position only by parsing its text again.
+ */
+function hostNames(object: ManifestObject): { host: string; index: number | undefined }[] {
   const hosts = asList(asRecord(object.body["spec"])["hosts"]).flatMap((raw, index) => {
     const text = stringOf(raw);
-    return text === undefined ? [] : [{ host: normalizeHost(text), line: object.rangeOf(["spec", "hosts", index]).line }];
+    return text === undefined ? [] : [{ host: normalizeHost(text), index }];
   });
-  return hosts.length > 0 ? hosts : [{ host: CATCH_ALL_HOST, line: object.rangeOf(["spec"]).line }];
+  return hosts.length > 0 ? hosts : [{ host: CATCH_ALL_HOST, index: undefined }];
+}
+
+/** The VirtualService's `spec.hosts`, normalized, with the line of each; an empty list reads as the catch-all. */
+export function virtualServiceHosts(object: ManifestObject): { host: string; line: number }[] {
+  return hostNames(object).map(({ host, index }) => ({
+    host,
+    line: object.rangeOf(index === undefined ? ["spec"] : ["spec", "hosts", index]).line,
+  }));
 }
 
 /**
@@ -76,7 +89,7 @@ export function virtualServiceHosts(object: ManifestObject): { host: string; lin
  * another namespace; a short name is in the VirtualService's namespace.
  */
 export function gatewayBindings(object: ManifestObject, lookup: ObjectLookup, options: IstioOptions): GatewayBinding[] {
-  const hosts = virtualServiceHosts(object).map((entry) => entry.host);
+  const hosts = hostNames(object).map((entry) => entry.host);
   const written = asList(asRecord(object.body["spec"])["gateways"]);
   const bindings: GatewayBinding[] = [];
   written.forEach((raw, index) => {
@@ -85,10 +98,9 @@ export function gatewayBindings(object: ManifestObject, lookup: ObjectLookup, op
     const slash = text.indexOf("/");
     const namespace = slash < 0 ? object.namespace : text.slice(0, slash);
     const name = slash < 0 ? text : text.slice(slash + 1);
-    const line = object.rangeOf(["spec", "gateways", index]).line;
     const gateway = lookup.find("Gateway", namespace, name, ISTIO_GROUP);
     if (!gateway) {
-      bindings.push({ ref: `${namespace}/${name}`, line, servers: [], level: "public" });
+      bindings.push({ ref: `${namespace}/${name}`, index, servers: [], level: "public" });
       return;
     }
     const servers = istioServers(gateway).filter((server) =>
@@ -98,7 +110,7 @@ export function gatewayBindings(object: ManifestObject, lookup: ObjectLookup, op
           hosts.some((host) => serverHostCarries(serverHost.host, host)),
       ),
     );
-    bindings.push({ ref: `${namespace}/${name}`, line, gateway, servers, level: istioGatewayReach(gateway, options).level });
+    bindings.push({ ref: `${namespace}/${name}`, index, gateway, servers, level: istioGatewayReach(gateway, options).level });
   });
   return bindings;
 }
@@ -109,15 +121,20 @@ function matchPath(match: Record<string, unknown>): string {
   return stringOf(uri["prefix"]) ?? stringOf(uri["exact"]) ?? "/";
 }
 
-/** The first destination of a route list, as `{service, port}`. */
-function firstDestination(routes: unknown): EntryPoint["backend"] {
-  const destination = asRecord(asRecord(asList(routes)[0])["destination"]);
-  const backend: NonNullable<EntryPoint["backend"]> = {};
-  const host = stringOf(destination["host"]);
-  const port = asRecord(destination["port"])["number"];
-  if (host !== undefined) backend.service = host;
-  if (typeof port === "number") backend.port = port;
-  return backend;
+/**
+ * Every destination of a route list, as `{service, port}`: weighted routes send traffic to each, so
+ * each is judged (a database port behind a 10% canary is exposed all the same).
+ */
+function destinations(routes: unknown): Backend[] {
+  return asList(routes).map((route) => {
+    const destination = asRecord(asRecord(route)["destination"]);
+    const backend: Backend = {};
+    const host = stringOf(destination["host"]);
+    const port = asRecord(destination["port"])["number"];
+    if (host !== undefined) backend.service = host;
+    if (typeof port === "number") backend.port = port;
+    return backend;
+  });
 }
 
 /** Reads a VirtualService's reach against the Istio Gateways of its side. Never throws on odd fields. */
@@ -164,23 +181,23 @@ export function virtualServiceReach(object: ManifestObject, options: IstioOption
     const route = asRecord(rawRoute);
     const matches = asList(route["match"]).map(asRecord);
     const paths = matches.length > 0 ? [...new Set(matches.map(matchPath))] : ["/"];
-    const backend = firstDestination(route["route"]);
+    const backends = backendFields(destinations(route["route"]));
     for (const { host, line } of hosts) {
       for (const path of paths) {
-        push({ key: `${host}${path}`, kind: "route", host, path, tls: tlsOf(host, isHttpServer), line, backend });
+        push({ key: `${host}${path}`, kind: "route", host, path, tls: tlsOf(host, isHttpServer), line, ...backends });
       }
     }
   });
   asList(spec["tls"]).forEach((rawRoute, routeIndex) => {
     const route = asRecord(rawRoute);
-    const backend = firstDestination(route["route"]);
+    const backends = backendFields(destinations(route["route"]));
     asList(route["match"]).forEach((rawMatch, matchIndex) => {
       asList(asRecord(rawMatch)["sniHosts"]).forEach((rawHost, hostIndex) => {
         const host = stringOf(rawHost);
         if (host === undefined) return;
         const line = object.rangeOf(["spec", "tls", routeIndex, "match", matchIndex, "sniHosts", hostIndex]).line;
         // TLS routes pass the client's TLS through to the backend: encrypted end to end.
-        push({ key: `tls:${normalizeHost(host)}`, kind: "route", protocol: "TLS", host: normalizeHost(host), path: "/", tls: true, line, backend });
+        push({ key: `tls:${normalizeHost(host)}`, kind: "route", protocol: "TLS", host: normalizeHost(host), path: "/", tls: true, line, ...backends });
       });
     });
   });
@@ -198,9 +215,9 @@ export function virtualServiceReach(object: ManifestObject, options: IstioOption
         ...(port === undefined ? {} : { port }),
         tls: false,
         line,
-        backend: firstDestination(route["route"]),
+        ...backendFields(destinations(route["route"])),
       });
     }
   });
-  return { level: top.level, levelLine: top.line, why, entryPoints };
+  return { level: top.level, levelLine: object.rangeOf(["spec", "gateways", top.index]).line, why, entryPoints };
 }

@@ -1,4 +1,4 @@
-import type { EntryPoint, ObjectSide, RawFinding } from "../model.js";
+import { backendsOf, type EntryPoint, type ObjectSide, type RawFinding } from "../model.js";
 import { defineRule, docsUrlFor } from "./rule.js";
 import { entryLevel, entryPointLabel, objectLabel, reachPhrase } from "./helpers.js";
 import { sensitiveService } from "./ports.js";
@@ -83,24 +83,28 @@ export default defineRule({
         });
         continue;
       }
-      const backendPort = entryPoint.backend?.port;
-      const backendProduct = sensitiveService(backendPort);
-      if (!backendProduct || typeof backendPort !== "number") continue;
-      findings.push({
-        rule: "sensitive-port-exposed",
-        line: entryPoint.line,
-        entryPoint: keyOf(entryPoint, level, backendPort),
-        message: messages.ingressBackend({
-          object: label,
-          entryPoint: entryPointLabel(entryPoint),
-          product: backendProduct,
-          port: backendPort,
-          backend: entryPoint.backend?.service ?? "(unnamed)",
-          where,
-        }),
-        headline: messages.headline({ product: backendProduct, port: backendPort, level, via: viaPhrase(head, base, entryPoint) }),
-        recommendation,
-      });
+      // Every backend: a weighted split, a services list or an alternate backend reaches each one.
+      for (const backend of backendsOf(entryPoint)) {
+        const backendPort = backend.port;
+        const backendProduct = sensitiveService(backendPort);
+        if (!backendProduct || typeof backendPort !== "number") continue;
+        findings.push({
+          rule: "sensitive-port-exposed",
+          line: entryPoint.line,
+          // The Service too: each backend of a split is its own finding, new when that backend is.
+          entryPoint: `${keyOf(entryPoint, level, backendPort)} ${backend.service ?? ""}`,
+          message: messages.ingressBackend({
+            object: label,
+            entryPoint: entryPointLabel(entryPoint),
+            product: backendProduct,
+            port: backendPort,
+            backend: backend.service ?? "(unnamed)",
+            where,
+          }),
+          headline: messages.headline({ product: backendProduct, port: backendPort, level, via: viaPhrase(head, base, entryPoint) }),
+          recommendation,
+        });
+      }
     }
     return findings;
   },
