@@ -347,4 +347,19 @@ describe("writes that keep failing", () => {
     expect(h.fake.checkRuns).toHaveLength(2);
     expectOneResult(h, { redone: 1 });
   });
+
+  it("two deliveries that find a dead delivery's run at once: one takes it over, one review", async () => {
+    const h = await start(shopRepository(), { retry: true });
+    // The delivery dies with nothing posted: its run stays in progress, its review is not there.
+    h.fake.fail({ method: "PATCH", path: /\/check-runs\/\d+$/, status: 500, times: Infinity });
+    h.fake.fail({ method: "POST", path: /\/reviews$/, status: 500, times: Infinity });
+    await h.deliver("pull_request", opened(h));
+    expect(h.fake.checkRuns.map((run) => run.status)).toEqual(["in_progress"]);
+    expect(h.fake.reviews).toEqual([]);
+    h.fake.faults.length = 0;
+    h.fake.checkRuns[0]!.started_at = new Date(Date.now() - STALE_RUN_MS - 1000).toISOString();
+    await deliverAtOnce(h, times(2, ["pull_request", opened(h)]));
+    expect(h.fake.checkRuns).toHaveLength(3);
+    expectOneResult(h, { redone: 1 });
+  });
 });
