@@ -1,5 +1,6 @@
 /**
- * The "Exposure review" check run: find, create or reopen it on the head commit, then complete it with the
+ * The "Exposure review" check run: claim it on the head commit (the App: `claimRun`, arbitrated by GitHub
+ * across instances) or find and reopen it (the Action: `openCheckRun`), then complete it with the
  * conclusion, the markdown summary and the annotations it does not show yet (50 per request, GitHub's limit).
  * see: https://docs.github.com/en/rest/checks/runs
  */
@@ -287,8 +288,9 @@ export interface OpenRun {
 }
 
 /**
- * Opens the run this review publishes to, without piling up runs on one commit: a new run when there is
- * none; the same run when a delivery died while it was in progress; and for a re-run (or a redelivery
+ * The Action's way to open the run it publishes to (one job per commit and no webhook copies, so nothing
+ * to arbitrate; the App never reopens a run, see `claimRun`), without piling up runs on one commit: a new
+ * run when there is none; the same run when a delivery died while it was in progress; and for a re-run (or a redelivery
  * after an error) the same completed run, set back to `in_progress`. The REST description of "rerequest
  * a check run" says the app "should then decide if the check run should be reset or updated and call the
  * update check_run endpoint". GitHub staff have also said a completed run's status cannot change
