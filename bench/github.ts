@@ -1,8 +1,8 @@
 /**
  * End-to-end GitHub App bench: a signed pull_request webhook through the real handler, Probot and Octokit
  * to the fake GitHub with 50 ms added to every answer, for pull requests of 1, 30 and 300 changed manifests
- * (one finding each time, so only the file count varies), then a re-run of the same commit (the run is
- * reopened and completed again). Once with Probot's production throttling (≥ 1 s between writes, 3 s
+ * (one finding each time, so only the file count varies), then a re-run of the same commit (a new round:
+ * one new run holds the result, the old one points at it). Once with Probot's production throttling (≥ 1 s between writes, 3 s
  * between review posts) and once without. Cold instance for the pull_request event: the installation
  * token request is included; the re-run reuses the warm instance.
  *
@@ -20,10 +20,10 @@ export interface GithubRow {
   totalMs: number;
   requests: number;
   status: number;
-  /** The re-run: webhook request to the same check run completed again, and its requests. */
+  /** The re-run: webhook request to the new round's run completed, and its requests. */
   rerunMs: number;
   rerunRequests: number;
-  /** Check runs on the commit after the re-run (1: the re-run updated the run). */
+  /** Check runs on the commit after the re-run (2: the re-run's round added one, never more). */
   runs: number;
 }
 
@@ -79,7 +79,7 @@ export function printGithubRows(rows: readonly GithubRow[]): void {
       `${pad(row.files, 6)} ${pad(row.throttling ? "production" : "off", 11)} ${pad(row.checkRunMs.toFixed(0), 13)} ${pad(row.totalMs.toFixed(0), 9)} ${pad(row.requests, 9)} ${pad(row.status, 5)} ${pad(row.rerunMs.toFixed(0), 10)} ${pad(row.rerunRequests, 11)} ${pad(row.runs, 5)}`,
     );
   }
-  console.log("\nTarget: without throttling, 300 files under 1 s; the request count does not depend on the file count; a re-run keeps one run.");
+  console.log("\nTarget: without throttling, 300 files under 1 s; the request count does not depend on the file count; a re-run adds exactly one run.");
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) printGithubRows(await benchGithub());

@@ -4,7 +4,8 @@
  *
  * 1. Read `.github/exposure.yml` from the default branch (`context.config`: `_extends` and the org
  *    `.github` repository work; a pull request cannot switch its own review off).
- * 2. Open the "Exposure review" check run on the head commit: a new one, or ours again on a re-run.
+ * 2. Claim the commit's review: create an "Exposure review" check run on the head commit and lead when
+ *    it is the oldest of its round (src/github/check-run.ts `claimRun`); a re-run starts a new round.
  * 3. List the changed files against the merge base, read the manifests' base and head texts.
  * 4. `review()`, complete the check run (summary + the annotations it lacks), post one review of new comments.
  *
@@ -22,11 +23,9 @@ import {
   checkRunFrom,
   claimRun,
   failCheckRun,
-  findCheckRun,
   listOurRuns,
   newWriter,
-  openCheckRun,
-  type OpenRun,
+  type Rerun,
   settleRuns,
   type Writer,
 } from "./github/check-run.js";
@@ -52,10 +51,11 @@ interface InstanceOptions extends AppOptions {
 }
 
 /**
- * What started a review. A pull-request event skips a commit whose run completed (unless it ended in an
- * error) and otherwise finds the run to reuse; a re-run names the run to review again (or none).
+ * What started a review. A pull-request event reviews a commit that has no result yet (or whose result
+ * ended in an error, or lacks its review); a re-run asks for the run it names (or the commit's latest
+ * result) to be reviewed again. Both are claimed the same way (`claimRun`).
  */
-type Trigger = { kind: "pull_request" } | { kind: "rerun"; run: CheckRun | undefined };
+type Trigger = { kind: "pull_request" } | { kind: "rerun"; rerun: Rerun };
 
 interface ReviewTarget extends PullRequestRef {
   draft: boolean;
@@ -87,12 +87,12 @@ export function exposureReviewApp(appOptions: AppOptions = {}): ApplicationFunct
       if (options.appId && payloadRun.app?.id !== options.appId) return;
       if (context.payload.action === "requested_action" && context.payload.requested_action?.identifier !== RERUN_ACTION.identifier) return;
       const run = checkRunFrom(payloadRun);
-      await rerun(context, options, payloadRun.head_sha, run.pullNumber ?? payloadRun.pull_requests[0]?.number, run);
+      await rerun(context, options, payloadRun.head_sha, run.pullNumber ?? payloadRun.pull_requests[0]?.number, { runId: run.id });
     });
 
     app.on("check_suite.rerequested", async (context) => {
       const suite = context.payload.check_suite;
-      await rerun(context, options, suite.head_sha, suite.pull_requests[0]?.number, "find");
+      await rerun(context, options, suite.head_sha, suite.pull_requests[0]?.number, "latest");
     });
   };
 }
@@ -100,22 +100,19 @@ export function exposureReviewApp(appOptions: AppOptions = {}): ApplicationFunct
 /**
  * A re-run names a commit, not a pull request. The run's external id or the payload gives the number;
  * for a fork (GitHub leaves `pull_requests` empty) the commit's pull requests are looked up.
- * "Re-run all checks" names no run: ours is found by commit, name and app id.
+ * "Re-run all checks" names no run: the commit's latest result is reviewed again.
  */
-async function rerun(context: Context, options: InstanceOptions, sha: string, number: number | undefined, run: CheckRun | "find"): Promise<void> {
+async function rerun(context: Context, options: InstanceOptions, sha: string, number: number | undefined, request: Rerun): Promise<void> {
   const repo = context.repo();
   const octokit = context.octokit;
-  const [found, pullNumber] = await Promise.all([
-    run === "find" ? findCheckRun(octokit, repo, sha, options.appId) : run,
-    number ?? pullRequestOfCommit(octokit, repo, sha),
-  ]);
+  const pullNumber = number ?? (await pullRequestOfCommit(octokit, repo, sha));
   if (pullNumber === undefined) {
     context.log.info({ sha }, "re-run for a commit without a pull request: nothing to review");
     return;
   }
   // see: https://docs.github.com/en/rest/pulls/pulls#get-a-pull-request
   const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: pullNumber });
-  await reviewPullRequest(context, options, { kind: "rerun", run: found }, {
+  await reviewPullRequest(context, options, { kind: "rerun", rerun: request }, {
     ...repo,
     number: pullNumber,
     baseSha: pr.base.sha,
@@ -142,9 +139,9 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
   // Independent reads run together: every round trip counts against GitHub's 10 s.
   const [loaded, runs] = await Promise.all([
     loadConfig(context, options),
-    // A re-run of a run that ended in an error is a redo: arbitrated like a pull-request delivery, since
-    // another delivery may be redoing the same run (claimRun).
-    trigger.kind === "pull_request" || trigger.run?.title === ERROR_TITLE ? listOurRuns(octokit, repo, target.headSha, options.appId) : undefined,
+    // Every trigger is arbitrated: another delivery (a copy of this one, a re-run, a synchronize) may be
+    // reviewing the same commit in another instance (claimRun).
+    listOurRuns(octokit, repo, target.headSha, options.appId),
   ]);
   if (trigger.kind === "pull_request" && loaded.config && !loaded.config.drafts && target.draft) {
     log.info("draft pull request and drafts: false: not reviewed until ready for review");
@@ -152,20 +149,19 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
   }
 
   // With no run yet this delivery will most likely lead: read the changes while the run is created.
-  const early = loaded.config && runs?.length === 0 ? listChangedFiles(octokit, target) : undefined;
+  const early = loaded.config && runs.length === 0 ? listChangedFiles(octokit, target) : undefined;
   // Observed here so that a failure while the run is being opened is not an unhandled rejection.
   early?.catch(() => undefined);
-  let open: OpenRun;
-  if (runs) {
-    const claim = await claimRun(octokit, repo, target, runs, who, { errorTitle: ERROR_TITLE, superseded: concurrentText });
-    if (claim.kind === "follow") {
-      log.info({ leader: claim.leader.id, reason: claim.reason }, "another delivery leads this commit's review: nothing to post");
-      return;
-    }
-    open = claim.open;
-  } else {
-    open = await openCheckRun(octokit, repo, target.headSha, target.number, trigger.kind === "rerun" ? trigger.run : undefined, who);
+  const claim = await claimRun(octokit, repo, target, runs, who, {
+    errorTitle: ERROR_TITLE,
+    superseded: concurrentText,
+    ...(trigger.kind === "rerun" ? { rerun: trigger.rerun } : {}),
+  });
+  if (claim.kind === "follow") {
+    log.info({ leader: claim.leader.id, reason: claim.reason }, "another delivery leads this commit's review: nothing to post");
+    return;
   }
+  const open = claim.open;
 
   let leader = open.run.id;
   let completed = false;
@@ -211,9 +207,13 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
   }
 }
 
-/** The text on a run whose result is `leader`'s: it lost the race in its round, or its round ended in an error and was done again. */
+/**
+ * The text on a run whose result is `leader`'s: it lost the race in its round, or its round was done
+ * again (it ended in an error, or was re-run, or its review was missing, or its delivery died).
+ */
 function concurrentText(leader: CheckRun, run: CheckRun) {
-  return supersededText({ reason: run.redoOf === leader.redoOf ? "concurrent" : "after-error", ...(leader.htmlUrl ? { runUrl: leader.htmlUrl } : {}) });
+  const reason = run.redoOf === leader.redoOf ? "concurrent" : run.title === ERROR_TITLE ? "after-error" : "redone";
+  return supersededText({ reason, ...(leader.htmlUrl ? { runUrl: leader.htmlUrl } : {}) });
 }
 
 function logWarnings(log: Context["log"], warnings: readonly { message: string; error: unknown }[]): void {

@@ -1,5 +1,6 @@
 /**
- * The "Exposure review" check run: find, create or reopen it on the head commit, then complete it with the
+ * The "Exposure review" check run: claim it on the head commit (the App: `claimRun`, arbitrated by GitHub
+ * across instances) or find and reopen it (the Action: `openCheckRun`), then complete it with the
  * conclusion, the markdown summary and the annotations it does not show yet (50 per request, GitHub's limit).
  * see: https://docs.github.com/en/rest/checks/runs
  */
@@ -196,25 +197,43 @@ export function latestRound(runs: readonly CheckRun[]): CheckRun | undefined {
 }
 
 /**
- * What a pull-request delivery does for its commit: review it in `open` (it leads), or nothing (`follow`):
- * the commit is `done`, another delivery is `busy` with it, or this one `lost` the race to a run created
- * before its own.
+ * What a delivery does for its commit: review it in `open` (it leads), or nothing (`follow`): the commit
+ * is `done`, another delivery is `busy` with it, or this one `lost` the race to a run created before its
+ * own.
  */
 export type Claim = { kind: "lead"; open: OpenRun } | { kind: "follow"; reason: "done" | "busy" | "lost"; leader: CheckRun };
 
 /**
+ * What a re-run asks to review again: the run it names (`check_run.rerequested`, the run's button), or the
+ * commit's current result (`check_suite.rerequested` names no run). Absent for a pull-request delivery.
+ */
+export type Rerun = { runId: number } | "latest";
+
+/**
+ * Whether the latest round must be done again because a re-run asked for it. A re-run that names a run
+ * older than the latest round's lead was served already: a concurrent or redelivered copy of the same
+ * request started that round (the user's next click names the newer run, the one GitHub shows).
+ */
+function rerunPending(lead: CheckRun, rerun: Rerun | undefined): boolean {
+  if (rerun === undefined) return false;
+  return rerun === "latest" || lead.id <= rerun.runId;
+}
+
+/**
  * One check run and one review per commit across instances that share nothing, arbitrated by GitHub: the
  * commit's runs of ours (listed by the caller), the oldest of the latest round leading (`latestRound`).
+ * GitHub orders creations and nothing else (an update is never conditional), so every path that reviews
+ * a commit again starts a round by creating a run; no path reopens a run.
  *
- * - None, or the lead ended in an error: create one (for a redo, tagged with the errored run), list
- *   again; when an older run of the same round exists (a concurrent delivery created it first), this one
- *   lost: it posts nothing, and takes the leader's conclusion now if the leader is done (otherwise the
- *   leader gives it its conclusion when it completes, see `settleRuns`, as it does the errored run).
- * - The lead is completed: done, unless its review is missing (then reopened and reviewed again: its
- *   result is in place, and a second review is caught by the review's marker); leftover runs get its
- *   conclusion.
- * - The lead is in progress: another delivery is at work, unless it started more than `STALE_RUN_MS` ago
- *   (that delivery died): then this one takes it over.
+ * - The lead is in progress: another delivery is at work (`busy`), unless it started more than
+ *   `STALE_RUN_MS` ago (that delivery died).
+ * - The lead is completed: `done`, unless it ended in an error, its review is missing, or a re-run asks
+ *   for it again (`rerunPending`); leftover runs get its conclusion.
+ * - Otherwise (no run yet, or one of the cases above): a new round. Create a run (tagged
+ *   `redo-<lead id>` unless it is the first), list again; when an older run of the same round exists (a
+ *   concurrent delivery created it first), this one lost: it posts nothing, and takes the leader's
+ *   conclusion now if the leader is done (otherwise the leader gives it its conclusion when it completes,
+ *   see `settleRuns`, as it does the round's predecessor, with a pointer to the new result).
  */
 export async function claimRun(
   octokit: GitHub,
@@ -222,26 +241,28 @@ export async function claimRun(
   target: { headSha: string; number: number },
   runs: readonly CheckRun[],
   who: Writer,
-  options: { errorTitle: string; superseded: Superseded; now?: number },
+  options: { errorTitle: string; superseded: Superseded; now?: number; rerun?: Rerun },
 ): Promise<Claim> {
   const lead = latestRound(runs);
-  // No run yet, or the latest round ended in an error: a new run, and the oldest of the round leads.
-  // An errored run is not reopened: two deliveries would both reopen it, and GitHub orders creations,
-  // not updates.
-  if (!lead || (lead.status === "completed" && lead.title === options.errorTitle)) {
-    const redoOf = lead?.id;
-    const created = await createCheckRun(octokit, repo, target.headSha, target.number, who, redoOf);
-    const leader = (await listOurRuns(octokit, repo, target.headSha, who.appId)).find((run) => run.redoOf === redoOf) ?? created;
-    if (leader.id === created.id) return { kind: "lead", open: { run: created, posted: [] } };
-    if (leader.status === "completed") await mirrorRuns(octokit, repo, leader, [created], options.superseded);
-    return { kind: "follow", reason: "lost", leader };
-  }
-  if (lead.status === "completed" && !needsRedo(lead, options.errorTitle)) {
+  if (lead && lead.status !== "completed" && !isStale(lead, options.now ?? Date.now())) return { kind: "follow", reason: "busy", leader: lead };
+  if (lead && lead.status === "completed" && !needsRedo(lead, options.errorTitle) && !rerunPending(lead, options.rerun)) {
     await mirrorRuns(octokit, repo, lead, runs, options.superseded);
     return { kind: "follow", reason: "done", leader: lead };
   }
-  if (lead.status !== "completed" && !isStale(lead, options.now ?? Date.now())) return { kind: "follow", reason: "busy", leader: lead };
-  return { kind: "lead", open: await openCheckRun(octokit, repo, target.headSha, target.number, lead, who) };
+  const redoOf = lead?.id;
+  const created = await createCheckRun(octokit, repo, target.headSha, target.number, who, redoOf);
+  let leader: CheckRun;
+  try {
+    leader = (await listOurRuns(octokit, repo, target.headSha, who.appId)).find((run) => run.redoOf === redoOf) ?? created;
+  } catch (error) {
+    // Whether this run leads is unknown: it ends as an error rather than staying in progress, and the
+    // next delivery (or a re-run) reviews the commit again.
+    await failCheckRun(octokit, repo, created.id, error, who.waitBaseMs).catch(() => undefined);
+    throw error;
+  }
+  if (leader.id === created.id) return { kind: "lead", open: { run: created, posted: [] } };
+  if (leader.status === "completed") await mirrorRuns(octokit, repo, leader, [created], options.superseded);
+  return { kind: "follow", reason: "lost", leader };
 }
 
 /**
@@ -267,8 +288,9 @@ export interface OpenRun {
 }
 
 /**
- * Opens the run this review publishes to, without piling up runs on one commit: a new run when there is
- * none; the same run when a delivery died while it was in progress; and for a re-run (or a redelivery
+ * The Action's way to open the run it publishes to (one job per commit and no webhook copies, so nothing
+ * to arbitrate; the App never reopens a run, see `claimRun`), without piling up runs on one commit: a new
+ * run when there is none; the same run when a delivery died while it was in progress; and for a re-run (or a redelivery
  * after an error) the same completed run, set back to `in_progress`. The REST description of "rerequest
  * a check run" says the app "should then decide if the check run should be reset or updated and call the
  * update check_run endpoint". GitHub staff have also said a completed run's status cannot change

@@ -221,9 +221,12 @@ export interface SupersededInput {
   /**
    * `stale-annotations`: the findings changed (e.g. the config turned a rule off) and GitHub cannot delete
    * an annotation; `final`: GitHub kept this completed run as it was instead of reopening it;
-   * `concurrent`: another delivery of the same commit created an older run and reviewed in it.
+   * `concurrent`: another delivery of the same commit created an older run and reviewed in it;
+   * `after-error`: this run ended in an error and a new one reviewed the commit again; `redone`: a new run
+   * reviewed the commit again for another reason (a re-run, a review that could not be posted, a delivery
+   * that stopped before completing this run).
    */
-  reason: "stale-annotations" | "final" | "concurrent" | "after-error";
+  reason: "stale-annotations" | "final" | "concurrent" | "after-error" | "redone";
 }
 
 /** The text left on a run whose re-run result went to a new run, pointing at it. */
@@ -240,6 +243,12 @@ export function supersededText(input: SupersededInput): CheckText {
     return {
       title: "Superseded by a re-run",
       summary: `The review of this commit ended in an error and was done again; the result is in ${where}, and this run carries its conclusion.`,
+    };
+  }
+  if (input.reason === "redone") {
+    return {
+      title: "Superseded by a re-run",
+      summary: `This commit was reviewed again (a re-run, a review that was missing, or a review that stopped before it finished); the result is in ${where}, and this run carries its conclusion.`,
     };
   }
   const why =

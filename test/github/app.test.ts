@@ -4,13 +4,16 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import defaultHandler, { createWebhookHandler } from "../../functions/github-webhooks.js";
-import { CHECK_NAME, STALE_RUN_MS } from "../../src/github/check-run.js";
-import { ERROR_TITLE, RERUN_ACTION, RERUNNING_TEXT, supersededText } from "../../src/report/check-output.js";
+import { CHECK_NAME, openCheckRun, STALE_RUN_MS } from "../../src/github/check-run.js";
+import { ReviewOctokit } from "../../src/github/octokit.js";
+import type { GitHub } from "../../src/github/pull-request.js";
+import { ERROR_TITLE, RERUN_ACTION, supersededText } from "../../src/report/check-output.js";
 import type { FakeRepository } from "./fake-github.js";
 import {
   APP_ID,
   calls,
   checkRunPayload,
+  checkSuitePayload,
   examplePayload,
   type Harness,
   type HarnessOptions,
@@ -229,21 +232,32 @@ describe("idempotency", () => {
     expect(h.fake.reviews).toHaveLength(1);
   });
 
-  it("a re-run updates the same run: reopened, completed again, no annotation, review or comment twice", async () => {
-    const h = await open(shopRepository(), NO_PATCHES);
-    const [run] = h.fake.checkRuns;
-    const annotations = structuredClone(run!.annotations);
+  it.each([
+    ["GitHub reopens a completed run on request", false],
+    // As GitHub staff described it (github.community/t/120566): the App never needs a reopen.
+    ["GitHub keeps a completed run completed", true],
+  ])("a re-run reviews the commit again in a new run that the old one points at: no run reopened, no review or comment twice (%s)", async (_name, completedRunsAreFinal) => {
+    const h = await open(shopRepository(), { ...NO_PATCHES, completedRunsAreFinal });
+    const [old] = h.fake.checkRuns;
+    const annotations = structuredClone(old!.annotations);
     const before = h.fake.requests.length;
     const response = await h.deliver("check_run", rerunPayload(h, "rerequested"));
     expect(response.status).toBe(200);
-    expect(h.fake.checkRuns).toHaveLength(1);
-    expect(run).toMatchObject({ id: 1000, status: "completed", conclusion: "failure", external_id: expect.stringMatching(/^pr:7:[0-9a-f]+$/) });
-    expect(run!.output.title).toBe(SHOP_TITLE);
-    expect(run!.annotations).toEqual(annotations);
+    const [, fresh] = h.fake.checkRuns;
+    expect(h.fake.checkRuns).toHaveLength(2);
+    // A round of its own, so concurrent copies of the re-run agree on its oldest run (see concurrency.test.ts).
+    expect(fresh).toMatchObject({ status: "completed", conclusion: "failure", external_id: expect.stringMatching(/^pr:7:[0-9a-f]+:redo-1000$/) });
+    expect(fresh!.output.title).toBe(SHOP_TITLE);
+    expect(fresh!.annotations).toEqual(annotations);
+    expect(old).toMatchObject({ id: 1000, status: "completed", conclusion: "failure" });
+    expect(old!.output).toMatchObject(supersededText({ reason: "redone", runUrl: `https://github.example/acme/shop/runs/${fresh!.id}` }));
+    expect(old!.annotations).toEqual(annotations);
     const made = h.fake.requests.slice(before);
     expect(made.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       "GET /repos/acme/.github/contents/.github%2Fexposure.yml",
-      "GET /repos/acme/shop/check-runs/1000/annotations",
+      // Listed before the claim, after creating (who leads the round), after completing (runs to settle).
+      `GET /repos/acme/shop/commits/${h.fake.shas.head}/check-runs`,
+      `GET /repos/acme/shop/commits/${h.fake.shas.head}/check-runs`,
       `GET /repos/acme/shop/commits/${h.fake.shas.head}/check-runs`,
       `GET /repos/acme/shop/compare/${h.fake.shas.baseTip}...${h.fake.shas.head}`,
       "GET /repos/acme/shop/contents/.github%2Fexposure.yml",
@@ -251,25 +265,23 @@ describe("idempotency", () => {
       "GET /repos/acme/shop/pulls/7/comments",
       "GET /repos/acme/shop/pulls/7/reviews",
       "PATCH /repos/acme/shop/check-runs/1000",
-      "PATCH /repos/acme/shop/check-runs/1000",
+      `PATCH /repos/acme/shop/check-runs/${fresh!.id}`,
       "POST /graphql",
+      "POST /repos/acme/shop/check-runs",
     ]);
-    const [reset, complete] = made.filter((r) => r.method === "PATCH").map((r) => r.body as Record<string, any>);
-    expect(reset).toMatchObject({ status: "in_progress", output: RERUNNING_TEXT });
-    expect(complete).toMatchObject({ status: "completed", conclusion: "failure", output: { annotations: [] } });
-    expect(made.find((r) => r.path.endsWith("/annotations"))!.query.get("per_page")).toBe("100");
+    expect(resets(h)).toBe(0);
     expect(h.fake.reviews).toHaveLength(1);
     expect(h.fake.reviews[0]!.body.match(/<!-- exposure-review:[^h]/g)).toHaveLength(7);
     expect(h.fake.invalidBodies).toEqual([]);
   });
 
-  it("a re-run after the default branch's config turned a rule off completes a new run without that rule, and the old run points at it", async () => {
+  it("a re-run after the default branch's config turned a rule off: the new run shows the new findings, the old one keeps its own and points at it", async () => {
     const h = await open(shopRepository(), NO_PATCHES);
     h.repository.config = 'rules:\n  nodeport: "off"\n';
     await h.deliver("check_run", rerunPayload(h, "rerequested"));
     expect(h.fake.checkRuns).toHaveLength(2);
     const [old, fresh] = h.fake.checkRuns;
-    expect(fresh).toMatchObject({ status: "completed", conclusion: "failure", external_id: expect.stringMatching(/^pr:7:[0-9a-f]+$/) });
+    expect(fresh).toMatchObject({ status: "completed", conclusion: "failure" });
     expect(fresh!.output.title).toBe("❌ shop/metrics: plain HTTP on TCP/80 public (+2 failures, +2 warnings)");
     expect(fresh!.annotations.map((a) => `${a.path}:${a.start_line} ${a.title}`)).toEqual([
       "k8s/api.yaml:12 LoadBalancer Service is public (public-loadbalancer)",
@@ -278,50 +290,35 @@ describe("idempotency", () => {
       "k8s/metrics.yaml:11 Public entry point without TLS (public-without-tls)",
       "k8s/renamed-cache.yaml:11 Database, cache, queue or admin port exposed (sensitive-port-exposed)",
     ]);
-    // The old run cannot lose its nodeport annotations: it is completed with the new conclusion and a pointer.
+    // GitHub cannot remove the old run's nodeport annotations: it carries the new conclusion and a pointer.
     expect(old).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(old!.output).toMatchObject(supersededText({ reason: "stale-annotations", runUrl: `https://github.example/acme/shop/runs/${fresh!.id}` }));
+    expect(old!.output).toMatchObject(supersededText({ reason: "redone", runUrl: `https://github.example/acme/shop/runs/${fresh!.id}` }));
     expect(old!.annotations).toHaveLength(7);
     expect(h.fake.reviews).toHaveLength(1);
     expect(h.fake.invalidBodies).toEqual([]);
   });
 
-  it("a re-run that finds more sends only the new annotations to the same run", async () => {
+  it("a re-run that finds more shows every finding in the new run", async () => {
     const h = await open(shopRepository({ config: 'rules:\n  nodeport: "off"\n' }), NO_PATCHES);
     expect(h.fake.checkRuns[0]!.annotations).toHaveLength(5);
     delete h.repository.config;
     await h.deliver("check_run", rerunPayload(h, "requested_action"));
-    expect(h.fake.checkRuns).toHaveLength(1);
-    const completing = h.fake.requests.filter((r) => r.method === "PATCH").at(-1)!.body as { output: { annotations: { path: string; start_line: number }[] } };
-    expect(completing.output.annotations.map((a) => `${a.path}:${a.start_line}`)).toEqual(["k8s/renamed-cache.yaml:7", "k8s/web.yaml:7"]);
-    expect(h.fake.checkRuns[0]!.annotations).toHaveLength(7);
-    expect(h.fake.checkRuns[0]!.output.title).toBe(SHOP_TITLE);
+    expect(h.fake.checkRuns.map((run) => `${run.annotations.length} ${run.output.title}`)).toEqual(["5 Superseded by a re-run", `7 ${SHOP_TITLE}`]);
   });
 
-  it("reads every page of a run's annotations before updating it", async () => {
+  it("the Action's reopen reads every page of a run's annotations", async () => {
     const h = await open(manyFilesRepository(120, "all"), NO_PATCHES);
+    const [run] = h.fake.checkRuns;
+    const octokit = new ReviewOctokit({ auth: { token: h.fake.tokens.at(-1) }, baseUrl: h.fake.url, retry: { enabled: false }, throttle: { enabled: false } });
     const before = h.fake.requests.length;
-    await h.deliver("check_run", rerunPayload(h, "rerequested"));
+    const opened = await openCheckRun(octokit as unknown as GitHub, { owner: "acme", repo: "bulk" }, run!.head_sha, 9, { id: run!.id, status: "completed", conclusion: run!.conclusion });
     const pages = h.fake.requests.slice(before).filter((r) => r.path.endsWith("/annotations"));
     expect(pages.map((r) => r.query.get("page") ?? "1")).toEqual(["1", "2"]);
-    expect(h.fake.checkRuns).toHaveLength(1);
-    expect(h.fake.checkRuns[0]!.annotations).toHaveLength(120);
-    expect(h.fake.requests.slice(before).filter((r) => r.method === "PATCH")).toHaveLength(2);
+    expect(opened.posted).toHaveLength(120);
+    expect(opened.run).toMatchObject({ id: run!.id, status: "in_progress" });
   });
 
-  it("when GitHub keeps a completed run as it is, the re-run's result goes to a new run that the old one points at", async () => {
-    const h = await open(shopRepository(), { completedRunsAreFinal: true });
-    await h.deliver("check_run", rerunPayload(h, "rerequested"));
-    expect(h.fake.checkRuns).toHaveLength(2);
-    const [old, fresh] = h.fake.checkRuns;
-    expect(fresh).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(fresh!.annotations).toEqual(old!.annotations);
-    expect(old!.output).toMatchObject(supersededText({ reason: "final", runUrl: `https://github.example/acme/shop/runs/${fresh!.id}` }));
-    expect(h.fake.reviews).toHaveLength(1);
-    expect(h.fake.invalidBodies).toEqual([]);
-  });
-
-  it("completes a run a dead delivery left in progress, on the next delivery, in the same run", async () => {
+  it("a run a dead delivery left in progress is reviewed again, on the next delivery, in a new run that it points at", async () => {
     const repository = shopRepository();
     const h = await start(repository, NO_PATCHES);
     h.fake.fail({ method: "PATCH", path: /\/check-runs\//, status: 500, times: Infinity });
@@ -332,9 +329,13 @@ describe("idempotency", () => {
     h.fake.checkRuns[0]!.started_at = new Date(Date.now() - STALE_RUN_MS - 1000).toISOString();
     const before = h.fake.requests.length;
     await h.deliver("pull_request", examplePayload(h.fake, repository, "pull_request", "opened"), { id: "delivery-1" });
-    expect(h.fake.checkRuns.map((run) => `${run.id} ${run.status} ${run.conclusion} ${run.annotations.length}`)).toEqual(["1000 completed failure 7"]);
-    // GitHub said the run has no annotation (annotations_count 0): nothing to list, nothing to reopen.
-    expect(h.fake.requests.slice(before).filter((r) => r.path.endsWith("/annotations") || r.method === "POST" && r.path.endsWith("/check-runs"))).toEqual([]);
+    expect(h.fake.checkRuns.map((run) => `${run.status} ${run.conclusion} ${run.annotations.length} ${run.output.title}`)).toEqual([
+      "completed failure 0 Superseded by a re-run",
+      `completed failure 7 ${SHOP_TITLE}`,
+    ]);
+    // Taking the run over is a new round (two deliveries finding it stale at once agree on one), never a reopen.
+    expect(h.fake.checkRuns[1]!.external_id).toMatch(/:redo-1000$/);
+    expect(h.fake.requests.slice(before).filter((r) => r.path.endsWith("/annotations"))).toEqual([]);
     expect(resets(h)).toBe(0);
   });
 
@@ -342,9 +343,11 @@ describe("idempotency", () => {
     const h = await open(shopRepository());
     await h.deliver("check_run", rerunPayload(h, "rerequested", { externalId: "" }));
     expect(calls(h.fake)).toContain(`GET /repos/acme/shop/commits/${h.fake.shas.head}/pulls`);
-    expect(h.fake.checkRuns).toHaveLength(1);
-    expect(resets(h)).toBe(1);
-    expect(h.fake.checkRuns[0]!.conclusion).toBe("failure");
+    expect(h.fake.checkRuns.map((run) => `${run.status} ${run.conclusion} ${run.output.title}`)).toEqual([
+      "completed failure Superseded by a re-run",
+      `completed failure ${SHOP_TITLE}`,
+    ]);
+    expect(h.fake.checkRuns[1]!.external_id).toMatch(/^pr:7:[0-9a-f]+:redo-1000$/);
   });
 
   it("re-runs on the Re-run button and on check_suite.rerequested, and ignores other actions and other apps' runs", async () => {
@@ -356,12 +359,16 @@ describe("idempotency", () => {
     await h.deliver("check_run", otherApp);
     expect(h.fake.requests.length).toBe(before);
     await h.deliver("check_run", rerunPayload(h, "requested_action"));
-    expect(resets(h)).toBe(1);
-    const suite = examplePayload(h.fake, h.repository, "check_suite", "rerequested");
-    Object.assign(suite.check_suite, { head_sha: h.fake.shas.head, pull_requests: [{ number: 7, head: { sha: h.fake.shas.head }, base: { sha: h.fake.shas.baseTip } }] });
-    await h.deliver("check_suite", suite);
-    expect(resets(h)).toBe(2);
-    expect(h.fake.checkRuns.map((run) => `${run.id} ${run.conclusion} ${run.annotations.length}`)).toEqual(["1000 failure 7"]);
+    expect(h.fake.checkRuns).toHaveLength(2);
+    await h.deliver("check_suite", checkSuitePayload(h.fake, h.repository));
+    // Each re-run is a round that redoes the latest one: the second run redoes the first, the third the second.
+    const [first, second] = h.fake.checkRuns.map((run) => run.id);
+    expect(h.fake.checkRuns.map((run) => `${run.conclusion} ${run.annotations.length} ${run.external_id?.replace(/^pr:7:[0-9a-f]+/, "pr:7")} ${run.output.title}`)).toEqual([
+      "failure 7 pr:7 Superseded by a re-run",
+      `failure 7 pr:7:redo-${first} Superseded by a re-run`,
+      `failure 7 pr:7:redo-${second} ${SHOP_TITLE}`,
+    ]);
+    expect(resets(h)).toBe(0);
     expect(h.fake.reviews).toHaveLength(1);
     expect(h.fake.invalidBodies).toEqual([]);
   });

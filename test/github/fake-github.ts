@@ -67,9 +67,10 @@ export interface Fault {
    * `status` (default): answered with `status`, nothing done. `stored-then-status`: done (stored), then
    * answered with `status`, as a 502 from GitHub's edge after the write landed. `hang`: never answered
    * (until the fake closes). `reset`: the connection is destroyed, nothing done. `stored-then-reset`: done,
-   * then the connection is destroyed.
+   * then the connection is destroyed. `stored-then-hang`: done, then never answered (the client's timeout
+   * is all it learns).
    */
-  mode?: "status" | "stored-then-status" | "hang" | "reset" | "stored-then-reset";
+  mode?: "status" | "stored-then-status" | "hang" | "reset" | "stored-then-reset" | "stored-then-hang";
   /** Only requests whose body this accepts fail (all when absent). */
   when?: (body: unknown) => boolean;
 }
@@ -403,6 +404,7 @@ export class FakeGitHub {
       const answered = send;
       send = (status, payload, headers) => {
         void payload;
+        if (mode === "stored-then-hang") return;
         if (mode === "stored-then-reset") {
           record.status = -1;
           req.socket.destroy();

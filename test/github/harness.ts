@@ -294,6 +294,16 @@ export function checkRunPayload(
   return payload;
 }
 
+/** "Re-run all checks" (`check_suite.rerequested`) on the pull request's head commit: it names no run. */
+export function checkSuitePayload(fake: FakeGitHub, repository: FakeRepository): Record<string, any> {
+  const payload = examplePayload(fake, repository, "check_suite", "rerequested");
+  Object.assign(payload.check_suite, {
+    head_sha: fake.shas.head,
+    pull_requests: [{ number: repository.pullNumber, head: { sha: fake.shas.head }, base: { sha: fake.shas.baseTip } }],
+  });
+  return payload;
+}
+
 /** Requests that reached the fake, as "METHOD /path" (token requests excluded unless asked). */
 export function calls(fake: FakeGitHub, { withToken = false } = {}): string[] {
   return fake.requests

@@ -186,4 +186,15 @@ describe("supersededText", () => {
       "This commit was reviewed again and the result is in a new check run. GitHub did not reopen this completed run for the re-run. The annotations below are from the earlier review.",
     );
   });
+
+  it("says a redone run was reviewed again in a new run, with the same title the run of an errored round gets", () => {
+    const redone = supersededText({ reason: "redone", runUrl: "https://github.com/acme/shop/runs/3" });
+    expect(redone).toEqual({
+      title: "Superseded by a re-run",
+      summary:
+        "This commit was reviewed again (a re-run, a review that was missing, or a review that stopped before it finished); the result is in [a new check run](https://github.com/acme/shop/runs/3), and this run carries its conclusion.",
+    });
+    // One title for both: a run already pointed at the result is not updated again when its reason reads differently.
+    expect(supersededText({ reason: "after-error" }).title).toBe(redone.title);
+  });
 });
