@@ -26,6 +26,7 @@ import {
   listOurRuns,
   newWriter,
   type Rerun,
+  REVIEW_MISSING_MARKER,
   settleRuns,
   type Writer,
 } from "./github/check-run.js";
@@ -213,7 +214,10 @@ async function reviewPullRequest(context: Context, options: InstanceOptions, tri
  */
 function concurrentText(leader: CheckRun, run: CheckRun) {
   const reason = run.redoOf === leader.redoOf ? "concurrent" : run.title === ERROR_TITLE ? "after-error" : "redone";
-  return supersededText({ reason, ...(leader.htmlUrl ? { runUrl: leader.htmlUrl } : {}) });
+  // A run of the leader's round repeats its result (GitHub shows the newest run of the name); the marker
+  // of a missing review stays with the leader alone, which the next delivery reads.
+  const result = reason === "concurrent" && leader.title !== ERROR_TITLE ? { title: leader.title, summary: leader.summary?.replaceAll(REVIEW_MISSING_MARKER, "") } : undefined;
+  return supersededText({ reason, ...(leader.htmlUrl ? { runUrl: leader.htmlUrl } : {}), ...(result ? { result } : {}) });
 }
 
 function logWarnings(log: Context["log"], warnings: readonly { message: string; error: unknown }[]): void {

@@ -227,12 +227,22 @@ export interface SupersededInput {
    * that stopped before completing this run).
    */
   reason: "stale-annotations" | "final" | "concurrent" | "after-error" | "redone";
+  /**
+   * `concurrent`: the leading run's own title and summary. GitHub shows the newest run of a name on the
+   * pull request, which is a run that lost the race, so that run repeats the result rather than only
+   * pointing at it.
+   */
+  result?: { title?: string | null; summary?: string | null };
 }
 
 /** The text left on a run whose re-run result went to a new run, pointing at it. */
 export function supersededText(input: SupersededInput): CheckText {
   if (input.reason === "concurrent") {
     const where = input.runUrl ? `[another check run](${input.runUrl})` : "another check run";
+    if (input.result?.title) {
+      const note = `> GitHub delivered this commit's event more than once at the same time; ${where} reviewed it and holds its annotations. This run repeats its result and posted nothing.\n\n`;
+      return { title: clipTitle(input.result.title), summary: `${note}${input.result.summary ?? ""}`.slice(0, MAX_CHECK_SUMMARY_LENGTH) };
+    }
     return {
       title: "Superseded by a concurrent review",
       summary: `GitHub delivered this commit's event more than once at the same time, and ${where} reviewed it. This run carries that run's conclusion, so the commit's status is the same whichever run is read; it posted nothing.`,

@@ -197,4 +197,17 @@ describe("supersededText", () => {
     // One title for both: a run already pointed at the result is not updated again when its reason reads differently.
     expect(supersededText({ reason: "after-error" }).title).toBe(redone.title);
   });
+
+  it("a run that lost a concurrent race repeats the result's title and summary under a pointer, within GitHub's limit", () => {
+    const repeat = supersededText({ reason: "concurrent", runUrl: "https://github.com/acme/shop/runs/4", result: { title: "❌ cache/redis: Redis 6379 public", summary: "## Result\n" } });
+    expect(repeat).toEqual({
+      title: "❌ cache/redis: Redis 6379 public",
+      summary:
+        "> GitHub delivered this commit's event more than once at the same time; [another check run](https://github.com/acme/shop/runs/4) reviewed it and holds its annotations. This run repeats its result and posted nothing.\n\n## Result\n",
+    });
+    const long = supersededText({ reason: "concurrent", result: { title: "t", summary: "x".repeat(MAX_CHECK_SUMMARY_LENGTH) } });
+    expect(long.summary).toHaveLength(MAX_CHECK_SUMMARY_LENGTH);
+    // Without the leader's result (none yet), the plain pointer.
+    expect(supersededText({ reason: "concurrent" }).title).toBe("Superseded by a concurrent review");
+  });
 });
