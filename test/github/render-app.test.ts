@@ -7,14 +7,11 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Tree } from "./fake-github.js";
 import { calls, examplePayload, startHarness } from "./harness.js";
 import { RENDER_FIXTURES, renderFixture } from "../render/fixture-trees.js";
-import { indexYaml, packageChart, sha256Hex, startHelmRepository, type HelmRepositoryServer } from "../render/servers/index.js";
+import { startEchoChartRepository, type HelmRepositoryServer } from "../render/servers/index.js";
 
 let charts: HelmRepositoryServer;
 beforeAll(async () => {
-  charts = await startHelmRepository();
-  const archive = packageChart(join(RENDER_FIXTURES, "charts/echo"));
-  charts.setFile("/echo-1.2.0.tgz", archive);
-  charts.setFile("/index.yaml", indexYaml([{ name: "echo", version: "1.2.0", url: "echo-1.2.0.tgz", digest: sha256Hex(archive) }]));
+  charts = await startEchoChartRepository();
 });
 afterAll(() => charts.close());
 

@@ -12,14 +12,11 @@ import { createChartFetcher } from "../../src/render/charts.js";
 import { createEngines } from "../../src/render/engines.js";
 import { RenderCache, renderChanges } from "../../src/render/index.js";
 import { type FixtureSides, memoryTree, RENDER_FIXTURES, renderFixture } from "./fixture-trees.js";
-import { indexYaml, packageChart, sha256Hex, startHelmRepository, type HelmRepositoryServer } from "./servers/index.js";
+import { startEchoChartRepository, type HelmRepositoryServer } from "./servers/index.js";
 
 let charts: HelmRepositoryServer;
 beforeAll(async () => {
-  charts = await startHelmRepository();
-  const archive = packageChart(join(RENDER_FIXTURES, "charts/echo"));
-  charts.setFile("/echo-1.2.0.tgz", archive);
-  charts.setFile("/index.yaml", indexYaml([{ name: "echo", version: "1.2.0", url: "echo-1.2.0.tgz", digest: sha256Hex(archive) }]));
+  charts = await startEchoChartRepository();
 });
 afterAll(() => charts.close());
 
